@@ -1,0 +1,86 @@
+//! The command line: one binary for the kiosk itself, the demo, staff and deployer tools.
+//! Every command that touches devices, data or the case system takes `--config PATH` or
+//! `--demo`, so staff, deployers and tests script the same binary.
+
+mod doctor;
+
+use crate::config::KioskConfig;
+use crate::logging::{self, LogFormat};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Default location of the config file on a provisioned kiosk.
+pub const DEFAULT_CONFIG: &str = "/etc/legal-kiosk/kiosk.toml";
+
+#[derive(Debug, Parser)]
+#[command(name = "legal-kiosk", version, about = "Self-service kiosk for public legal-service halls", long_about = None)]
+pub struct Cli {
+    /// Log format on stdout.
+    #[arg(long, global = true, value_enum, default_value_t = LogArg::Text)]
+    pub log_format: LogArg,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogArg {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check config, data directory, database, devices and case-system reachability.
+    Doctor(doctor::DoctorArgs),
+}
+
+/// Where the configuration comes from: a file or the built-in demo configuration.
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// Path of kiosk.toml.
+    #[arg(long, value_name = "PATH", conflicts_with = "demo")]
+    pub config: Option<PathBuf>,
+    /// Use the built-in demo configuration (simulated devices, local case server).
+    #[arg(long)]
+    pub demo: bool,
+}
+
+impl ConfigArgs {
+    pub fn load(&self) -> anyhow::Result<KioskConfig> {
+        if self.demo {
+            return Ok(KioskConfig::demo(demo_data_dir()));
+        }
+        let path = self
+            .config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG));
+        Ok(KioskConfig::load(&path)?)
+    }
+}
+
+/// The demo's data directory: `$LEGAL_KIOSK_DEMO_DIR`, or `legal-kiosk-demo` in the temp dir.
+pub fn demo_data_dir() -> PathBuf {
+    std::env::var_os("LEGAL_KIOSK_DEMO_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("legal-kiosk-demo"))
+}
+
+/// Parses the command line and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    logging::init(match cli.log_format {
+        LogArg::Text => LogFormat::Text,
+        LogArg::Json => LogFormat::Json,
+    });
+    let result = match cli.command {
+        Command::Doctor(args) => doctor::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

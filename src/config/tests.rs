@@ -1,0 +1,116 @@
+use super::*;
+use std::path::Path;
+
+fn parse(text: &str) -> Result<KioskConfig, ConfigError> {
+    KioskConfig::parse(text, Path::new("/etc/legal-kiosk/kiosk.toml"))
+}
+
+const MINIMAL: &str = r#"
+[kiosk]
+id = "SZ-FT-001"
+hall = "福田区公共法律服务中心"
+data_dir = "/tmp"
+"#;
+
+#[test]
+fn minimal_config_gets_defaults() {
+    let config = parse(MINIMAL).unwrap();
+    assert_eq!(config.kiosk.id, "SZ-FT-001");
+    assert_eq!(config.kiosk.language, Language::Zh);
+    assert_eq!(config.kiosk.orientation, Orientation::Portrait);
+    assert_eq!(config.idle.warn_after_s, 90);
+    assert!(!config.uses_simulators());
+}
+
+#[test]
+fn unknown_key_names_line_and_key() {
+    let text = format!("{MINIMAL}\n[idle]\nwarn_after_s = 60\nwarn_afer = 3\n");
+    let err = parse(&text).unwrap_err();
+    assert_eq!(err.line(), Some(9), "{err}");
+    assert!(err.to_string().contains("warn_afer"), "{err}");
+    assert!(err.to_string().starts_with("/etc/legal-kiosk/kiosk.toml:9:"), "{err}");
+}
+
+#[test]
+fn wrong_type_names_line_and_key() {
+    let text = MINIMAL.replace("[kiosk]\n", "[kiosk]\norientation = 90\n");
+    let err = parse(&text).unwrap_err();
+    assert_eq!(err.line(), Some(3), "{err}");
+    assert_eq!(err.key(), "kiosk.orientation", "{err}");
+}
+
+#[test]
+fn unknown_enum_value_is_refused() {
+    let text = format!("{MINIMAL}\n[devices.printer]\ndriver = \"laser\"\n");
+    let err = parse(&text).unwrap_err();
+    assert_eq!(err.line(), Some(8), "{err}");
+    assert!(err.to_string().contains("laser"), "{err}");
+}
+
+#[test]
+fn missing_required_key_is_named() {
+    let err = parse("[kiosk]\nid = \"x\"\nhall = \"y\"\n").unwrap_err();
+    assert!(err.to_string().contains("data_dir"), "{err}");
+}
+
+#[test]
+fn bad_paths_are_refused_with_their_key() {
+    let text = MINIMAL.replace("/tmp", "/nonexistent/deeper/data");
+    let err = parse(&text).unwrap_err();
+    assert_eq!(err.key(), "kiosk.data_dir");
+    assert_eq!(err.line(), Some(5), "{err}");
+
+    let text = format!("{MINIMAL}\n[case_system]\nbase_url = \"https://cases.example\"\nca_file = \"/nonexistent/ca.pem\"\n");
+    let err = parse(&text).unwrap_err();
+    assert_eq!(err.key(), "case_system.ca_file");
+    assert_eq!(err.line(), Some(9), "{err}");
+}
+
+#[test]
+fn plain_http_only_to_loopback() {
+    let ok = format!("{MINIMAL}\n[case_system]\nbase_url = \"http://127.0.0.1:8480\"\n");
+    assert!(parse(&ok).is_ok());
+    let bad = format!("{MINIMAL}\n[case_system]\nbase_url = \"http://cases.example\"\n");
+    let err = parse(&bad).unwrap_err();
+    assert_eq!(err.key(), "case_system.base_url");
+    assert!(err.to_string().contains("https"), "{err}");
+}
+
+#[test]
+fn syntax_error_names_line() {
+    let err = parse("[kiosk]\nid = \"unterminated\n").unwrap_err();
+    assert_eq!(err.line(), Some(2), "{err}");
+}
+
+#[test]
+fn tcp_printer_address_is_checked() {
+    let text =
+        format!("{MINIMAL}\n[devices.printer]\ndriver = \"tcp\"\naddress = \"printer:9100\"\n");
+    let err = parse(&text).unwrap_err();
+    assert_eq!(err.key(), "devices.printer.address");
+}
+
+#[test]
+fn shipped_example_config_parses() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk.example.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // The example points data_dir at the device's /var/lib; check it against /tmp here.
+    let text = text.replace("/var/lib/legal-kiosk", "/tmp/legal-kiosk-example");
+    let config = KioskConfig::parse(&text, &path).unwrap();
+    assert_eq!(config.kiosk.orientation, Orientation::Portrait);
+}
+
+#[cfg(feature = "simulators")]
+#[test]
+fn demo_config_is_all_simulated() {
+    let config = KioskConfig::demo("/tmp/demo".into());
+    assert!(config.uses_simulators());
+}
+
+#[cfg(not(feature = "simulators"))]
+#[test]
+fn production_build_refuses_simulated_driver() {
+    let text = format!("{MINIMAL}\n[devices.id_reader]\ndriver = \"simulated\"\n");
+    let err = parse(&text).unwrap_err();
+    assert_eq!(err.line(), Some(8), "{err}");
+}

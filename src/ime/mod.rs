@@ -1,0 +1,1 @@
+//! Pinyin input method engine for the on-screen keyboard.

@@ -1,0 +1,1 @@
+//! Statute corpus: parsing, indexing and Chinese full-text search.
