@@ -3,6 +3,10 @@
 //! `--demo`, so staff, deployers and tests script the same binary.
 
 mod doctor;
+#[cfg(feature = "ui")]
+mod run;
+#[cfg(feature = "ui")]
+mod screenshot;
 
 use crate::config::KioskConfig;
 use crate::logging::{self, LogFormat};
@@ -31,6 +35,15 @@ pub enum LogArg {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the kiosk (what systemd starts on the device).
+    #[cfg(feature = "ui")]
+    Run(run::RunArgs),
+    /// Run the kiosk with simulated devices, a throw-away data directory and a local case server.
+    #[cfg(all(feature = "ui", feature = "simulators"))]
+    Demo(run::DemoArgs),
+    /// Render one screen headless to a PNG (no display needed).
+    #[cfg(feature = "ui")]
+    Screenshot(screenshot::ScreenshotArgs),
     /// Check config, data directory, database, devices and case-system reachability.
     Doctor(doctor::DoctorArgs),
 }
@@ -74,6 +87,12 @@ pub fn main() -> ExitCode {
         LogArg::Json => LogFormat::Json,
     });
     let result = match cli.command {
+        #[cfg(feature = "ui")]
+        Command::Run(args) => run::run(args),
+        #[cfg(all(feature = "ui", feature = "simulators"))]
+        Command::Demo(args) => run::demo(args),
+        #[cfg(feature = "ui")]
+        Command::Screenshot(args) => screenshot::run(args),
         Command::Doctor(args) => doctor::run(args),
     };
     match result {

@@ -1,0 +1,210 @@
+//! The Slint adapter: a thin binding between the generated UI and the core. Callbacks from
+//! the `Kiosk` global become core [`Command`]s; after each command the core's view is pushed
+//! back into the global's properties. No decisions are made here.
+
+mod clock;
+pub mod headless;
+
+pub use clock::{format_clock, Clock};
+
+use crate::config::{KioskConfig, Language};
+use crate::core::{Command, Outcome, Screen, Session};
+use crate::ui::{Kiosk, MainWindow, Page};
+use slint::{ComponentHandle, Timer, TimerMode};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+/// How the UI is started.
+#[derive(Debug, Clone)]
+pub struct UiOptions {
+    /// Show the DEMO banner (a simulator is active).
+    pub demo_banner: bool,
+    pub clock: Clock,
+}
+
+/// The bound UI: the window, the core session, and the timer that drives idle and clock.
+pub struct KioskApp {
+    window: MainWindow,
+    controller: Rc<Controller>,
+    _ticker: Timer,
+}
+
+struct Controller {
+    window: slint::Weak<MainWindow>,
+    session: RefCell<Session>,
+    config: KioskConfig,
+    clock: Clock,
+}
+
+impl KioskApp {
+    /// Creates the window and binds it to a fresh session. Must run on the UI thread after
+    /// the Slint platform is chosen.
+    pub fn new(config: KioskConfig, options: UiOptions) -> Result<KioskApp, slint::PlatformError> {
+        let window = MainWindow::new()?;
+        let session = Session::new(config.kiosk.language, config.idle);
+        let controller = Rc::new(Controller {
+            window: window.as_weak(),
+            session: RefCell::new(session),
+            config,
+            clock: options.clock,
+        });
+        window.global::<Kiosk>().set_demo(options.demo_banner);
+        bind_callbacks(&window, &controller);
+        controller.render_all();
+
+        let ticker = Timer::default();
+        let weak = Rc::downgrade(&controller);
+        ticker.start(TimerMode::Repeated, Duration::from_secs(1), move || {
+            if let Some(controller) = weak.upgrade() {
+                controller.dispatch(Command::Tick(Duration::from_secs(1)));
+                controller.render_clock();
+            }
+        });
+        Ok(KioskApp {
+            window,
+            controller,
+            _ticker: ticker,
+        })
+    }
+
+    pub fn window(&self) -> &MainWindow {
+        &self.window
+    }
+
+    /// Sends a command as if it came from the UI (used by `screenshot` to reach a screen).
+    pub fn dispatch(&self, command: Command) {
+        self.controller.dispatch(command);
+    }
+}
+
+fn bind_callbacks(window: &MainWindow, controller: &Rc<Controller>) {
+    let kiosk = window.global::<Kiosk>();
+    let on = |command: fn(&Controller)| {
+        let weak = Rc::downgrade(controller);
+        move || {
+            if let Some(controller) = weak.upgrade() {
+                command(&controller);
+            }
+        }
+    };
+    kiosk.on_back(on(|c| c.dispatch(Command::Back)));
+    kiosk.on_home(on(|c| c.dispatch(Command::Home)));
+    kiosk.on_activity(on(|c| c.dispatch(Command::Activity)));
+    kiosk.on_keep_going(on(|c| c.dispatch(Command::Activity)));
+    kiosk.on_end_session(on(|c| c.dispatch(Command::EndSession)));
+    let weak = Rc::downgrade(controller);
+    kiosk.on_open(move |page| {
+        if let Some(controller) = weak.upgrade() {
+            controller.dispatch(Command::Open(screen_of(page)));
+        }
+    });
+    let weak = Rc::downgrade(controller);
+    kiosk.on_set_english(move |english| {
+        if let Some(controller) = weak.upgrade() {
+            let language = if english { Language::En } else { Language::Zh };
+            controller.dispatch(Command::SetLanguage(language));
+        }
+    });
+    let weak = Rc::downgrade(controller);
+    kiosk.on_set_large_text(move |on| {
+        if let Some(controller) = weak.upgrade() {
+            controller.dispatch(Command::SetLargeText(on));
+        }
+    });
+}
+
+impl Controller {
+    fn dispatch(&self, command: Command) {
+        let outcome = self.session.borrow_mut().handle(command);
+        match outcome {
+            Outcome::Unchanged => {}
+            Outcome::Changed => self.render_session(),
+            Outcome::Wiped => {
+                tracing::info!(event = "session.wiped", "session ended and wiped");
+                self.render_all();
+            }
+        }
+    }
+
+    fn render_all(&self) {
+        self.render_session();
+        self.render_clock();
+    }
+
+    fn render_session(&self) {
+        let Some(window) = self.window.upgrade() else {
+            return;
+        };
+        let view = self.session.borrow().view();
+        let kiosk = window.global::<Kiosk>();
+        let english = view.language == Language::En;
+        if kiosk.get_english() != english || kiosk.get_hall_name().is_empty() {
+            select_language(view.language);
+            self.render_texts(&kiosk, view.language);
+        }
+        kiosk.set_english(english);
+        kiosk.set_page(page_of(view.screen));
+        kiosk.set_can_go_back(view.can_go_back);
+        kiosk.set_large_text(view.large_text);
+        kiosk.set_idle_warning(view.idle_warning.is_some());
+        kiosk.set_idle_seconds_left(view.idle_warning.unwrap_or(0) as i32);
+    }
+
+    /// Texts that come from configuration rather than from the translation bundle.
+    fn render_texts(&self, kiosk: &Kiosk<'_>, language: Language) {
+        let c = &self.config;
+        let pick = |zh: &str, en: &str| -> slint::SharedString {
+            match language {
+                Language::Zh => zh.into(),
+                Language::En => en.into(),
+            }
+        };
+        let hall_en = c.kiosk.hall_en.as_deref().unwrap_or(&c.kiosk.hall);
+        kiosk.set_hall_name(pick(&c.kiosk.hall, hall_en));
+        kiosk.set_office_name(pick(&c.office.name, &c.office.name_en));
+        kiosk.set_office_address(pick(&c.office.address, &c.office.address_en));
+        kiosk.set_office_hours(pick(&c.office.hours, &c.office.hours_en));
+        kiosk.set_office_phone(c.office.phone.as_str().into());
+    }
+
+    fn render_clock(&self) {
+        let Some(window) = self.window.upgrade() else {
+            return;
+        };
+        let language = self.session.borrow().view().language;
+        let text = format_clock(self.clock.now(), language);
+        window.global::<Kiosk>().set_clock(text.into());
+    }
+}
+
+/// Switches the bundled translation; English is the source language.
+fn select_language(language: Language) {
+    let name = match language {
+        Language::Zh => "zh_CN",
+        Language::En => "",
+    };
+    if let Err(error) = slint::select_bundled_translation(name) {
+        tracing::warn!(%error, "cannot switch the UI language");
+    }
+}
+
+fn page_of(screen: Screen) -> Page {
+    match screen {
+        Screen::Home => Page::Home,
+        Screen::Notary => Page::Notary,
+        Screen::Consultation => Page::Consultation,
+        Screen::Progress => Page::Progress,
+        Screen::LegalAid => Page::LegalAid,
+    }
+}
+
+fn screen_of(page: Page) -> Screen {
+    match page {
+        Page::Home => Screen::Home,
+        Page::Notary => Screen::Notary,
+        Page::Consultation => Screen::Consultation,
+        Page::Progress => Screen::Progress,
+        Page::LegalAid => Screen::LegalAid,
+    }
+}

@@ -1,0 +1,145 @@
+//! `legal-kiosk screenshot`: renders one screen headless to a PNG.
+
+use crate::adapter::headless::{save_png, Headless};
+use crate::adapter::{Clock, KioskApp, UiOptions};
+use crate::config::{KioskConfig, Language};
+use crate::core::{Command, Screen};
+use anyhow::{bail, Context};
+use clap::{Args, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Screens beyond the core's: states worth a picture of their own.
+const EXTRA_SCREENS: [&str; 1] = ["idle-warning"];
+
+#[derive(Debug, Args)]
+pub struct ScreenshotArgs {
+    /// Screen to render (see --list).
+    #[arg(long, required_unless_present = "list")]
+    pub screen: Option<String>,
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    pub lang: LangArg,
+    /// Window size in pixels, e.g. 1080x1920 (portrait) or 1920x1080 (landscape).
+    #[arg(long, default_value = "1080x1920", value_parser = parse_size)]
+    pub size: (u32, u32),
+    /// Output PNG file.
+    #[arg(long, required_unless_present = "list")]
+    pub out: Option<PathBuf>,
+    /// Render in large-text (elderly) mode.
+    #[arg(long)]
+    pub large_text: bool,
+    /// Show the DEMO banner, as when simulators are active.
+    #[arg(long)]
+    pub demo_banner: bool,
+    /// Hall and office names from this config instead of the built-in demo ones.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// List the screen names and exit.
+    #[arg(long)]
+    pub list: bool,
+    /// Print `first-frame` as soon as the frame is rendered and `peak-rss-kb: N` at the end
+    /// (used by the start-up benchmark).
+    #[arg(long, hide = true)]
+    pub report: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    Zh,
+    En,
+}
+
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let (w, h) = text
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("`{text}` is not WIDTHxHEIGHT"))?;
+    let parse = |s: &str| s.trim().parse::<u32>().map_err(|_| format!("`{s}` is not a number"));
+    let (w, h) = (parse(w)?, parse(h)?);
+    if !(320..=7680).contains(&w) || !(320..=7680).contains(&h) {
+        return Err(format!("{w}x{h} is outside 320..7680"));
+    }
+    Ok((w, h))
+}
+
+/// All screen names `--screen` accepts.
+pub fn screen_names() -> Vec<&'static str> {
+    Screen::ALL
+        .iter()
+        .map(|s| s.name())
+        .chain(EXTRA_SCREENS)
+        .collect()
+}
+
+pub fn run(args: ScreenshotArgs) -> anyhow::Result<ExitCode> {
+    if args.list {
+        for name in screen_names() {
+            println!("{name}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (Some(name), Some(out)) = (args.screen.as_deref(), args.out.as_ref()) else {
+        bail!("--screen and --out are required");
+    };
+    if !screen_names().contains(&name) {
+        bail!("unknown screen `{name}`; one of: {}", screen_names().join(", "));
+    }
+    let mut config = match &args.config {
+        Some(path) => KioskConfig::load(path)?,
+        None => KioskConfig::demo(std::env::temp_dir()),
+    };
+    config.kiosk.language = match args.lang {
+        LangArg::Zh => Language::Zh,
+        LangArg::En => Language::En,
+    };
+    let idle_after = Duration::from_secs(u64::from(config.idle.warn_after_s));
+
+    let headless = Headless::install()?;
+    headless.set_size(args.size.0, args.size.1);
+    let app = KioskApp::new(
+        config,
+        UiOptions {
+            demo_banner: args.demo_banner,
+            clock: Clock::Fixed(screenshot_time()),
+        },
+    )?;
+    if args.large_text {
+        app.dispatch(Command::SetLargeText(true));
+    }
+    match name {
+        "idle-warning" => {
+            app.dispatch(Command::Open(Screen::Notary));
+            app.dispatch(Command::Tick(idle_after));
+        }
+        other => {
+            let screen = Screen::from_name(other).context("screen name checked above")?;
+            app.dispatch(Command::Open(screen));
+        }
+    }
+    slint::ComponentHandle::show(app.window())?;
+    let frame = headless.render();
+    if args.report {
+        println!("first-frame");
+        std::io::stdout().flush()?;
+    }
+    save_png(&frame, out).with_context(|| format!("writing {}", out.display()))?;
+    if args.report {
+        println!("peak-rss-kb: {}", peak_rss_kb().unwrap_or(0));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The moment every screenshot shows, so golden images do not change with the clock.
+fn screenshot_time() -> chrono::NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
+        .and_then(|d| d.and_hms_opt(9, 30, 0))
+        .unwrap_or_default()
+}
+
+/// Peak resident set size of this process (VmHWM), in KiB.
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}

@@ -1,0 +1,58 @@
+//! The screens of the kiosk. Names are stable: they are used by `screenshot --screen`, by
+//! golden images and by tests.
+
+/// One screen of the kiosk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Screen {
+    /// The service menu every session starts from.
+    Home,
+    /// Notary application (公证申请).
+    Notary,
+    /// Legal consultation (法律咨询).
+    Consultation,
+    /// Progress query (进度查询).
+    Progress,
+    /// Legal-aid pre-check (法律援助).
+    LegalAid,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 5] = [
+        Screen::Home,
+        Screen::Notary,
+        Screen::Consultation,
+        Screen::Progress,
+        Screen::LegalAid,
+    ];
+
+    /// Stable kebab-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Screen::Home => "home",
+            Screen::Notary => "notary",
+            Screen::Consultation => "consultation",
+            Screen::Progress => "progress",
+            Screen::LegalAid => "legal-aid",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Screen> {
+        Screen::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        for screen in Screen::ALL {
+            assert_eq!(Screen::from_name(screen.name()), Some(screen));
+        }
+        let mut names: Vec<_> = Screen::ALL.iter().map(|s| s.name()).collect();
+        names.dedup();
+        assert_eq!(names.len(), Screen::ALL.len());
+        assert_eq!(Screen::from_name("nonsense"), None);
+    }
+}
