@@ -137,7 +137,10 @@ mod tests {
         );
         assert_eq!(scrub("id=110105194912310021"), "id=[id-number]");
         // Receipt numbers, timestamps and short numbers stay readable.
-        assert_eq!(scrub("receipt NT-20261122-0042 at 1732252800"), "receipt NT-20261122-0042 at 1732252800");
+        assert_eq!(
+            scrub("receipt NT-20261122-0042 at 1732252800"),
+            "receipt NT-20261122-0042 at 1732252800"
+        );
         assert_eq!(scrub("count 12345678901234"), "count 12345678901234");
         assert_eq!(scrub("漏洞110105194912310021后"), "漏洞[id-number]后");
     }
@@ -165,7 +168,10 @@ mod tests {
             tracing::info!(phone = "13900001111", "citizen typed 110105194912310021");
         });
         let text = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
-        assert!(text.contains("[phone]") && text.contains("[id-number]"), "{text}");
+        assert!(
+            text.contains("[phone]") && text.contains("[id-number]"),
+            "{text}"
+        );
         assert!(!text.contains("13900001111") && !text.contains("110105194912310021"));
     }
 }

@@ -65,8 +65,14 @@ fn every_ui_string_has_a_chinese_translation() {
         .filter(|(s, _)| zh.get(s).is_none_or(|t| t.trim().is_empty()))
         .collect();
     assert!(missing.is_empty(), "untranslated: {missing:#?}");
-    let unused: Vec<_> = zh.keys().filter(|k| !used.iter().any(|(s, _)| s == *k)).collect();
-    assert!(unused.is_empty(), "catalogue entries no UI string uses: {unused:#?}");
+    let unused: Vec<_> = zh
+        .keys()
+        .filter(|k| !used.iter().any(|(s, _)| s == *k))
+        .collect();
+    assert!(
+        unused.is_empty(),
+        "catalogue entries no UI string uses: {unused:#?}"
+    );
 }
 
 #[test]
@@ -74,6 +80,10 @@ fn placeholders_survive_translation() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let zh = catalogue(&root.join("lang/zh_CN/LC_MESSAGES/legal-kiosk.po"));
     for (en, cn) in &zh {
-        assert_eq!(en.matches("{}").count(), cn.matches("{}").count(), "{en} → {cn}");
+        assert_eq!(
+            en.matches("{}").count(),
+            cn.matches("{}").count(),
+            "{en} → {cn}"
+        );
     }
 }

@@ -48,7 +48,10 @@ mod tests {
             .unwrap()
             .and_hms_opt(9, 5, 0)
             .unwrap();
-        assert_eq!(format_clock(at, Language::Zh), "2026年11月22日 星期日 09:05");
+        assert_eq!(
+            format_clock(at, Language::Zh),
+            "2026年11月22日 星期日 09:05"
+        );
         assert_eq!(format_clock(at, Language::En), "Sun 22 Nov 2026 09:05");
     }
 }

@@ -55,7 +55,11 @@ fn parse_size(text: &str) -> Result<(u32, u32), String> {
     let (w, h) = text
         .split_once(['x', 'X'])
         .ok_or_else(|| format!("`{text}` is not WIDTHxHEIGHT"))?;
-    let parse = |s: &str| s.trim().parse::<u32>().map_err(|_| format!("`{s}` is not a number"));
+    let parse = |s: &str| {
+        s.trim()
+            .parse::<u32>()
+            .map_err(|_| format!("`{s}` is not a number"))
+    };
     let (w, h) = (parse(w)?, parse(h)?);
     if !(320..=7680).contains(&w) || !(320..=7680).contains(&h) {
         return Err(format!("{w}x{h} is outside 320..7680"));
@@ -83,7 +87,10 @@ pub fn run(args: ScreenshotArgs) -> anyhow::Result<ExitCode> {
         bail!("--screen and --out are required");
     };
     if !screen_names().contains(&name) {
-        bail!("unknown screen `{name}`; one of: {}", screen_names().join(", "));
+        bail!(
+            "unknown screen `{name}`; one of: {}",
+            screen_names().join(", ")
+        );
     }
     let mut config = match &args.config {
         Some(path) => KioskConfig::load(path)?,

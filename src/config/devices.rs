@@ -131,7 +131,9 @@ pub struct GpioPins {
 pub enum CameraConfig {
     #[default]
     None,
-    V4l2 { device: PathBuf },
+    V4l2 {
+        device: PathBuf,
+    },
     #[cfg(feature = "simulators")]
     Simulated,
 }
@@ -215,13 +217,11 @@ impl DevicesSection {
         match &self.printer {
             PrinterConfig::UsbLp { device } => absolute("printer", "device", device)?,
             PrinterConfig::Serial { port, .. } => absolute("printer", "port", port)?,
-            PrinterConfig::Tcp { address } => {
-                if address.parse::<std::net::SocketAddr>().is_err() {
-                    return Err((
-                        vec!["devices", "printer", "address"],
-                        format!("`{address}` is not host:port, e.g. 192.0.2.10:9100"),
-                    ));
-                }
+            PrinterConfig::Tcp { address } if address.parse::<std::net::SocketAddr>().is_err() => {
+                return Err((
+                    vec!["devices", "printer", "address"],
+                    format!("`{address}` is not host:port, e.g. 192.0.2.10:9100"),
+                ));
             }
             _ => {}
         }

@@ -182,8 +182,8 @@ impl KioskConfig {
     pub fn parse(text: &str, file: &Path) -> Result<KioskConfig, ConfigError> {
         let deserializer = toml::Deserializer::parse(text)
             .map_err(|e| ConfigError::from_toml(file, text, &[], e))?;
-        let mut config: KioskConfig = serde_path_to_error::deserialize(deserializer)
-            .map_err(|e| {
+        let mut config: KioskConfig =
+            serde_path_to_error::deserialize(deserializer).map_err(|e| {
                 let path: Vec<String> = locate::path_segments(e.path());
                 ConfigError::from_toml(file, text, &path, e.into_inner())
             })?;
@@ -200,7 +200,9 @@ impl KioskConfig {
             kiosk: KioskSection {
                 id: "DEMO-0001".into(),
                 hall: "示例市公共法律服务中心 24小时自助厅".into(),
-                hall_en: Some("Example City Public Legal Service Centre · 24h Self-Service Hall".into()),
+                hall_en: Some(
+                    "Example City Public Legal Service Centre · 24h Self-Service Hall".into(),
+                ),
                 language: Language::Zh,
                 orientation: Orientation::Portrait,
                 data_dir,

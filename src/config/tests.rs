@@ -28,7 +28,11 @@ fn unknown_key_names_line_and_key() {
     let err = parse(&text).unwrap_err();
     assert_eq!(err.line(), Some(9), "{err}");
     assert!(err.to_string().contains("warn_afer"), "{err}");
-    assert!(err.to_string().starts_with("/etc/legal-kiosk/kiosk.toml:9:"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("/etc/legal-kiosk/kiosk.toml:9:"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -77,7 +77,10 @@ mod tests {
         let mut t = IdleTimer::new(secs(90), secs(30));
         assert_eq!(t.advance(secs(89)), IdlePhase::Active);
         assert_eq!(t.advance(secs(1)), IdlePhase::Warning { seconds_left: 30 });
-        assert_eq!(t.advance(Duration::from_millis(500)), IdlePhase::Warning { seconds_left: 30 });
+        assert_eq!(
+            t.advance(Duration::from_millis(500)),
+            IdlePhase::Warning { seconds_left: 30 }
+        );
         assert_eq!(t.advance(secs(10)), IdlePhase::Warning { seconds_left: 20 });
         assert_eq!(t.advance(secs(20)), IdlePhase::Expired);
     }

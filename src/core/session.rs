@@ -93,7 +93,11 @@ impl Session {
             Command::EndSession => {
                 let had_state = self.has_state();
                 self.wipe();
-                return if had_state { Outcome::Wiped } else { Outcome::Unchanged };
+                return if had_state {
+                    Outcome::Wiped
+                } else {
+                    Outcome::Unchanged
+                };
             }
             _ => {}
         }
@@ -129,9 +133,7 @@ impl Session {
 
     /// Whether anything a citizen did would be visible to the next person.
     pub fn has_state(&self) -> bool {
-        self.screen != Screen::Home
-            || self.language != self.default_language
-            || self.large_text
+        self.screen != Screen::Home || self.language != self.default_language || self.large_text
     }
 
     fn tick(&mut self, elapsed: Duration) -> Outcome {

@@ -59,7 +59,10 @@ fn wait(seconds: u64) {
 fn home_to_a_service_and_back() {
     let app = start(false);
     assert_eq!(label(&app, "home-heading"), "您好，请选择需要办理的业务");
-    assert!(find(&app, "back").is_none(), "no back button on the home screen");
+    assert!(
+        find(&app, "back").is_none(),
+        "no back button on the home screen"
+    );
 
     tap(&app, "service-notary");
     assert_eq!(label(&app, "page-title"), "公证申请");
@@ -97,7 +100,10 @@ fn language_switches_at_any_time_and_back() {
     assert_eq!(label(&app, "page-title"), "Legal consultation");
     assert_eq!(label(&app, "toggle-language"), "中文");
     tap(&app, "back");
-    assert_eq!(label(&app, "home-heading"), "Welcome. Please choose a service.");
+    assert_eq!(
+        label(&app, "home-heading"),
+        "Welcome. Please choose a service."
+    );
     tap(&app, "toggle-language");
     assert_eq!(label(&app, "home-heading"), "您好，请选择需要办理的业务");
 }
@@ -108,13 +114,19 @@ fn idle_timeout_asks_then_wipes_the_session() {
     tap(&app, "toggle-language");
     tap(&app, "service-progress");
     wait(89);
-    assert!(find(&app, "idle-continue").is_none(), "no prompt before 90 s");
+    assert!(
+        find(&app, "idle-continue").is_none(),
+        "no prompt before 90 s"
+    );
     wait(1);
     assert_eq!(label(&app, "idle-seconds"), "30");
     wait(10);
     assert_eq!(label(&app, "idle-seconds"), "20");
     wait(20);
-    assert!(find(&app, "idle-continue").is_none(), "prompt gone after the wipe");
+    assert!(
+        find(&app, "idle-continue").is_none(),
+        "prompt gone after the wipe"
+    );
     assert_eq!(
         label(&app, "home-heading"),
         "您好，请选择需要办理的业务",
@@ -131,7 +143,10 @@ fn continue_keeps_the_session() {
     assert!(find(&app, "idle-continue").is_none());
     assert_eq!(label(&app, "page-title"), "公证申请");
     wait(89);
-    assert!(find(&app, "idle-continue").is_none(), "the quiet period restarted");
+    assert!(
+        find(&app, "idle-continue").is_none(),
+        "the quiet period restarted"
+    );
 }
 
 #[test]
@@ -148,11 +163,19 @@ fn large_text_scales_and_lengthens_patience() {
     let app = start(false);
     let normal = find(&app, "home-heading").unwrap().size().height;
     tap(&app, "toggle-large-text");
-    assert_eq!(find(&app, "toggle-large-text").unwrap().accessible_checked(), Some(true));
+    assert_eq!(
+        find(&app, "toggle-large-text")
+            .unwrap()
+            .accessible_checked(),
+        Some(true)
+    );
     let large = find(&app, "home-heading").unwrap().size().height;
     assert!(large > normal * 1.2, "heading {normal} → {large}");
     wait(120);
-    assert!(find(&app, "idle-continue").is_none(), "elderly mode waits longer");
+    assert!(
+        find(&app, "idle-continue").is_none(),
+        "elderly mode waits longer"
+    );
     wait(60);
     assert!(find(&app, "idle-continue").is_some());
 }
