@@ -1,0 +1,63 @@
+# legal-kiosk — the two commands a newcomer needs:
+#   make demo   install what is needed, build, start the kiosk with simulated devices
+#   make test   install what is needed, run every test (headless)
+# Both install their Debian packages themselves (idempotent apt-get) on Debian 12.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+export CARGO_TARGET_DIR ?= $(CURDIR)/target
+TARGET_DIR := $(CARGO_TARGET_DIR)
+
+# Build: Slint (fontconfig, libinput, gbm for the device backend), pcsc-lite.
+# Tests: pcscd + vpcd (virtual smart card), Xvfb (window smoke test), espeak-ng (voice),
+# mosquitto (fleet telemetry), shellcheck (image scripts), fonts (fontconfig must know one).
+APT_PACKAGES := build-essential pkg-config libfontconfig1-dev libinput-dev libudev-dev \
+	libxkbcommon-dev libxkbcommon-x11-0 libgbm-dev libpcsclite-dev pcscd pcsc-tools \
+	vsmartcard-vpcd xvfb xauth fonts-dejavu-core fonts-noto-cjk espeak-ng mosquitto \
+	shellcheck
+
+.PHONY: deps demo run test test-fast lint fmt bench golden fuzz clean help
+
+help:
+	@echo "make demo    - build and start the kiosk with simulated devices and a local case server"
+	@echo "make test    - run every test headless"
+	@echo "make bench   - run the benchmarks and print their figures"
+	@echo "make golden  - regenerate golden screenshots (review the diff before committing)"
+	@echo "make lint    - rustfmt and clippy"
+	@echo "make fuzz    - run each fuzz target for a bounded time"
+
+# Installs only what is missing; a no-op on a prepared machine.
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust >= 1.92 with rustup"; exit 1; }
+
+demo: deps
+	$(CARGO) build --release
+	$(TARGET_DIR)/release/legal-kiosk demo --windowed
+
+test: deps
+	$(CARGO) fmt --all -- --check
+	$(CARGO) test --features ui-tests
+	# The production feature set: no UI adapter, no simulators.
+	$(CARGO) test --no-default-features --lib
+
+lint: deps
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --features ui-tests --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+bench: deps
+	$(CARGO) bench
+
+golden: deps
+	LEGAL_KIOSK_UPDATE_GOLDEN=1 $(CARGO) test --features ui-tests --test golden_screens
+
+clean:
+	$(CARGO) clean
