@@ -3,6 +3,7 @@
 //! `--demo`, so staff, deployers and tests script the same binary.
 
 mod doctor;
+mod ime;
 
 use crate::config::KioskConfig;
 use crate::logging::{self, LogFormat};
@@ -33,6 +34,8 @@ pub enum LogArg {
 pub enum Command {
     /// Check config, data directory, database, devices and case-system reachability.
     Doctor(doctor::DoctorArgs),
+    /// Pinyin input method: candidates for typed pinyin.
+    Ime(ime::ImeArgs),
 }
 
 /// Where the configuration comes from: a file or the built-in demo configuration.
@@ -75,6 +78,7 @@ pub fn main() -> ExitCode {
     });
     let result = match cli.command {
         Command::Doctor(args) => doctor::run(args),
+        Command::Ime(args) => ime::run(args),
     };
     match result {
         Ok(code) => code,
