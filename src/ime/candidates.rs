@@ -88,13 +88,21 @@ pub fn rank(dictionary: &Dictionary, input: &[u8], limit: usize) -> Vec<Candidat
             .count()
     });
     for r in &ranked[..chain_at] {
-        push(dictionary.text(r.entry).to_owned(), spelling(dictionary, r.found), r.found.end);
+        push(
+            dictionary.text(r.entry).to_owned(),
+            spelling(dictionary, r.found),
+            r.found.end,
+        );
     }
     if let Some(chain) = chain {
         push(chain.text, chain.pinyin, input.len());
     }
     for r in &ranked[chain_at..] {
-        push(dictionary.text(r.entry).to_owned(), spelling(dictionary, r.found), r.found.end);
+        push(
+            dictionary.text(r.entry).to_owned(),
+            spelling(dictionary, r.found),
+            r.found.end,
+        );
     }
     candidates
 }
@@ -121,12 +129,13 @@ fn compose(dictionary: &Dictionary, input: &[u8], from_start: &[Match]) -> Optio
     };
     // best[p]: the best score of a chain spelling input[..p], and the match ending it.
     let mut best: Vec<Option<(f64, usize, Match)>> = vec![None; input.len() + 1];
-    let relax = |best: &mut Vec<Option<(f64, usize, Match)>>, start: usize, base: f64, found: Match| {
-        let total = base + score(&found);
-        if best[found.end].is_none_or(|(old, _, _)| total > old) {
-            best[found.end] = Some((total, start, found));
-        }
-    };
+    let relax =
+        |best: &mut Vec<Option<(f64, usize, Match)>>, start: usize, base: f64, found: Match| {
+            let total = base + score(&found);
+            if best[found.end].is_none_or(|(old, _, _)| total > old) {
+                best[found.end] = Some((total, start, found));
+            }
+        };
     for &found in from_start.iter().filter(|found| found.end < input.len()) {
         relax(&mut best, 0, 0.0, found);
     }

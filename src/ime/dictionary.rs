@@ -293,7 +293,9 @@ mod tests {
             .map(|&e| dictionary.text(e))
             .collect();
         assert_eq!(words, ["公证", "公正"]);
-        assert!(dictionary.children_starting_with(gong[0].1, b'a').is_empty());
+        assert!(dictionary
+            .children_starting_with(gong[0].1, b'a')
+            .is_empty());
     }
 
     #[test]
@@ -320,7 +322,11 @@ mod tests {
     #[test]
     fn embedded_dictionary_loads_with_legal_vocabulary() {
         let dictionary = Dictionary::embedded();
-        assert!(dictionary.len() > 100_000, "only {} entries", dictionary.len());
+        assert!(
+            dictionary.len() > 100_000,
+            "only {} entries",
+            dictionary.len()
+        );
         for syllable in ["zhang", "lv", "nv", "xian", "a", "er"] {
             assert!(dictionary.syllable_id(syllable).is_some(), "{syllable}");
         }

@@ -137,43 +137,36 @@ const DIGIT_ROWS: [&[Key]; 3] = [
     letters!('7', '8', '9'),
 ];
 
-const PHONE: Layout = Layout {
-    kind: LayoutKind::Phone,
-    uses_composer: false,
-    rows: &[
-        DIGIT_ROWS[0],
-        DIGIT_ROWS[1],
-        DIGIT_ROWS[2],
-        &[wide("清空", KeyAction::Clear, 1), ch("0", '0'), wide("⌫", KeyAction::Backspace, 1)],
-    ],
-};
+/// A 3×4 keypad: digits, then `$left`, 0 and backspace, then any further rows.
+macro_rules! keypad {
+    ($kind:expr, $left:expr $(, $extra:expr)*) => {
+        Layout {
+            kind: $kind,
+            uses_composer: false,
+            rows: &[
+                DIGIT_ROWS[0],
+                DIGIT_ROWS[1],
+                DIGIT_ROWS[2],
+                &[$left, ch("0", '0'), wide("⌫", KeyAction::Backspace, 1)],
+                $($extra),*
+            ],
+        }
+    };
+}
 
-const ID_NUMBER: Layout = Layout {
-    kind: LayoutKind::IdNumber,
-    uses_composer: false,
-    rows: &[
-        DIGIT_ROWS[0],
-        DIGIT_ROWS[1],
-        DIGIT_ROWS[2],
-        &[ch("X", 'X'), ch("0", '0'), wide("⌫", KeyAction::Backspace, 1)],
-    ],
-};
+const PHONE: Layout = keypad!(LayoutKind::Phone, wide("清空", KeyAction::Clear, 1));
 
-const NUMBER: Layout = Layout {
-    kind: LayoutKind::Number,
-    uses_composer: false,
-    rows: &[
-        DIGIT_ROWS[0],
-        DIGIT_ROWS[1],
-        DIGIT_ROWS[2],
-        &[ch(".", '.'), ch("0", '0'), wide("⌫", KeyAction::Backspace, 1)],
-        &[
-            wide("中", KeyAction::Switch(LayoutKind::Pinyin), 1),
-            wide("英", KeyAction::Switch(LayoutKind::English), 1),
-            wide("确定", KeyAction::Enter, 1),
-        ],
-    ],
-};
+const ID_NUMBER: Layout = keypad!(LayoutKind::IdNumber, ch("X", 'X'));
+
+const NUMBER: Layout = keypad!(
+    LayoutKind::Number,
+    ch(".", '.'),
+    &[
+        wide("中", KeyAction::Switch(LayoutKind::Pinyin), 1),
+        wide("英", KeyAction::Switch(LayoutKind::English), 1),
+        wide("确定", KeyAction::Enter, 1),
+    ]
+);
 
 /// The layout of a kind.
 pub fn layout(kind: LayoutKind) -> &'static Layout {

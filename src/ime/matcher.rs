@@ -46,7 +46,8 @@ pub fn tokens_for(input: &[u8], pos: usize, syllable: &str) -> Vec<Token> {
             abbreviated: false,
         });
     }
-    let unfinished = run_end == input.len() && run.len() < syllable.len() && syllable.starts_with(run);
+    let unfinished =
+        run_end == input.len() && run.len() < syllable.len() && syllable.starts_with(run);
     if unfinished && run.len() > initial_len(syllable) {
         tokens.push(Token {
             len: run.len(),
@@ -60,7 +61,8 @@ pub fn tokens_for(input: &[u8], pos: usize, syllable: &str) -> Vec<Token> {
             abbreviated: true,
         });
     }
-    let splits_initial = matches!(run.first(), Some(b'z' | b'c' | b's')) && run.get(1) == Some(&b'h');
+    let splits_initial =
+        matches!(run.first(), Some(b'z' | b'c' | b's')) && run.get(1) == Some(&b'h');
     if syllable.len() > 1 && run.first() == syllable.first() && !splits_initial {
         tokens.push(Token {
             len: 1,
@@ -82,7 +84,15 @@ fn initial_len(syllable: &[u8]) -> usize {
 /// Every dictionary node whose syllables spell a stretch of `input` starting at `start`.
 pub fn matches_from(dictionary: &Dictionary, input: &[u8], start: usize) -> Vec<Match> {
     let mut found = Vec::new();
-    walk(dictionary, input, dictionary.root(), start, 0, 0, &mut found);
+    walk(
+        dictionary,
+        input,
+        dictionary.root(),
+        start,
+        0,
+        0,
+        &mut found,
+    );
     found
 }
 
@@ -116,7 +126,15 @@ fn walk(
                     syllables: depth + 1,
                 });
             }
-            walk(dictionary, input, child, end, abbreviations, depth + 1, found);
+            walk(
+                dictionary,
+                input,
+                child,
+                end,
+                abbreviations,
+                depth + 1,
+                found,
+            );
         }
     }
 }

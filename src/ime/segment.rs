@@ -31,10 +31,17 @@ pub fn segment(dictionary: &Dictionary, input: &[u8]) -> Vec<String> {
         };
         let ((unmatched, abbreviated, count), _) = best[after(1)];
         let mut choice = ((unmatched + 1, abbreviated, count + 1), 1);
-        for syllable in dictionary.syllables().filter(|s| s.as_bytes()[0] == input[pos]) {
+        for syllable in dictionary
+            .syllables()
+            .filter(|s| s.as_bytes()[0] == input[pos])
+        {
             for token in tokens_for(input, pos, syllable) {
                 let ((unmatched, abbreviated, count), _) = best[after(token.len)];
-                let cost = (unmatched, abbreviated + usize::from(token.abbreviated), count + 1);
+                let cost = (
+                    unmatched,
+                    abbreviated + usize::from(token.abbreviated),
+                    count + 1,
+                );
                 if cost < choice.0 || (cost == choice.0 && token.len > choice.1) {
                     choice = (cost, token.len);
                 }

@@ -46,7 +46,10 @@ fn ambiguous_xian_offers_both_readings_and_the_separator_decides() {
     let xian = typed("xian");
     let first_page = xian.candidates(0);
     let words = texts(&first_page);
-    assert_eq!(words[0], "西安", "words before single characters: {words:?}");
+    assert_eq!(
+        words[0], "西安",
+        "words before single characters: {words:?}"
+    );
     assert!(words.contains(&"先") || words.contains(&"现"), "{words:?}");
 
     let xi_an = typed("xi'an");
@@ -59,7 +62,12 @@ fn ambiguous_xian_offers_both_readings_and_the_separator_decides() {
 
 #[test]
 fn abbreviations_find_whole_words() {
-    for (input, word) in [("ldht", "劳动合同"), ("flyz", "法律援助"), ("gzc", "公证处"), ("yzgz", "遗嘱公证")] {
+    for (input, word) in [
+        ("ldht", "劳动合同"),
+        ("flyz", "法律援助"),
+        ("gzc", "公证处"),
+        ("yzgz", "遗嘱公证"),
+    ] {
         let composer = typed(input);
         let first = &composer.candidates(0)[0];
         assert_eq!(first.text, word, "{input}");
@@ -68,7 +76,9 @@ fn abbreviations_find_whole_words() {
     let zs = typed("zs");
     let first_page = zs.candidates(0);
     assert!(
-        first_page.iter().all(|c| c.text.chars().count() == 2 && c.whole),
+        first_page
+            .iter()
+            .all(|c| c.text.chars().count() == 2 && c.whole),
         "{:?}",
         texts(&first_page)
     );
@@ -96,7 +106,12 @@ fn legal_vocabulary_ranks_first() {
         ("falvyuanzhu", "法律援助"),
     ] {
         let first_page = typed(input).candidates(0);
-        assert_eq!(first_page[0].text, word, "{input}: {:?}", texts(&first_page));
+        assert_eq!(
+            first_page[0].text,
+            word,
+            "{input}: {:?}",
+            texts(&first_page)
+        );
     }
     let gongzheng = typed("gongzheng");
     let general = position(&gongzheng, "公正").expect("公正 offered");
@@ -116,7 +131,10 @@ fn whole_words_come_before_single_characters_and_partial_matches() {
         .iter()
         .position(|c| c.text.chars().count() == 1)
         .expect("single characters");
-    assert!(single > first_partial, "a 1-character candidate cannot spell 2 syllables");
+    assert!(
+        single > first_partial,
+        "a 1-character candidate cannot spell 2 syllables"
+    );
     assert!(all.iter().any(|c| c.text == "公"));
 }
 
@@ -133,13 +151,18 @@ fn a_phrase_is_composed_when_no_single_word_spells_the_input() {
 fn pages_partition_the_candidates() {
     let composer = typed("shi");
     assert!(composer.page_count() >= 3);
-    let pages: Vec<Vec<Candidate>> = (0..composer.page_count()).map(|p| composer.candidates(p)).collect();
+    let pages: Vec<Vec<Candidate>> = (0..composer.page_count())
+        .map(|p| composer.candidates(p))
+        .collect();
     assert!(pages[..pages.len() - 1]
         .iter()
         .all(|page| page.len() == super::DEFAULT_PAGE_SIZE));
     let indices: Vec<usize> = pages.iter().flatten().map(|c| c.index).collect();
     assert_eq!(indices, (0..indices.len()).collect::<Vec<_>>());
-    let mut unique = texts(&pages.concat()).into_iter().map(String::from).collect::<Vec<_>>();
+    let mut unique = texts(&pages.concat())
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), indices.len(), "no candidate offered twice");
@@ -184,7 +207,10 @@ fn keys_that_are_not_pinyin_are_left_to_the_keyboard() {
     assert!(!composer.backspace(), "nothing to delete");
     assert!(!composer.push('1'));
     assert!(!composer.push(' '));
-    assert!(!composer.push('\''), "a leading separator separates nothing");
+    assert!(
+        !composer.push('\''),
+        "a leading separator separates nothing"
+    );
     assert!(!composer.is_composing());
     for _ in 0..super::MAX_INPUT {
         assert!(composer.push('a'));
