@@ -80,20 +80,20 @@ fn main() {
                 composer.push(key);
                 let page = composer.candidates(0);
                 let preedit = composer.preedit();
-                keystrokes.push(started.elapsed());
+                keystrokes.push((started.elapsed(), composer.input().len()));
                 std::hint::black_box((page, preedit));
             }
             let started = Instant::now();
             std::hint::black_box(composer.select(0));
-            keystrokes.push(started.elapsed());
+            keystrokes.push((started.elapsed(), composer.input().len()));
         }
     }
     keystrokes.sort_unstable();
+    let (slowest, slowest_keys) = keystrokes[keystrokes.len() - 1];
+    let keystrokes: Vec<Duration> = keystrokes.into_iter().map(|(time, _)| time).collect();
     println!("keystrokes: {} count", keystrokes.len());
     println!("keystroke_p50: {:.3} ms", ms(percentile(&keystrokes, 0.50)));
     println!("keystroke_p99: {:.3} ms", ms(percentile(&keystrokes, 0.99)));
-    println!(
-        "keystroke_max: {:.3} ms",
-        ms(keystrokes[keystrokes.len() - 1])
-    );
+    println!("keystroke_max: {:.3} ms", ms(slowest));
+    println!("keystroke_max_input: {slowest_keys} keys");
 }

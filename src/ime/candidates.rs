@@ -10,7 +10,7 @@
 //!    weight. Selecting one commits it and leaves the rest of the input to type on.
 
 use super::dictionary::{Dictionary, EntryId};
-use super::matcher::{matches_from, Match, SEPARATOR};
+use super::matcher::{matches_from, Abbreviations, Match, SEPARATOR};
 use serde::Serialize;
 use std::cmp::Reverse;
 use std::collections::HashSet;
@@ -34,7 +34,12 @@ pub struct Candidate {
     pub whole: bool,
 }
 
+/// Sort key: whole input first, fewer abbreviations, longer partial matches, words before
+/// single characters, heavier first.
+type RankKey = (Reverse<bool>, u8, Reverse<usize>, bool, Reverse<u32>);
+
 struct Ranked {
+    key: RankKey,
     entry: EntryId,
     found: Match,
 }
@@ -44,27 +49,35 @@ pub fn rank(dictionary: &Dictionary, input: &[u8], limit: usize) -> Vec<Candidat
     if input.is_empty() || limit == 0 {
         return Vec::new();
     }
-    let from_start = matches_from(dictionary, input, 0);
+    let from_start = matches_from(dictionary, input, 0, Abbreviations::Anywhere);
+    let whole = |found: &Match| found.end == input.len();
     let mut ranked: Vec<Ranked> = from_start
         .iter()
         .flat_map(|&found| {
             dictionary.entries_at(found.node)[..]
                 .iter()
                 .take(limit)
-                .map(move |&entry| Ranked { entry, found })
+                .map(move |&entry| Ranked {
+                    key: (
+                        Reverse(whole(&found)),
+                        found.abbreviations,
+                        Reverse(if whole(&found) { 0 } else { found.end }),
+                        whole(&found) && found.syllables == 1,
+                        Reverse(dictionary.weight(entry)),
+                    ),
+                    entry,
+                    found,
+                })
         })
         .collect();
-    let whole = |r: &Ranked| r.found.end == input.len();
-    ranked.sort_by_key(|r| {
-        let whole = whole(r);
-        (
-            Reverse(whole),
-            r.found.abbreviations,
-            Reverse(if whole { 0 } else { r.found.end }),
-            whole && r.found.syllables == 1,
-            Reverse(dictionary.weight(r.entry)),
-        )
-    });
+    // Short abbreviations ("ld") match tens of thousands of entries: keep the best few before
+    // sorting (twice the limit, as duplicates of one text are dropped below).
+    let keep = limit.saturating_mul(2);
+    if ranked.len() > keep {
+        ranked.select_nth_unstable_by_key(keep, |r| r.key);
+        ranked.truncate(keep);
+    }
+    ranked.sort_unstable_by_key(|r| r.key);
     let mut candidates = Vec::with_capacity(limit);
     let mut seen = HashSet::new();
     let mut push = |text: String, pinyin: String, consumed: usize| {
@@ -78,7 +91,7 @@ pub fn rank(dictionary: &Dictionary, input: &[u8], limit: usize) -> Vec<Candidat
             });
         }
     };
-    let whole_count = ranked.iter().take_while(|r| whole(r)).count();
+    let whole_count = ranked.iter().take_while(|r| whole(&r.found)).count();
     let chain = compose(dictionary, input, &from_start);
     // The chain goes after the whole-input entries that guess no more syllables than it does.
     let chain_at = chain.as_ref().map_or(whole_count, |chain| {
@@ -136,7 +149,12 @@ fn compose(dictionary: &Dictionary, input: &[u8], from_start: &[Match]) -> Optio
                 best[found.end] = Some((total, start, found));
             }
         };
-    for &found in from_start.iter().filter(|found| found.end < input.len()) {
+    // Single words spelling the whole input are candidates already; a chain's first word
+    // ends before the input does, so it may abbreviate nothing (see `Abbreviations::AtEnd`).
+    for &found in from_start
+        .iter()
+        .filter(|found| found.end < input.len() && found.abbreviations == 0)
+    {
         relax(&mut best, 0, 0.0, found);
     }
     for start in 1..input.len() {
@@ -146,7 +164,7 @@ fn compose(dictionary: &Dictionary, input: &[u8], from_start: &[Match]) -> Optio
         if input[start] == SEPARATOR {
             continue;
         }
-        for found in matches_from(dictionary, input, start) {
+        for found in matches_from(dictionary, input, start, Abbreviations::AtEnd) {
             relax(&mut best, start, base, found);
         }
     }

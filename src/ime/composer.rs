@@ -16,7 +16,7 @@ const MAX_CANDIDATES: usize = 120;
 pub const MAX_INPUT: usize = 48;
 
 /// A candidate already chosen for the leading syllables while the rest is still being typed.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct Selection {
     text: String,
     /// The typed input it consumed, restored if the user deletes back into it.
@@ -24,13 +24,23 @@ struct Selection {
 }
 
 /// A pinyin composition: typed letters, partial selections and the current candidates.
-#[derive(Debug)]
+/// What is typed may be a name or an address, so `Debug` shows only sizes.
 pub struct Composer<'d> {
     dictionary: &'d Dictionary,
     page_size: usize,
     input: String,
     selections: Vec<Selection>,
     candidates: Vec<Candidate>,
+}
+
+impl std::fmt::Debug for Composer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Composer")
+            .field("typed_keys", &self.input.len())
+            .field("selections", &self.selections.len())
+            .field("candidates", &self.candidates.len())
+            .finish()
+    }
 }
 
 impl Composer<'static> {

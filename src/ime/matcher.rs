@@ -81,60 +81,73 @@ fn initial_len(syllable: &[u8]) -> usize {
     }
 }
 
+/// Which abbreviations a lookup accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Abbreviations {
+    /// Initials anywhere and the unfinished last syllable.
+    Anywhere,
+    /// Only for the last syllable of the input, still being typed. Much cheaper: composing
+    /// phrases looks up every position of the input on every keystroke.
+    AtEnd,
+}
+
 /// Every dictionary node whose syllables spell a stretch of `input` starting at `start`.
-pub fn matches_from(dictionary: &Dictionary, input: &[u8], start: usize) -> Vec<Match> {
+pub fn matches_from(
+    dictionary: &Dictionary,
+    input: &[u8],
+    start: usize,
+    abbreviations: Abbreviations,
+) -> Vec<Match> {
     let mut found = Vec::new();
-    walk(
+    let mut walk = Walk {
         dictionary,
         input,
-        dictionary.root(),
-        start,
-        0,
-        0,
-        &mut found,
-    );
+        abbreviations,
+        found: &mut found,
+    };
+    walk.from(dictionary.root(), start, 0, 0);
     found
 }
 
-fn walk(
-    dictionary: &Dictionary,
-    input: &[u8],
-    node: NodeId,
-    pos: usize,
-    abbreviations: u8,
-    depth: u8,
-    found: &mut Vec<Match>,
-) {
-    let Some(&letter) = input.get(pos) else {
-        return;
-    };
-    if usize::from(depth) >= super::dictionary::MAX_WORD_SYLLABLES {
-        return;
-    }
-    for &(syllable, child) in dictionary.children_starting_with(node, letter) {
-        for token in tokens_for(input, pos, dictionary.syllable(syllable)) {
-            let mut end = pos + token.len;
-            if input.get(end) == Some(&SEPARATOR) {
-                end += 1;
+struct Walk<'a> {
+    dictionary: &'a Dictionary,
+    input: &'a [u8],
+    abbreviations: Abbreviations,
+    found: &'a mut Vec<Match>,
+}
+
+impl Walk<'_> {
+    fn from(&mut self, node: NodeId, pos: usize, abbreviations: u8, depth: u8) {
+        let (dictionary, input) = (self.dictionary, self.input);
+        let Some(&letter) = input.get(pos) else {
+            return;
+        };
+        if usize::from(depth) >= super::dictionary::MAX_WORD_SYLLABLES {
+            return;
+        }
+        for &(syllable, child) in dictionary.children_starting_with(node, letter) {
+            for token in tokens_for(input, pos, dictionary.syllable(syllable)) {
+                let mut end = pos + token.len;
+                if token.abbreviated
+                    && self.abbreviations == Abbreviations::AtEnd
+                    && end < input.len()
+                {
+                    continue;
+                }
+                if input.get(end) == Some(&SEPARATOR) {
+                    end += 1;
+                }
+                let abbreviations = abbreviations + u8::from(token.abbreviated);
+                if !dictionary.entries_at(child).is_empty() {
+                    self.found.push(Match {
+                        node: child,
+                        end,
+                        abbreviations,
+                        syllables: depth + 1,
+                    });
+                }
+                self.from(child, end, abbreviations, depth + 1);
             }
-            let abbreviations = abbreviations + u8::from(token.abbreviated);
-            if !dictionary.entries_at(child).is_empty() {
-                found.push(Match {
-                    node: child,
-                    end,
-                    abbreviations,
-                    syllables: depth + 1,
-                });
-            }
-            walk(
-                dictionary,
-                input,
-                child,
-                end,
-                abbreviations,
-                depth + 1,
-                found,
-            );
         }
     }
 }

@@ -258,3 +258,13 @@ fn a_custom_dictionary_ranks_by_weight() {
     assert_eq!(texts(&composer.candidates(1)), ["公"]);
     assert_eq!(composer.page_count(), 2);
 }
+
+#[test]
+fn debug_output_shows_no_typed_text() {
+    let mut composer = typed("zhangsan");
+    let zhang = position(&composer, "张").expect("张 offered");
+    composer.select(zhang);
+    let shown = format!("{composer:?}");
+    assert!(!shown.contains("san") && !shown.contains('张'), "{shown}");
+    assert!(shown.contains("typed_keys: 3"), "{shown}");
+}
