@@ -7,6 +7,7 @@ mod doctor;
 mod run;
 #[cfg(feature = "ui")]
 mod screenshot;
+mod ime;
 
 use crate::config::KioskConfig;
 use crate::logging::{self, LogFormat};
@@ -46,6 +47,8 @@ pub enum Command {
     Screenshot(screenshot::ScreenshotArgs),
     /// Check config, data directory, database, devices and case-system reachability.
     Doctor(doctor::DoctorArgs),
+    /// Pinyin input method: candidates for typed pinyin.
+    Ime(ime::ImeArgs),
 }
 
 /// Where the configuration comes from: a file or the built-in demo configuration.
@@ -94,6 +97,7 @@ pub fn main() -> ExitCode {
         #[cfg(feature = "ui")]
         Command::Screenshot(args) => screenshot::run(args),
         Command::Doctor(args) => doctor::run(args),
+        Command::Ime(args) => ime::run(args),
     };
     match result {
         Ok(code) => code,
