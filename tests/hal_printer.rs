@@ -9,8 +9,8 @@ use legal_kiosk::hal::printer::sim::{
     interpret_file, FontSource, ReceiptRenderer, SimFault, SimOptions, SimulatedPrinter,
 };
 use legal_kiosk::hal::printer::{
-    self_test, Align, EscPosPrinter, LinkTarget, PrintError, PrinterProfile, Receipt,
-    ReceiptLine, ReceiptPrinter, TextSize,
+    self_test, Align, EscPosPrinter, LinkTarget, PrintError, PrinterProfile, Receipt, ReceiptLine,
+    ReceiptPrinter, TextSize,
 };
 use legal_kiosk::hal::DeviceHealth;
 use std::path::{Path, PathBuf};
@@ -21,7 +21,11 @@ const WAIT: Duration = Duration::from_secs(5);
 /// The Debian Noto CJK collection, face 2 = Simplified Chinese (package fonts-noto-cjk).
 fn test_font() -> FontSource {
     let path = PathBuf::from("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
-    assert!(path.is_file(), "install fonts-noto-cjk: {} missing", path.display());
+    assert!(
+        path.is_file(),
+        "install fonts-noto-cjk: {} missing",
+        path.display()
+    );
     FontSource {
         path,
         face_index: 2,
@@ -108,15 +112,27 @@ fn assert_matches_golden(actual: &image::GrayImage, golden: &Path) {
         return;
     }
     let expected = image::open(golden)
-        .unwrap_or_else(|e| panic!("{}: {e} (regenerate with LEGAL_KIOSK_UPDATE_GOLDEN=1)", golden.display()))
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (regenerate with LEGAL_KIOSK_UPDATE_GOLDEN=1)",
+                golden.display()
+            )
+        })
         .to_luma8();
-    assert_eq!(actual.dimensions(), expected.dimensions(), "receipt size changed");
+    assert_eq!(
+        actual.dimensions(),
+        expected.dimensions(),
+        "receipt size changed"
+    );
     let differing = actual
         .pixels()
         .zip(expected.pixels())
         .filter(|(a, b)| a.0[0].abs_diff(b.0[0]) > PIXEL_TOLERANCE)
         .count();
-    assert!(differing <= MAX_DIFFERING, "{differing} pixels differ from the golden");
+    assert!(
+        differing <= MAX_DIFFERING,
+        "{differing} pixels differ from the golden"
+    );
 }
 
 #[test]
@@ -134,7 +150,10 @@ fn receipt_printed_over_tcp_renders_like_the_golden_png() {
     let lines = texts(&receipts[0].ops);
     assert_eq!(lines[0], "公证申请回执");
     assert!(lines.contains(&"受理编号：GZ-2024-000123".to_string()));
-    assert!(receipts[0].ops.iter().any(|op| matches!(op, PrintOp::QrCode { .. })));
+    assert!(receipts[0]
+        .ops
+        .iter()
+        .any(|op| matches!(op, PrintOp::QrCode { .. })));
 
     let png = receipts[0].png.as_ref().expect("receipt rendered");
     let printed = image::open(png).unwrap().to_luma8();
@@ -148,7 +167,10 @@ fn rendering_differs_when_the_receipt_differs() {
     let renderer = ReceiptRenderer::load(&test_font()).unwrap();
     let render = |receipt: &Receipt| {
         let bytes = receipt.to_escpos(&PrinterProfile::default()).unwrap();
-        renderer.render(&legal_kiosk::codec::escpos_stream::parse(&bytes, TextEncoding::Gb18030))
+        renderer.render(&legal_kiosk::codec::escpos_stream::parse(
+            &bytes,
+            TextEncoding::Gb18030,
+        ))
     };
     let mut changed = sample_receipt();
     changed.lines[4] = ReceiptLine::text("事项：婚姻公证");
@@ -171,16 +193,25 @@ fn paper_out_mid_receipt_interrupts_then_refuses_until_refilled() {
     sim.fault_after(700, SimFault::PaperOut);
 
     match printer.print(&long_receipt()) {
-        Err(PrintError::Interrupted { status, sent, total }) => {
+        Err(PrintError::Interrupted {
+            status,
+            sent,
+            total,
+        }) => {
             assert!(status.paper_out);
             assert!(sent < total, "stopped before the end: {sent}/{total}");
         }
         other => panic!("expected an interrupted receipt, got {other:?}"),
     }
-    assert!(matches!(printer.health(), DeviceHealth::Fault { reason } if reason.contains("paper out")));
+    assert!(
+        matches!(printer.health(), DeviceHealth::Fault { reason } if reason.contains("paper out"))
+    );
     let receipts = sim.wait_for_receipts(1, WAIT);
     assert_eq!(receipts.len(), 1);
-    assert!(!receipts[0].complete, "the half receipt is recorded as incomplete");
+    assert!(
+        !receipts[0].complete,
+        "the half receipt is recorded as incomplete"
+    );
 
     match printer.print(&sample_receipt()) {
         Err(PrintError::NotReady { status }) => assert!(status.paper_out),
@@ -191,7 +222,12 @@ fn paper_out_mid_receipt_interrupts_then_refuses_until_refilled() {
     printer.print(&long_receipt()).unwrap();
     let receipts = sim.wait_for_receipts(2, WAIT);
     assert!(receipts[1].complete);
-    assert_eq!(texts(&receipts[1].ops).len(), 40, "{:?}", texts(&receipts[1].ops));
+    assert_eq!(
+        texts(&receipts[1].ops).len(),
+        40,
+        "{:?}",
+        texts(&receipts[1].ops)
+    );
 }
 
 #[test]
@@ -300,10 +336,18 @@ fn missing_device_paths_are_absent_not_errors() {
 fn a_capture_file_is_interpreted_and_rendered() {
     let dir = tempfile::tempdir().unwrap();
     let capture = dir.path().join("lp0.bin");
-    let mut bytes = sample_receipt().to_escpos(&PrinterProfile::default()).unwrap();
-    bytes.extend(long_receipt().to_escpos(&PrinterProfile::default()).unwrap());
+    let mut bytes = sample_receipt()
+        .to_escpos(&PrinterProfile::default())
+        .unwrap();
+    bytes.extend(
+        long_receipt()
+            .to_escpos(&PrinterProfile::default())
+            .unwrap(),
+    );
     std::fs::write(&capture, bytes).unwrap();
     let receipts = interpret_file(&capture, options(dir.path())).unwrap();
     assert_eq!(receipts.len(), 2);
-    assert!(receipts.iter().all(|r| r.complete && r.png.as_ref().is_some_and(|p| p.is_file())));
+    assert!(receipts
+        .iter()
+        .all(|r| r.complete && r.png.as_ref().is_some_and(|p| p.is_file())));
 }

@@ -9,8 +9,7 @@
 
 use legal_kiosk::hal::smartcard::vicc::{SocialSecurityRecords, VirtualCard, MIFARE_1K_ATR};
 use legal_kiosk::hal::smartcard::{
-    read_social_security, read_staff_card, CardEvent, PcscReader, SmartCardError,
-    SmartCardReader,
+    read_social_security, read_staff_card, CardEvent, PcscReader, SmartCardError, SmartCardReader,
 };
 use legal_kiosk::hal::DeviceHealth;
 use std::net::{SocketAddr, TcpListener};
@@ -46,8 +45,14 @@ fn free_port_pair() -> u16 {
 
 impl Pcscd {
     fn start() -> Pcscd {
-        assert!(Path::new("/usr/sbin/pcscd").exists(), "install the pcscd package");
-        assert!(Path::new(VPCD_DRIVER).exists(), "install the vsmartcard-vpcd package");
+        assert!(
+            Path::new("/usr/sbin/pcscd").exists(),
+            "install the pcscd package"
+        );
+        assert!(
+            Path::new(VPCD_DRIVER).exists(),
+            "install the vsmartcard-vpcd package"
+        );
         let dir = tempfile::tempdir().unwrap();
         let conf = dir.path().join("reader.conf.d");
         let run = dir.path().join("run");
@@ -89,7 +94,11 @@ impl Pcscd {
     fn wait_ready(&self) {
         let deadline = Instant::now() + EVENT_TIMEOUT;
         while !self.socket.exists() {
-            assert!(Instant::now() < deadline, "pcscd did not start: {}", self.log());
+            assert!(
+                Instant::now() < deadline,
+                "pcscd did not start: {}",
+                self.log()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -126,14 +135,20 @@ impl Drop for Pcscd {
     }
 }
 
-fn next_event(rt: &tokio::runtime::Runtime, events: &mut UnboundedReceiver<CardEvent>) -> CardEvent {
+fn next_event(
+    rt: &tokio::runtime::Runtime,
+    events: &mut UnboundedReceiver<CardEvent>,
+) -> CardEvent {
     rt.block_on(async { tokio::time::timeout(EVENT_TIMEOUT, events.recv()).await })
         .expect("card event in time")
         .expect("monitor running")
 }
 
 /// Retries until pcscd has finished powering the card up after the insert event.
-fn with_card<T>(reader: &mut PcscReader, mut call: impl FnMut(&mut PcscReader) -> Result<T, SmartCardError>) -> T {
+fn with_card<T>(
+    reader: &mut PcscReader,
+    mut call: impl FnMut(&mut PcscReader) -> Result<T, SmartCardError>,
+) -> T {
     let deadline = Instant::now() + EVENT_TIMEOUT;
     loop {
         match call(reader) {
@@ -164,7 +179,9 @@ fn staff_and_social_security_cards_through_a_real_pcscd() {
 
     // Staff card: insert, UID, applet, unknown instruction, remove.
     let uid = [0x04, 0xA1, 0xB2, 0xC3];
-    let card = VirtualCard::staff(&uid, "S-0042").insert(pcscd.vpcd()).unwrap();
+    let card = VirtualCard::staff(&uid, "S-0042")
+        .insert(pcscd.vpcd())
+        .unwrap();
     assert_eq!(
         next_event(&rt, &mut events),
         CardEvent::Inserted {
@@ -176,7 +193,10 @@ fn staff_and_social_security_cards_through_a_real_pcscd() {
     let staff = read_staff_card(&mut reader).unwrap();
     assert_eq!(staff.staff_id, "S-0042");
     assert_eq!(staff.uid, uid.to_vec());
-    assert_eq!(reader.transmit(&[0x80, 0x10, 0x00, 0x00]).unwrap().sw, 0x6D00);
+    assert_eq!(
+        reader.transmit(&[0x80, 0x10, 0x00, 0x00]).unwrap().sw,
+        0x6D00
+    );
     assert!(matches!(
         read_social_security(&mut reader),
         Err(SmartCardError::Unsupported(_))
@@ -191,8 +211,8 @@ fn staff_and_social_security_cards_through_a_real_pcscd() {
 
     // Social-security card: public records only.
     let card_id: [u8; 16] = [
-        0x33, 0x03, 0x00, 0xD1, 0x56, 0x00, 0x00, 0x05, 0x99, 0x11, 0x01, 0x45, 0xFF, 0xFF,
-        0xFF, 0xFF,
+        0x33, 0x03, 0x00, 0xD1, 0x56, 0x00, 0x00, 0x05, 0x99, 0x11, 0x01, 0x45, 0xFF, 0xFF, 0xFF,
+        0xFF,
     ];
     let card = VirtualCard::social_security(SocialSecurityRecords {
         card_id,
@@ -201,7 +221,10 @@ fn staff_and_social_security_cards_through_a_real_pcscd() {
     })
     .insert(pcscd.vpcd())
     .unwrap();
-    assert!(matches!(next_event(&rt, &mut events), CardEvent::Inserted { .. }));
+    assert!(matches!(
+        next_event(&rt, &mut events),
+        CardEvent::Inserted { .. }
+    ));
     let ss = with_card(&mut reader, |r| read_social_security(r));
     assert_eq!(ss.card_id, "330300D15600000599110145FFFFFFFF");
     assert_eq!(ss.region_code(), "330300");

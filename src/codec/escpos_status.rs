@@ -298,7 +298,10 @@ mod tests {
     #[test]
     fn requests_are_canonical_three_bytes() {
         assert_eq!(StatusQuery::PaperSensor.request(), [0x10, 0x04, 0x04]);
-        assert_eq!(StatusQuery::from_parameter(2), Some(StatusQuery::OfflineCause));
+        assert_eq!(
+            StatusQuery::from_parameter(2),
+            Some(StatusQuery::OfflineCause)
+        );
         assert_eq!(StatusQuery::from_parameter(7), None);
     }
 }

@@ -55,32 +55,58 @@ pub enum PrintOp {
     /// `ESC @`: styles back to defaults.
     Init,
     /// Printable text (never contains control characters).
-    Text { text: String },
+    Text {
+        text: String,
+    },
     /// Print the line buffer and advance `lines` lines (`LF` = 1, `ESC d n` = n).
-    Feed { lines: u8 },
+    Feed {
+        lines: u8,
+    },
     /// `ESC J n`: print and feed n dots.
-    FeedDots { dots: u8 },
-    Bold { on: bool },
-    Underline { dots: u8 },
-    Justify { mode: Justify },
+    FeedDots {
+        dots: u8,
+    },
+    Bold {
+        on: bool,
+    },
+    Underline {
+        dots: u8,
+    },
+    Justify {
+        mode: Justify,
+    },
     /// Character magnification, 1..=8 each.
-    Size { width: u8, height: u8 },
+    Size {
+        width: u8,
+        height: u8,
+    },
     /// `FS &` / `FS .`.
-    ChineseMode { on: bool },
+    ChineseMode {
+        on: bool,
+    },
     /// A QR code printed from the stored symbol data.
     QrCode {
         data: Vec<u8>,
         module_size: u8,
         error_correction: QrErrorCorrection,
     },
-    Cut { partial: bool },
+    Cut {
+        partial: bool,
+    },
     /// `DLE EOT n`: a real-time status request; the printer answers one byte at once.
-    StatusRequest { n: u8 },
+    StatusRequest {
+        n: u8,
+    },
     /// A command that was understood and deliberately has no effect on the rendering
     /// (font, code page, barcode, raster image …); `command` names it.
-    Ignored { command: &'static str },
+    Ignored {
+        command: &'static str,
+    },
     /// A byte sequence that is not a known command; `lead`/`code` are its first two bytes.
-    Unknown { lead: u8, code: u8 },
+    Unknown {
+        lead: u8,
+        code: u8,
+    },
 }
 
 /// Payloads kept in memory are bounded (a QR code holds at most 7089 characters); longer
@@ -105,7 +131,10 @@ enum Step {
     /// The command is not complete yet.
     NeedMore,
     /// `consumed` bytes form a command with this effect.
-    Command { consumed: usize, op: Option<PrintOp> },
+    Command {
+        consumed: usize,
+        op: Option<PrintOp>,
+    },
     /// `header` bytes of a command whose `payload` bytes follow and are skipped.
     SkipPayload {
         header: usize,
@@ -278,7 +307,7 @@ impl StreamParser {
             // DLE EOT n [a]: n = 7, 8, 18 take a second parameter.
             0x04 => match buf.get(2) {
                 None => Step::NeedMore,
-                Some(&n) if matches!(n, 7 | 8 | 18) => fixed(buf, 4, "DLE EOT (extended)"),
+                Some(7 | 8 | 18) => fixed(buf, 4, "DLE EOT (extended)"),
                 Some(&n) => Step::Command {
                     consumed: 3,
                     op: Some(PrintOp::StatusRequest { n }),

@@ -42,7 +42,14 @@ impl SimCamera {
         fill(&mut img, px + 300, py + ph - 120, 180, 3, INK);
         ring(&mut img, px + 390, py + ph - 130, 60, 6, SEAL);
         // Frame marker: a short bar whose position encodes the capture number.
-        fill(&mut img, px + 20 + (frame % 20) * 20, py + ph - 30, 16, 6, INK);
+        fill(
+            &mut img,
+            px + 20 + (frame % 20) * 20,
+            py + ph - 30,
+            16,
+            6,
+            INK,
+        );
         img
     }
 }
@@ -101,7 +108,13 @@ mod tests {
             .unwrap()
             .to_rgb8();
         assert_eq!(img.dimensions(), (WIDTH, HEIGHT));
-        let brightness = |x, y| img.get_pixel(x, y).0.iter().map(|c| u32::from(*c)).sum::<u32>();
+        let brightness = |x, y| {
+            img.get_pixel(x, y)
+                .0
+                .iter()
+                .map(|c| u32::from(*c))
+                .sum::<u32>()
+        };
         // Paper margin is bright, desk is dark, the seal is red.
         assert!(brightness(PAGE.0 + 10, PAGE.1 + 10) > 650);
         assert!(brightness(10, 10) < 300);

@@ -59,7 +59,11 @@ impl V4l2Camera {
             .into_iter()
             .find(|f| formats.contains(f))
             .ok_or_else(|| CameraError::NoJpegFormat {
-                formats: formats.iter().map(|f| format!("{f}")).collect::<Vec<_>>().join(", "),
+                formats: formats
+                    .iter()
+                    .map(|f| format!("{f}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })?;
         // The driver clamps the request to the largest supported size.
         let capture = device

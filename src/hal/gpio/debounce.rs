@@ -106,7 +106,10 @@ mod tests {
             (60, false),
             (200, false),
         ];
-        assert_eq!(run(GpioInput::CallButton, &samples), vec![GpioEvent::CallButtonPressed]);
+        assert_eq!(
+            run(GpioInput::CallButton, &samples),
+            vec![GpioEvent::CallButtonPressed]
+        );
     }
 
     #[test]
@@ -117,7 +120,14 @@ mod tests {
 
     #[test]
     fn release_of_the_button_is_not_an_event_but_allows_the_next_press() {
-        let samples = [(0, false), (40, false), (50, true), (90, true), (100, false), (140, false)];
+        let samples = [
+            (0, false),
+            (40, false),
+            (50, true),
+            (90, true),
+            (100, false),
+            (140, false),
+        ];
         assert_eq!(
             run(GpioInput::CallButton, &samples),
             vec![GpioEvent::CallButtonPressed, GpioEvent::CallButtonPressed]

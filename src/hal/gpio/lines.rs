@@ -19,8 +19,10 @@ impl RppalLines {
     pub fn open(pins: &GpioPins) -> Result<RppalLines, GpioError> {
         let gpio = rppal::gpio::Gpio::new().map_err(|e| GpioError::Unavailable(e.to_string()))?;
         let pin = |bcm: u32| {
-            let bcm = u8::try_from(bcm).map_err(|_| GpioError::Unavailable(format!("BCM pin {bcm} out of range")))?;
-            gpio.get(bcm).map_err(|e| GpioError::Unavailable(e.to_string()))
+            let bcm = u8::try_from(bcm)
+                .map_err(|_| GpioError::Unavailable(format!("BCM pin {bcm} out of range")))?;
+            gpio.get(bcm)
+                .map_err(|e| GpioError::Unavailable(e.to_string()))
         };
         Ok(RppalLines {
             call_button: pin(pins.call_button)?.into_input_pullup(),
@@ -115,10 +117,14 @@ mod tests {
     #[test]
     fn rppal_off_a_raspberry_pi_is_unavailable_not_a_panic() {
         // CI and development machines are not Raspberry Pis.
-        if std::fs::read_to_string("/proc/device-tree/model").is_ok_and(|m| m.contains("Raspberry")) {
+        if std::fs::read_to_string("/proc/device-tree/model").is_ok_and(|m| m.contains("Raspberry"))
+        {
             return;
         }
-        assert!(matches!(RppalLines::open(&PINS), Err(GpioError::Unavailable(_))));
+        assert!(matches!(
+            RppalLines::open(&PINS),
+            Err(GpioError::Unavailable(_))
+        ));
     }
 
     #[test]

@@ -32,7 +32,11 @@ pub enum GpioInput {
 }
 
 impl GpioInput {
-    pub const ALL: [GpioInput; 3] = [GpioInput::CallButton, GpioInput::DoorSwitch, GpioInput::PaperLow];
+    pub const ALL: [GpioInput; 3] = [
+        GpioInput::CallButton,
+        GpioInput::DoorSwitch,
+        GpioInput::PaperLow,
+    ];
 
     fn index(self) -> usize {
         match self {
@@ -72,8 +76,8 @@ impl LightPattern {
         match self {
             LightPattern::Off => false,
             LightPattern::On => true,
-            LightPattern::SlowBlink => (ms / 1000) % 2 == 0,
-            LightPattern::FastBlink => (ms / 250) % 2 == 0,
+            LightPattern::SlowBlink => (ms / 1000).is_multiple_of(2),
+            LightPattern::FastBlink => (ms / 250).is_multiple_of(2),
         }
     }
 }

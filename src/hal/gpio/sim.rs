@@ -104,7 +104,10 @@ mod tests {
         assert!(events.try_recv().is_err(), "glitch must not be an event");
 
         handle.set_input(GpioInput::CallButton, false);
-        assert_eq!(next(&mut events).unwrap(), Some(GpioEvent::CallButtonPressed));
+        assert_eq!(
+            next(&mut events).unwrap(),
+            Some(GpioEvent::CallButtonPressed)
+        );
         handle.set_input(GpioInput::CallButton, true);
 
         handle.set_input(GpioInput::DoorSwitch, false);
@@ -125,7 +128,11 @@ mod tests {
         assert!(handle.light_is_on());
         gpio.set_light(LightPattern::FastBlink).unwrap();
         std::thread::sleep(Duration::from_millis(800));
-        assert!(handle.light_changes() >= 3, "{} changes", handle.light_changes());
+        assert!(
+            handle.light_changes() >= 3,
+            "{} changes",
+            handle.light_changes()
+        );
         drop(gpio);
         std::thread::sleep(Duration::from_millis(50));
         assert!(!handle.light_is_on(), "light off when the driver stops");

@@ -193,7 +193,9 @@ mod tests {
 
     #[test]
     fn chunks_keep_commands_whole_and_in_order() {
-        let commands: Vec<Vec<u8>> = (0..100u8).map(|i| vec![i; usize::from(i % 7) * 40 + 1]).collect();
+        let commands: Vec<Vec<u8>> = (0..100u8)
+            .map(|i| vec![i; usize::from(i % 7) * 40 + 1])
+            .collect();
         let chunks = chunks_of_whole_commands(&commands);
         assert_eq!(chunks.concat(), commands.concat());
         let mut boundaries = std::collections::HashSet::new();

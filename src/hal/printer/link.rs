@@ -27,7 +27,10 @@ pub trait PrinterLink: Send {
 pub enum LinkTarget {
     /// `/dev/usb/lp0` (usblp): bidirectional on most receipt printers.
     UsbLp(PathBuf),
-    Serial { port: PathBuf, baud: u32 },
+    Serial {
+        port: PathBuf,
+        baud: u32,
+    },
     Tcp(SocketAddr),
 }
 
@@ -61,7 +64,10 @@ pub fn is_absent(error: &io::Error) -> bool {
             | io::ErrorKind::BrokenPipe
             | io::ErrorKind::NotConnected
             | io::ErrorKind::HostUnreachable
-    ) || matches!(error.raw_os_error(), Some(libc::ENODEV | libc::ENXIO | libc::EIO))
+    ) || matches!(
+        error.raw_os_error(),
+        Some(libc::ENODEV | libc::ENXIO | libc::EIO)
+    )
 }
 
 /// A character device opened non-blocking and driven with `poll(2)` deadlines.
@@ -200,7 +206,12 @@ impl PrinterLink for TcpLink {
             // A closed connection is an unplugged printer, not "no reply yet".
             Ok(0) => Err(io::Error::from(io::ErrorKind::ConnectionReset)),
             Ok(n) => Ok(n),
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
                 Ok(0)
             }
             Err(e) => Err(e),

@@ -38,7 +38,10 @@ pub enum PrintError {
     Absent { target: String },
     #[error("printer not ready: {}", describe(status))]
     NotReady { status: PrinterStatus },
-    #[error("receipt interrupted after {sent} of {total} bytes: {}", describe(status))]
+    #[error(
+        "receipt interrupted after {sent} of {total} bytes: {}",
+        describe(status)
+    )]
     Interrupted {
         status: PrinterStatus,
         sent: usize,
@@ -108,9 +111,11 @@ pub fn open_printer(config: &PrinterConfig) -> Result<Option<Box<dyn ReceiptPrin
         }
         #[cfg(feature = "simulators")]
         PrinterConfig::Simulated => {
-            let printer = sim::SimulatedPrinter::start(sim::SimOptions::demo())
-                .map_err(PrintError::Io)?;
-            return Ok(Some(Box::new(sim::SimulatedPrinterDriver::new(printer, profile))));
+            let printer =
+                sim::SimulatedPrinter::start(sim::SimOptions::demo()).map_err(PrintError::Io)?;
+            return Ok(Some(Box::new(sim::SimulatedPrinterDriver::new(
+                printer, profile,
+            ))));
         }
     };
     Ok(Some(Box::new(EscPosPrinter::new(target, profile))))

@@ -5,7 +5,9 @@
 use crate::codec::escpos_stream::TextEncoding;
 use escpos::driver::Driver;
 use escpos::printer::Printer;
-use escpos::utils::{Encoder, JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
+use escpos::utils::{
+    Encoder, JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption,
+};
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
@@ -82,7 +84,12 @@ impl fmt::Debug for ReceiptLine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ReceiptLine::Title(t) => write!(f, "Title({} chars)", t.chars().count()),
-            ReceiptLine::Text { text, size, bold, align } => write!(
+            ReceiptLine::Text {
+                text,
+                size,
+                bold,
+                align,
+            } => write!(
                 f,
                 "Text({} chars, {}x{}, bold={bold}, {align:?})",
                 text.chars().count(),
@@ -249,13 +256,19 @@ fn styled_text(
         Align::Center => JustifyMode::CENTER,
         Align::Right => JustifyMode::RIGHT,
     };
-    printer.justify(justify)?.size(size.width, size.height)?.bold(bold)?;
+    printer
+        .justify(justify)?
+        .size(size.width, size.height)?
+        .bold(bold)?;
     // One printer line per text line; control characters would be commands to the printer.
     for part in text.split('\n') {
         let clean: String = part.chars().filter(|c| !c.is_control()).collect();
         printer.writeln(&clean)?;
     }
-    printer.bold(false)?.reset_size()?.justify(JustifyMode::LEFT)?;
+    printer
+        .bold(false)?
+        .reset_size()?
+        .justify(JustifyMode::LEFT)?;
     Ok(())
 }
 
@@ -302,10 +315,18 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(texts, vec!["收据".to_string(), "-".repeat(32), "编号 A-1".into()]);
-        assert!(ops.contains(&PrintOp::Size { width: 2, height: 2 }));
+        assert_eq!(
+            texts,
+            vec!["收据".to_string(), "-".repeat(32), "编号 A-1".into()]
+        );
+        assert!(ops.contains(&PrintOp::Size {
+            width: 2,
+            height: 2
+        }));
         assert!(ops.contains(&PrintOp::Bold { on: true }));
-        assert!(ops.contains(&PrintOp::Justify { mode: Justify::Right }));
+        assert!(ops.contains(&PrintOp::Justify {
+            mode: Justify::Right
+        }));
         assert!(ops.contains(&PrintOp::QrCode {
             data: b"https://x.cn/a".to_vec(),
             module_size: 6,
@@ -322,14 +343,19 @@ mod tests {
             TextEncoding::Gb18030,
         );
         assert_eq!(ops.iter().filter(|op| **op == PrintOp::Init).count(), 1);
-        assert!(ops.contains(&PrintOp::Text { text: "a@bVc".into() }));
+        assert!(ops.contains(&PrintOp::Text {
+            text: "a@bVc".into()
+        }));
     }
 
     #[test]
     fn invalid_sizes_are_errors_not_garbage() {
         let receipt = Receipt::new(vec![ReceiptLine::Text {
             text: "x".into(),
-            size: TextSize { width: 9, height: 1 },
+            size: TextSize {
+                width: 9,
+                height: 1,
+            },
             bold: false,
             align: Align::Left,
         }]);

@@ -95,7 +95,13 @@ pub struct StaffCard {
 impl fmt::Debug for StaffCard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StaffCard")
-            .field("uid", &format!("…{}", hex::encode_upper(self.uid.last().map(|b| [*b]).unwrap_or_default())))
+            .field(
+                "uid",
+                &format!(
+                    "…{}",
+                    hex::encode_upper(self.uid.last().map(|b| [*b]).unwrap_or_default())
+                ),
+            )
             .field("staff_id", &self.staff_id)
             .finish()
     }
@@ -165,7 +171,10 @@ mod tests {
 
     #[test]
     fn records_are_tag_length_value() {
-        assert_eq!(record_value(&[0x03, 0x02, b'3', b'.', 0xFF], 0x03).unwrap(), b"3.");
+        assert_eq!(
+            record_value(&[0x03, 0x02, b'3', b'.', 0xFF], 0x03).unwrap(),
+            b"3."
+        );
         assert!(record_value(&[0x03, 0x09, b'3'], 0x03).is_err());
         assert!(record_value(&[0x07, 0x01, b'3'], 0x03).is_err());
         assert!(record_value(&[], 0x03).is_err());

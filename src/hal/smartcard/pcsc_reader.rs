@@ -83,7 +83,9 @@ impl PcscReader {
                 self.health = DeviceHealth::Absent;
                 SmartCardError::NoService
             }
-            pcsc::Error::NoReadersAvailable | pcsc::Error::UnknownReader | pcsc::Error::ReaderUnavailable => {
+            pcsc::Error::NoReadersAvailable
+            | pcsc::Error::UnknownReader
+            | pcsc::Error::ReaderUnavailable => {
                 self.card = None;
                 self.health = DeviceHealth::Absent;
                 SmartCardError::NoReader
@@ -131,10 +133,7 @@ impl SmartCardReader for PcscReader {
 
     fn transmit(&mut self, apdu: &[u8]) -> Result<ApduResponse, SmartCardError> {
         let mut buffer = [0u8; MAX_BUFFER_SIZE];
-        let result = self
-            .card()?
-            .transmit(apdu, &mut buffer)
-            .map(<[u8]>::to_vec);
+        let result = self.card()?.transmit(apdu, &mut buffer).map(<[u8]>::to_vec);
         match result {
             Ok(raw) => Ok(ApduResponse::parse(&raw)?),
             Err(e) => Err(self.failed(e)),

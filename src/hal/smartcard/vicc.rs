@@ -14,8 +14,8 @@ use std::time::Duration;
 
 /// The MIFARE Classic 1K contactless ATR (PC/SC Part 3).
 pub const MIFARE_1K_ATR: [u8; 20] = [
-    0x3B, 0x8F, 0x80, 0x01, 0x80, 0x4F, 0x0C, 0xA0, 0x00, 0x00, 0x03, 0x06, 0x03, 0x00, 0x01,
-    0x00, 0x00, 0x00, 0x00, 0x6A,
+    0x3B, 0x8F, 0x80, 0x01, 0x80, 0x4F, 0x0C, 0xA0, 0x00, 0x00, 0x03, 0x06, 0x03, 0x00, 0x01, 0x00,
+    0x00, 0x00, 0x00, 0x6A,
 ];
 /// A contact CPU card ATR (T=1), as social-security cards present.
 pub const CPU_CARD_ATR: [u8; 11] = [
@@ -229,17 +229,32 @@ mod tests {
     #[test]
     fn staff_applet_answers_uid_select_and_record() {
         let mut s = session(VirtualCard::staff(&[0x04, 0xA1, 0xB2, 0xC3], "S-0042"));
-        assert_eq!(s.respond(&apdu::GET_UID), vec![0x04, 0xA1, 0xB2, 0xC3, 0x90, 0x00]);
+        assert_eq!(
+            s.respond(&apdu::GET_UID),
+            vec![0x04, 0xA1, 0xB2, 0xC3, 0x90, 0x00]
+        );
         assert_eq!(s.respond(&apdu::READ_STAFF_RECORD), SW_CONDITIONS.to_vec());
         assert_eq!(s.respond(&apdu::select_aid(&STAFF_AID)), SW_OK.to_vec());
-        assert_eq!(s.respond(&apdu::READ_STAFF_RECORD), tlv_with_sw(0x01, b"S-0042"));
-        assert_eq!(s.respond(&apdu::select_aid(&SSSE_AID)), SW_FILE_NOT_FOUND.to_vec());
-        assert_eq!(s.respond(&[0x80, 0x10, 0, 0]), SW_INS_NOT_SUPPORTED.to_vec());
+        assert_eq!(
+            s.respond(&apdu::READ_STAFF_RECORD),
+            tlv_with_sw(0x01, b"S-0042")
+        );
+        assert_eq!(
+            s.respond(&apdu::select_aid(&SSSE_AID)),
+            SW_FILE_NOT_FOUND.to_vec()
+        );
+        assert_eq!(
+            s.respond(&[0x80, 0x10, 0, 0]),
+            SW_INS_NOT_SUPPORTED.to_vec()
+        );
     }
 
     #[test]
     fn truncated_select_is_not_supported_rather_than_a_panic() {
         let mut s = session(VirtualCard::staff(&[1], "x"));
-        assert_eq!(s.respond(&[0x00, 0xA4, 0x04, 0x00, 0x08, 0xF0]), SW_INS_NOT_SUPPORTED.to_vec());
+        assert_eq!(
+            s.respond(&[0x00, 0xA4, 0x04, 0x00, 0x08, 0xF0]),
+            SW_INS_NOT_SUPPORTED.to_vec()
+        );
     }
 }

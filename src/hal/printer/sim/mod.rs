@@ -10,7 +10,9 @@ mod render;
 
 pub use render::{FontSource, ReceiptRenderer, RenderError, PAPER_DOTS};
 
-use super::{EscPosPrinter, LinkTarget, PrintError, PrintReport, PrinterProfile, Receipt, ReceiptPrinter};
+use super::{
+    EscPosPrinter, LinkTarget, PrintError, PrintReport, PrinterProfile, Receipt, ReceiptPrinter,
+};
 use crate::codec::escpos_status::{PrinterStatus, StatusQuery};
 use crate::codec::escpos_stream::{PrintOp, StreamParser, TextEncoding};
 use crate::hal::DeviceHealth;
@@ -160,11 +162,7 @@ impl Shared {
             }
             _ => None,
         };
-        state.receipts.push(SimReceipt {
-            ops,
-            complete,
-            png,
-        });
+        state.receipts.push(SimReceipt { ops, complete, png });
     }
 }
 
@@ -344,7 +342,16 @@ fn serve<S: Read + Write>(mut stream: S, shared: &Shared) {
         let n = match stream.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => n,
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted) => continue,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock
+                        | io::ErrorKind::TimedOut
+                        | io::ErrorKind::Interrupted
+                ) =>
+            {
+                continue
+            }
             Err(_) => break,
         };
         let replies = shared.process(&mut parser, &buf[..n]);

@@ -139,7 +139,9 @@ impl ReceiptRenderer {
                     error_correction,
                 } => {
                     self.print_line(&mut layout);
-                    if let Some(band) = qr_band(data, *module_size, *error_correction, layout.justify) {
+                    if let Some(band) =
+                        qr_band(data, *module_size, *error_correction, layout.justify)
+                    {
                         layout.bands.push(band);
                     }
                 }
