@@ -2,6 +2,7 @@
 //! the adapter feeds it commands and renders its state, and it is unit-tested on its own.
 
 pub mod idle;
+pub mod notary;
 pub mod screen;
 pub mod session;
 

@@ -1,0 +1,1 @@
+//! Staff maintenance and fleet operations: audit catalog, health, watchdog, telemetry, remote commands.
