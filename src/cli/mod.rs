@@ -3,11 +3,11 @@
 //! `--demo`, so staff, deployers and tests script the same binary.
 
 mod doctor;
+mod ime;
 #[cfg(feature = "ui")]
 mod run;
 #[cfg(feature = "ui")]
 mod screenshot;
-mod ime;
 
 use crate::config::KioskConfig;
 use crate::logging::{self, LogFormat};
