@@ -2,7 +2,10 @@
 //! Every command that touches devices, data or the case system takes `--config PATH` or
 //! `--demo`, so staff, deployers and tests script the same binary.
 
+mod audit;
 mod doctor;
+mod outbox;
+pub mod soak;
 
 use crate::config::KioskConfig;
 use crate::logging::{self, LogFormat};
@@ -33,6 +36,12 @@ pub enum LogArg {
 pub enum Command {
     /// Check config, data directory, database, devices and case-system reachability.
     Doctor(doctor::DoctorArgs),
+    /// Outbox to the case system: status, list, retry a parked entry.
+    Outbox(outbox::OutboxArgs),
+    /// Audit log: verify the hash chain.
+    Audit(audit::AuditArgs),
+    /// Drive N synthetic submissions through the store and relay to the case system.
+    Soak(soak::SoakArgs),
 }
 
 /// Where the configuration comes from: a file or the built-in demo configuration.
@@ -75,6 +84,9 @@ pub fn main() -> ExitCode {
     });
     let result = match cli.command {
         Command::Doctor(args) => doctor::run(args),
+        Command::Outbox(args) => outbox::run(args),
+        Command::Audit(args) => audit::run(args),
+        Command::Soak(args) => soak::run(args),
     };
     match result {
         Ok(code) => code,

@@ -56,6 +56,8 @@ pub enum StoreError {
     NoSuchEntry(i64),
     #[error("outbox entry {id} is {state}, only parked entries can be retried")]
     NotParked { id: i64, state: String },
+    #[error("store task failed: {0}")]
+    TaskFailed(String),
     #[error("data too large to encrypt")]
     Encrypt,
     #[error("attachment {position} refused: {reason}")]

@@ -46,6 +46,15 @@ pub struct StoreOptions {
     pub retention_days: u32,
 }
 
+impl From<&crate::config::StoreSection> for StoreOptions {
+    fn from(section: &crate::config::StoreSection) -> Self {
+        StoreOptions {
+            min_free_bytes: section.min_free_mb.saturating_mul(1024 * 1024),
+            retention_days: section.retention_days,
+        }
+    }
+}
+
 impl Default for StoreOptions {
     fn default() -> Self {
         StoreOptions {

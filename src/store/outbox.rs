@@ -70,10 +70,17 @@ impl Store {
             .collect())
     }
 
-    /// When the earliest pending entry becomes due (ms since the epoch), if any is pending.
-    pub fn next_due_at(&self) -> Result<Option<i64>, StoreError> {
+    /// When the earliest pending entry not in `in_flight` becomes due (ms since the epoch).
+    pub fn next_due_at_excluding(&self, in_flight: &HashSet<i64>) -> Result<Option<i64>, StoreError> {
+        let excluded = in_flight
+            .iter()
+            .map(|id| id.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
         Ok(self.conn().query_row(
-            "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'",
+            &format!(
+                "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending' AND id NOT IN ({excluded})"
+            ),
             [],
             |row| row.get(0),
         )?)
