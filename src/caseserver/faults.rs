@@ -15,7 +15,7 @@ use std::time::Duration;
 /// | `reject:CODE` | answers CODE (400 or 422) with a reason, without storing |
 /// | `drop-before-commit` | reads the body, then drops the connection without storing |
 /// | `drop-after-commit` | reads the body and stores it, then drops the connection unanswered |
-/// | `slow-read:MS` | reads the body one chunk every MS milliseconds |
+/// | `slow-read:MS` | reads the body at 16 KiB per MS milliseconds |
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
     Latency(Duration),

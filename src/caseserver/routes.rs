@@ -51,12 +51,13 @@ fn internal(e: impl std::fmt::Display) -> Response {
     error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
 }
 
-/// Reads the body, one chunk per `delay` when the slow-read fault is on.
+/// Reads the body, pausing `delay` per 16 KiB when the slow-read fault is on.
 async fn read_body(body: Body, delay: Option<std::time::Duration>) -> Result<Vec<u8>, Response> {
     let mut body = body;
     let mut data = Vec::new();
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| error(StatusCode::BAD_REQUEST, "body", e.to_string()))?;
+        let before = data.len();
         if let Ok(chunk) = frame.into_data() {
             data.extend_from_slice(&chunk);
             if data.len() > MAX_BODY {
@@ -64,7 +65,9 @@ async fn read_body(body: Body, delay: Option<std::time::Duration>) -> Result<Vec
             }
         }
         if let Some(delay) = delay {
-            tokio::time::sleep(delay).await;
+            // Per 16 KiB, whatever frame sizes the transport delivers.
+            let units = (data.len() - before).div_ceil(16 * 1024).max(1) as u32;
+            tokio::time::sleep(delay * units).await;
         }
     }
     Ok(data)
@@ -111,7 +114,10 @@ async fn submit(
     };
     let body = match read_body(body, slow).await {
         Ok(body) => body,
-        Err(response) => return response,
+        Err(response) => {
+            log("aborted");
+            return response;
+        }
     };
     let Some(key) = key.clone() else {
         log("rejected");
