@@ -15,16 +15,27 @@ fn commit(store: &Arc<Store>, count: u32, scan_kib: usize) -> Vec<Receipt> {
     let scan = synthetic_jpeg(scan_kib * 1024);
     let mark = synthetic_png();
     (0..count)
-        .map(|i| store.commit_submission(synthetic_submission(i, &scan, &mark)).unwrap())
+        .map(|i| {
+            store
+                .commit_submission(synthetic_submission(i, &scan, &mark))
+                .unwrap()
+        })
         .collect()
 }
 
 /// Every receipt reached the case server exactly once, and the store shows it delivered with
 /// the server's case number.
-async fn assert_delivered_exactly_once(store: &Arc<Store>, server: &CaseServerProcess, receipts: &[Receipt]) {
+async fn assert_delivered_exactly_once(
+    store: &Arc<Store>,
+    server: &CaseServerProcess,
+    receipts: &[Receipt],
+) {
     let stored = server.submissions().await;
     assert_eq!(stored.len(), receipts.len(), "one record per submission");
-    let by_key: HashMap<_, _> = stored.iter().map(|s| (s.idempotency_key.clone(), s)).collect();
+    let by_key: HashMap<_, _> = stored
+        .iter()
+        .map(|s| (s.idempotency_key.clone(), s))
+        .collect();
     let entries: HashMap<_, _> = store
         .outbox_entries(true)
         .unwrap()
@@ -32,11 +43,16 @@ async fn assert_delivered_exactly_once(store: &Arc<Store>, server: &CaseServerPr
         .map(|e| (e.idempotency_key.clone(), e))
         .collect();
     for receipt in receipts {
-        let record = by_key.get(&receipt.idempotency_key).expect("receipt delivered");
+        let record = by_key
+            .get(&receipt.idempotency_key)
+            .expect("receipt delivered");
         assert_eq!(record.receipt_number, receipt.number);
         let entry = &entries[&receipt.idempotency_key];
         assert_eq!(entry.state, OutboxState::Delivered);
-        assert_eq!(entry.case_number.as_deref(), Some(record.case_number.as_str()));
+        assert_eq!(
+            entry.case_number.as_deref(),
+            Some(record.case_number.as_str())
+        );
     }
     assert_eq!(server.stats().await.conflicts, 0);
 }
@@ -60,7 +76,12 @@ async fn run_with_fault(
     relay.shutdown().await;
     assert_delivered_exactly_once(&store, &server, &receipts).await;
     assert!(store.verify_audit().unwrap().intact);
-    let attempts = store.outbox_entries(true).unwrap().iter().map(|e| e.attempts).sum();
+    let attempts = store
+        .outbox_entries(true)
+        .unwrap()
+        .iter()
+        .map(|e| e.attempts)
+        .sum();
     (server.stats().await, attempts)
 }
 
@@ -120,7 +141,11 @@ async fn retry_after_is_honoured_for_429_and_503() {
 #[tokio::test]
 async fn a_rejection_is_parked_with_the_reason_and_retried_only_by_staff() {
     let dir = tempfile::tempdir().unwrap();
-    let server = CaseServerProcess::start(free_port(), &dir.path().join("cases.db"), Some("reject:422"));
+    let server = CaseServerProcess::start(
+        free_port(),
+        &dir.path().join("cases.db"),
+        Some("reject:422"),
+    );
     let store = open_store(&dir.path().join("kiosk"));
     let receipts = commit(&store, 1, 16);
     let relay = start_relay(&store, &server.base_url(), 10);
@@ -129,8 +154,14 @@ async fn a_rejection_is_parked_with_the_reason_and_retried_only_by_staff() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let entry = store.outbox_entries(false).unwrap().remove(0);
     assert_eq!(entry.state, OutboxState::Parked);
-    assert!(entry.park_reason.as_deref().unwrap().contains("422"), "{entry:?}");
-    assert!(entry.park_reason.as_deref().unwrap().contains("refuses"), "{entry:?}");
+    assert!(
+        entry.park_reason.as_deref().unwrap().contains("422"),
+        "{entry:?}"
+    );
+    assert!(
+        entry.park_reason.as_deref().unwrap().contains("refuses"),
+        "{entry:?}"
+    );
     assert_eq!(server.stats().await.posts, 1, "never retried automatically");
     assert_eq!(store.outbox_status().unwrap().parked, 1);
 
@@ -185,7 +216,11 @@ async fn a_long_outage_delays_but_loses_nothing() {
     assert_eq!(status.pending, 8);
     let entries = store.outbox_entries(false).unwrap();
     assert!(entries.iter().all(|e| e.attempts >= 2), "{entries:?}");
-    assert!(entries[0].last_error.as_deref().unwrap().contains("request failed"));
+    assert!(entries[0]
+        .last_error
+        .as_deref()
+        .unwrap()
+        .contains("request failed"));
     // More citizens submit while the case system is down.
     let mut receipts = receipts;
     receipts.extend(commit(&store, 4, 64));
@@ -215,7 +250,11 @@ async fn status_is_queryable_by_key() {
     let relay = start_relay(&store, &server.base_url(), 10);
     wait_drained(&store, Duration::from_secs(30)).await;
     relay.shutdown().await;
-    let result = system.status(&receipt.idempotency_key).await.unwrap().unwrap();
+    let result = system
+        .status(&receipt.idempotency_key)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(result.receipt_number, receipt.number);
     assert_eq!(result.status, "received");
     assert!(result.case_number.unwrap().starts_with("CASE-"));

@@ -57,7 +57,10 @@ fn key_file_is_private_and_a_missing_key_is_refused_not_replaced() {
     std::fs::remove_file(&key_path).unwrap();
     let error = Store::open_with(dir.path(), store_options()).unwrap_err();
     assert!(matches!(error, StoreError::KeyMissing { .. }), "{error}");
-    assert!(!key_path.exists(), "no new key may be made up for existing data");
+    assert!(
+        !key_path.exists(),
+        "no new key may be made up for existing data"
+    );
 }
 
 #[test]
@@ -71,7 +74,10 @@ fn a_wrong_or_malformed_key_is_refused() {
     assert!(matches!(error, StoreError::WrongKey { .. }), "{error}");
     std::fs::write(&key_path, "not a key").unwrap();
     let error = Store::open_with(dir.path(), store_options()).unwrap_err();
-    assert!(matches!(error, StoreError::KeyFileInvalid { .. }), "{error}");
+    assert!(
+        matches!(error, StoreError::KeyFileInvalid { .. }),
+        "{error}"
+    );
     std::fs::write(&key_path, original).unwrap();
     assert!(Store::open_with(dir.path(), store_options()).is_ok());
 }
@@ -106,7 +112,11 @@ fn a_file_that_is_not_sqlite_is_moved_aside_and_a_fresh_store_works() {
     let store = open_store(dir.path());
     let moved = quarantined_files(dir.path());
     assert_eq!(moved.len(), 1);
-    assert_eq!(std::fs::read(&moved[0]).unwrap(), garbage, "kept, never deleted");
+    assert_eq!(
+        std::fs::read(&moved[0]).unwrap(),
+        garbage,
+        "kept, never deleted"
+    );
     let alerts = store.alerts().unwrap();
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0].kind, "database_quarantined");
@@ -163,7 +173,9 @@ fn below_the_free_space_threshold_new_submissions_are_refused_and_nothing_is_dro
     }
     let status = full.outbox_status().unwrap();
     assert_eq!(status.pending, 1, "what was stored stays");
-    assert!(full.load_for_delivery(full.outbox_entries(false).unwrap()[0].id).is_ok());
+    assert!(full
+        .load_for_delivery(full.outbox_entries(false).unwrap()[0].id)
+        .is_ok());
 }
 
 #[test]
@@ -182,7 +194,9 @@ fn the_audit_log_rejects_edits_and_verify_detects_tampering() {
     assert!(conn
         .execute("UPDATE audit_log SET detail = 'x' WHERE seq = 2", [])
         .is_err());
-    assert!(conn.execute("DELETE FROM audit_log WHERE seq = 2", []).is_err());
+    assert!(conn
+        .execute("DELETE FROM audit_log WHERE seq = 2", [])
+        .is_err());
     conn.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;")
         .unwrap();
     let verify = |_writer: &Connection| {
@@ -193,19 +207,31 @@ fn the_audit_log_rejects_edits_and_verify_detects_tampering() {
     };
 
     let original: String = conn
-        .query_row("SELECT detail FROM audit_log WHERE seq = 2", [], |r| r.get(0))
+        .query_row("SELECT detail FROM audit_log WHERE seq = 2", [], |r| {
+            r.get(0)
+        })
         .unwrap();
-    conn.execute("UPDATE audit_log SET detail = 'kind=rating attachments=0' WHERE seq = 2", [])
-        .unwrap();
+    conn.execute(
+        "UPDATE audit_log SET detail = 'kind=rating attachments=0' WHERE seq = 2",
+        [],
+    )
+    .unwrap();
     let report = verify(&conn);
     assert!(!report.intact);
     assert_eq!(report.broken_at_seq, Some(2));
     assert!(report.problem.unwrap().contains("altered"));
-    conn.execute("UPDATE audit_log SET detail = ?1 WHERE seq = 2", [&original])
-        .unwrap();
-    assert!(verify(&conn).intact, "restoring the event restores the chain");
+    conn.execute(
+        "UPDATE audit_log SET detail = ?1 WHERE seq = 2",
+        [&original],
+    )
+    .unwrap();
+    assert!(
+        verify(&conn).intact,
+        "restoring the event restores the chain"
+    );
 
-    conn.execute("DELETE FROM audit_log WHERE seq = 3", []).unwrap();
+    conn.execute("DELETE FROM audit_log WHERE seq = 3", [])
+        .unwrap();
     let report = verify(&conn);
     assert_eq!(report.broken_at_seq, Some(3));
     assert!(report.problem.unwrap().contains("missing"));
@@ -267,13 +293,21 @@ fn cli_reports_outbox_and_a_broken_audit_log_as_json() {
     assert!(ok);
     assert_eq!(list.as_array().unwrap().len(), 2);
     assert_eq!(list[1]["kind"], SubmissionKind::Rating.as_str());
-    assert!(!list.to_string().contains("测试"), "no personal data in the list");
+    assert!(
+        !list.to_string().contains("测试"),
+        "no personal data in the list"
+    );
     let (ok, retry) = run(&["outbox", "retry", "1"]);
-    assert!(!ok && retry.is_null(), "a pending entry cannot be retried: {retry}");
+    assert!(
+        !ok && retry.is_null(),
+        "a pending entry cannot be retried: {retry}"
+    );
 
     let conn = Connection::open(data.join(DB_FILE)).unwrap();
-    conn.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE seq = 1;")
-        .unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE seq = 1;",
+    )
+    .unwrap();
     drop(conn);
     let (ok, report) = run(&["audit", "verify"]);
     assert!(!ok);

@@ -10,7 +10,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "case-server", version, about = "Reference case system with fault injection")]
+#[command(
+    name = "case-server",
+    version,
+    about = "Reference case system with fault injection"
+)]
 struct Args {
     /// Address to listen on (loopback only in tests and demos).
     #[arg(long, default_value = "127.0.0.1:8480")]
@@ -30,7 +34,10 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     legal_kiosk::logging::init(legal_kiosk::logging::LogFormat::Text);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -47,13 +54,14 @@ fn main() -> ExitCode {
             }
         };
         println!("listening on {}", server.base_url());
-        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(signal) => signal,
-            Err(e) => {
-                eprintln!("error: cannot watch SIGTERM: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(e) => {
+                    eprintln!("error: cannot watch SIGTERM: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
             _ = terminate.recv() => {}

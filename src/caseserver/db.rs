@@ -105,9 +105,9 @@ impl ServerDb {
             )
             .optional()?;
         let recorded = match existing {
-            Some(hash) if hash == content_sha256 => Recorded::Replay(
-                result(&tx, key)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?,
-            ),
+            Some(hash) if hash == content_sha256 => {
+                Recorded::Replay(result(&tx, key)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?)
+            }
             Some(_) => Recorded::Conflict,
             None => {
                 let now = chrono::Utc::now();
@@ -125,7 +125,8 @@ impl ServerDb {
                         body
                     ],
                 )?;
-                let case_number = format!("CASE-{}-{:06}", now.format("%Y"), tx.last_insert_rowid());
+                let case_number =
+                    format!("CASE-{}-{:06}", now.format("%Y"), tx.last_insert_rowid());
                 tx.execute(
                     "UPDATE submissions SET case_number = ?2 WHERE idempotency_key = ?1",
                     params![key, case_number],
@@ -166,7 +167,8 @@ impl ServerDb {
     pub fn stats(&self) -> rusqlite::Result<Stats> {
         let conn = self.conn();
         let count = |sql: &str| -> rusqlite::Result<u64> {
-            conn.query_row(sql, [], |row| row.get::<_, i64>(0)).map(|n| n as u64)
+            conn.query_row(sql, [], |row| row.get::<_, i64>(0))
+                .map(|n| n as u64)
         };
         Ok(Stats {
             submissions: count("SELECT COUNT(*) FROM submissions")?,

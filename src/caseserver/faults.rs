@@ -105,14 +105,25 @@ mod tests {
 
     #[test]
     fn specs_parse_and_bad_ones_are_named() {
-        assert_eq!(Fault::parse("latency:250"), Ok(Fault::Latency(Duration::from_millis(250))));
+        assert_eq!(
+            Fault::parse("latency:250"),
+            Ok(Fault::Latency(Duration::from_millis(250)))
+        );
         assert_eq!(
             Fault::parse("retry-after:429:2"),
-            Ok(Fault::RetryAfter { status: 429, seconds: 2 })
+            Ok(Fault::RetryAfter {
+                status: 429,
+                seconds: 2
+            })
         );
-        assert_eq!(Fault::parse("drop-after-commit"), Ok(Fault::DropAfterCommit));
+        assert_eq!(
+            Fault::parse("drop-after-commit"),
+            Ok(Fault::DropAfterCommit)
+        );
         assert!(Fault::parse("status:200").unwrap_err().contains("200"));
-        assert!(Fault::parse("explode").unwrap_err().contains("unknown fault"));
+        assert!(Fault::parse("explode")
+            .unwrap_err()
+            .contains("unknown fault"));
     }
 
     #[test]

@@ -94,10 +94,16 @@ pub async fn spawn(
     })?;
     let listener = TcpListener::bind(listen)
         .await
-        .map_err(|source| CaseServerError::Listen { addr: listen, source })?;
+        .map_err(|source| CaseServerError::Listen {
+            addr: listen,
+            source,
+        })?;
     let addr = listener
         .local_addr()
-        .map_err(|source| CaseServerError::Listen { addr: listen, source })?;
+        .map_err(|source| CaseServerError::Listen {
+            addr: listen,
+            source,
+        })?;
     let faults = FaultSwitch::default();
     faults.set(fault);
     let state = Arc::new(ServerState { db, faults });
@@ -114,7 +120,11 @@ pub async fn spawn(
 
 /// Serves each connection with its own "drop me" switch, so a handler can cut the connection
 /// without answering (the `drop-*` faults), which axum alone cannot do.
-async fn accept_loop(listener: TcpListener, state: Arc<ServerState>, mut stopped: watch::Receiver<bool>) {
+async fn accept_loop(
+    listener: TcpListener,
+    state: Arc<ServerState>,
+    mut stopped: watch::Receiver<bool>,
+) {
     let router = routes::router(state);
     let mut connections = JoinSet::new();
     loop {

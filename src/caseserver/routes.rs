@@ -61,7 +61,11 @@ async fn read_body(body: Body, delay: Option<std::time::Duration>) -> Result<Vec
         if let Ok(chunk) = frame.into_data() {
             data.extend_from_slice(&chunk);
             if data.len() > MAX_BODY {
-                return Err(error(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "body over 64 MiB"));
+                return Err(error(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    "body over 64 MiB",
+                ));
             }
         }
         if let Some(delay) = delay {
@@ -79,8 +83,8 @@ fn validate(body: &[u8]) -> Result<(WireSubmission, String), String> {
         serde_json::from_slice(body).map_err(|e| format!("body is not JSON: {e}"))?;
     // Re-serialised from the parsed value (sorted keys), so the hash ignores formatting.
     let canonical = serde_json::to_vec(&value).map_err(|e| e.to_string())?;
-    let submission: WireSubmission =
-        serde_json::from_value(value).map_err(|e| format!("body does not match the schema: {e}"))?;
+    let submission: WireSubmission = serde_json::from_value(value)
+        .map_err(|e| format!("body does not match the schema: {e}"))?;
     if submission.schema != SUBMISSION_SCHEMA {
         return Err(format!("unsupported schema `{}`", submission.schema));
     }
@@ -121,7 +125,11 @@ async fn submit(
     };
     let Some(key) = key.clone() else {
         log("rejected");
-        return error(StatusCode::BAD_REQUEST, "missing_key", "the Idempotency-Key header is required");
+        return error(
+            StatusCode::BAD_REQUEST,
+            "missing_key",
+            "the Idempotency-Key header is required",
+        );
     };
     match fault {
         Some(Fault::DropBeforeCommit) => {
@@ -145,7 +153,11 @@ async fn submit(
         Some(Fault::Reject(code)) => {
             log("rejected");
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-            return error(status, "rejected", "injected rejection: the office refuses this submission");
+            return error(
+                status,
+                "rejected",
+                "injected rejection: the office refuses this submission",
+            );
         }
         _ => {}
     }
@@ -195,12 +207,19 @@ async fn submit(
 async fn status(State(state): State<Arc<ServerState>>, Path(key): Path<String>) -> Response {
     match state.db.get(&key) {
         Ok(Some(result)) => Json(result).into_response(),
-        Ok(None) => error(StatusCode::NOT_FOUND, "unknown_key", "no submission with this key"),
+        Ok(None) => error(
+            StatusCode::NOT_FOUND,
+            "unknown_key",
+            "no submission with this key",
+        ),
         Err(e) => internal(e),
     }
 }
 
-async fn set_fault(State(state): State<Arc<ServerState>>, Json(request): Json<FaultRequest>) -> Response {
+async fn set_fault(
+    State(state): State<Arc<ServerState>>,
+    Json(request): Json<FaultRequest>,
+) -> Response {
     match Fault::parse(&request.spec) {
         Ok(fault) => {
             state.faults.set(Some((fault, request.times)));

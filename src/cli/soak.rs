@@ -12,7 +12,9 @@
 use super::ConfigArgs;
 use crate::caseserver;
 use crate::forward::{HttpCaseSystem, Relay, RelayConfig};
-use crate::store::{Attachment, AttachmentRole, NewSubmission, Store, StoreOptions, SubmissionKind};
+use crate::store::{
+    Attachment, AttachmentRole, NewSubmission, Store, StoreOptions, SubmissionKind,
+};
 use anyhow::Context;
 use clap::Args;
 use serde_json::json;
@@ -73,9 +75,14 @@ pub fn run(args: SoakArgs) -> anyhow::Result<ExitCode> {
         for session in 0..args.sessions {
             let submission = synthetic_submission(session, &scan, &mark);
             let committing = store.clone();
-            let receipt = tokio::task::spawn_blocking(move || committing.commit_submission(submission))
-                .await??;
-            writeln!(stdout, "receipt {} {}", receipt.number, receipt.idempotency_key)?;
+            let receipt =
+                tokio::task::spawn_blocking(move || committing.commit_submission(submission))
+                    .await??;
+            writeln!(
+                stdout,
+                "receipt {} {}",
+                receipt.number, receipt.idempotency_key
+            )?;
             stdout.flush()?;
         }
         let committed_after = started.elapsed();
@@ -111,7 +118,7 @@ pub fn synthetic_submission(session: u32, scan: &[u8], mark: &[u8]) -> NewSubmis
     let kind = SubmissionKind::ALL[session as usize % SubmissionKind::ALL.len()];
     let applicant = json!({
         "name": format!("测试{}", ["张三", "李四", "王五", "赵六"][session as usize % 4]),
-        "sex": if session % 2 == 0 { "male" } else { "female" },
+        "sex": if session.is_multiple_of(2) { "male" } else { "female" },
         "birth_date": format!("19{:02}-0{}-1{}", 40 + session % 50, 1 + session % 9, session % 10),
         "id_type": "resident_id_card",
         "id_number": format!("110105{:04}0101{:03}X", 1940 + session % 50, session % 1000),
@@ -137,7 +144,9 @@ pub fn synthetic_submission(session: u32, scan: &[u8], mark: &[u8]) -> NewSubmis
             "answers": {"income_below_standard": true, "household_size": 3},
             "result": "likely_eligible",
         }),
-        SubmissionKind::Rating => json!({"service": "notary_application", "stars": 1 + session % 5}),
+        SubmissionKind::Rating => {
+            json!({"service": "notary_application", "stars": 1 + session % 5})
+        }
     };
     let attachments = match kind {
         SubmissionKind::NotaryApplication => vec![
@@ -172,11 +181,15 @@ pub fn synthetic_submission(session: u32, scan: &[u8], mark: &[u8]) -> NewSubmis
 /// A valid JPEG of about `size` bytes: a small real image padded with comment segments of
 /// random bytes (scans do not compress well either).
 pub fn synthetic_jpeg(size: usize) -> Vec<u8> {
-    let image = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, 128]));
+    let image = image::RgbImage::from_fn(64, 48, |x, y| {
+        image::Rgb([(x * 4) as u8, (y * 5) as u8, 128])
+    });
     let mut small = Vec::new();
     // Encoding a fixed in-memory image cannot fail; an empty result would be refused by the store.
-    let _ = image::DynamicImage::ImageRgb8(image)
-        .write_to(&mut std::io::Cursor::new(&mut small), image::ImageFormat::Jpeg);
+    let _ = image::DynamicImage::ImageRgb8(image).write_to(
+        &mut std::io::Cursor::new(&mut small),
+        image::ImageFormat::Jpeg,
+    );
     let mut out = small.get(..2).unwrap_or(&[0xFF, 0xD8]).to_vec();
     let mut padding = size.saturating_sub(small.len());
     while padding > 4 {

@@ -39,7 +39,8 @@ impl HttpCaseSystem {
             "http" if is_loopback(&base) => {}
             "http" => {
                 return Err(config(
-                    "plain http is allowed only to loopback; use https:// with the office CA".into(),
+                    "plain http is allowed only to loopback; use https:// with the office CA"
+                        .into(),
                 ))
             }
             "https" => {
@@ -126,7 +127,11 @@ impl CaseSystem for HttpCaseSystem {
     async fn submit(&self, idempotency_key: &str, submission: &WireSubmission) -> SubmitOutcome {
         let url = match self.url("v1/submissions") {
             Ok(url) => url,
-            Err(e) => return SubmitOutcome::Transient { reason: e.to_string() },
+            Err(e) => {
+                return SubmitOutcome::Transient {
+                    reason: e.to_string(),
+                }
+            }
         };
         let response = self
             .client
@@ -157,7 +162,10 @@ impl CaseSystem for HttpCaseSystem {
         classify(status, delay, &body)
     }
 
-    async fn status(&self, idempotency_key: &str) -> Result<Option<SubmissionResult>, ForwardError> {
+    async fn status(
+        &self,
+        idempotency_key: &str,
+    ) -> Result<Option<SubmissionResult>, ForwardError> {
         let url = self.url(&format!("v1/submissions/{idempotency_key}"))?;
         let response = self
             .client

@@ -120,13 +120,21 @@ impl<C: CaseSystem> Relay<C> {
             } else if in_flight.len() < capacity {
                 let free = capacity - in_flight.len();
                 let exclude = in_flight.clone();
-                let due = blocking(&self.store, move |s| s.due_entries(now_ms(), free, &exclude)).await;
+                let due = blocking(&self.store, move |s| {
+                    s.due_entries(now_ms(), free, &exclude)
+                })
+                .await;
                 match due {
                     Ok(ids) => {
                         let filled = ids.len() == free;
                         for id in ids {
                             in_flight.insert(id);
-                            let task = deliver(self.store.clone(), self.system.clone(), self.config.clone(), id);
+                            let task = deliver(
+                                self.store.clone(),
+                                self.system.clone(),
+                                self.config.clone(),
+                                id,
+                            );
                             task_entries.insert(tasks.spawn(task).id(), id);
                         }
                         if !filled {
@@ -175,7 +183,12 @@ impl<C: CaseSystem> Relay<C> {
 }
 
 /// One delivery attempt of one entry, and the resulting state change in the store.
-async fn deliver<C: CaseSystem>(store: Arc<Store>, system: Arc<C>, config: RelayConfig, id: i64) -> Finished {
+async fn deliver<C: CaseSystem>(
+    store: Arc<Store>,
+    system: Arc<C>,
+    config: RelayConfig,
+    id: i64,
+) -> Finished {
     let item = match blocking(&store, move |s| s.load_for_delivery(id)).await {
         Ok(item) => item,
         Err(StoreError::Decrypt { receipt }) => {
@@ -194,9 +207,15 @@ async fn deliver<C: CaseSystem>(store: Arc<Store>, system: Arc<C>, config: Relay
     let receipt = item.receipt_number.clone();
     let mut finished = Finished::Done;
     let result = match outcome {
-        SubmitOutcome::Delivered { case_number, status } => {
+        SubmitOutcome::Delivered {
+            case_number,
+            status,
+        } => {
             tracing::info!(%receipt, case_number = case_number.as_deref().unwrap_or("-"), "delivered");
-            blocking(&store, move |s| s.mark_delivered(id, case_number.as_deref(), status.as_deref())).await
+            blocking(&store, move |s| {
+                s.mark_delivered(id, case_number.as_deref(), status.as_deref())
+            })
+            .await
         }
         SubmitOutcome::Rejected { status, reason } => {
             tracing::warn!(%receipt, status, "rejected by the case system; parked for staff");

@@ -52,7 +52,12 @@ pub struct WireAttachment {
 
 impl fmt::Debug for WireAttachment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "WireAttachment({} {} bytes)", self.role.as_str(), self.size)
+        write!(
+            f,
+            "WireAttachment({} {} bytes)",
+            self.role.as_str(),
+            self.size
+        )
     }
 }
 
@@ -61,7 +66,12 @@ impl WireAttachment {
     pub fn decode(&self) -> Result<Vec<u8>, String> {
         let data = base64::engine::general_purpose::STANDARD
             .decode(&self.data_base64)
-            .map_err(|e| format!("attachment {}: data_base64 is not base64: {e}", self.position))?;
+            .map_err(|e| {
+                format!(
+                    "attachment {}: data_base64 is not base64: {e}",
+                    self.position
+                )
+            })?;
         if data.len() as u64 != self.size {
             return Err(format!(
                 "attachment {}: size is {} but {} bytes were sent",
@@ -71,7 +81,10 @@ impl WireAttachment {
             ));
         }
         if hex::encode(Sha256::digest(&data)) != self.sha256 {
-            return Err(format!("attachment {}: sha256 does not match the data", self.position));
+            return Err(format!(
+                "attachment {}: sha256 does not match the data",
+                self.position
+            ));
         }
         Ok(data)
     }

@@ -64,7 +64,16 @@ pub fn append(conn: &Connection, at: i64, event: &AuditEvent<'_>) -> Result<(), 
     conn.execute(
         "INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![seq, at, event.actor, event.action, event.subject, event.detail, prev, hash],
+        params![
+            seq,
+            at,
+            event.actor,
+            event.action,
+            event.subject,
+            event.detail,
+            prev,
+            hash
+        ],
     )?;
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?1, ?2)
@@ -109,7 +118,11 @@ pub fn verify(conn: &Connection) -> Result<AuditReport, StoreError> {
             detail: &detail,
         };
         if stored_prev != prev {
-            return Ok(broken(seq, events, format!("event {seq} does not link to its predecessor")));
+            return Ok(broken(
+                seq,
+                events,
+                format!("event {seq} does not link to its predecessor"),
+            ));
         }
         if event_hash(&prev, seq, row.get(1)?, &event) != stored_hash {
             return Ok(broken(seq, events, format!("event {seq} was altered")));
@@ -119,7 +132,9 @@ pub fn verify(conn: &Connection) -> Result<AuditReport, StoreError> {
         events += 1;
     }
     let head: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = ?1", [HEAD_KEY], |row| row.get(0))
+        .query_row("SELECT value FROM meta WHERE key = ?1", [HEAD_KEY], |row| {
+            row.get(0)
+        })
         .optional()?;
     let actual_head = (events > 0).then(|| format!("{}:{prev}", expected_seq - 1));
     if head != actual_head {

@@ -34,8 +34,8 @@ impl SealKey {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(invalid(path, format!("cannot read: {e}"))),
         };
-        let bytes = hex::decode(text.trim())
-            .map_err(|_| invalid(path, "not hexadecimal".into()))?;
+        let bytes =
+            hex::decode(text.trim()).map_err(|_| invalid(path, "not hexadecimal".into()))?;
         if bytes.len() != KEY_LEN {
             return Err(invalid(
                 path,

@@ -35,7 +35,10 @@ pub enum StoreError {
         "disk nearly full: {free_bytes} bytes free in the data directory, below the threshold of \
          {threshold_bytes}; new submissions are refused until space is freed (nothing stored is dropped)"
     )]
-    DiskNearlyFull { free_bytes: u64, threshold_bytes: u64 },
+    DiskNearlyFull {
+        free_bytes: u64,
+        threshold_bytes: u64,
+    },
     #[error("cannot determine free space of {}: {source}", path.display())]
     FreeSpace {
         path: PathBuf,

@@ -76,7 +76,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("data_dir", &self.data_dir).finish()
+        f.debug_struct("Store")
+            .field("data_dir", &self.data_dir)
+            .finish()
     }
 }
 
@@ -141,7 +143,9 @@ impl Store {
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave a half transaction behind (rusqlite rolls
         // back on drop), so a poisoned lock is still safe to use.
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Durably commits a finished submission and returns its receipt. Refused with
@@ -166,8 +170,10 @@ impl Store {
             .iter()
             .enumerate()
             .map(|(position, a)| {
-                self.key
-                    .seal(&a.data, attachment_aad(&idempotency_key, position).as_bytes())
+                self.key.seal(
+                    &a.data,
+                    attachment_aad(&idempotency_key, position).as_bytes(),
+                )
             })
             .collect::<Result<Vec<_>, _>>()?;
 
@@ -295,7 +301,8 @@ impl Store {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let detail = format!("database failed its integrity check ({problem}); moved aside as {file}");
+        let detail =
+            format!("database failed its integrity check ({problem}); moved aside as {file}");
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
@@ -334,7 +341,10 @@ impl Store {
                     actor: "kiosk",
                     action: "retention.applied",
                     subject: "submissions",
-                    detail: &format!("removed={removed} retention_days={}", self.options.retention_days),
+                    detail: &format!(
+                        "removed={removed} retention_days={}",
+                        self.options.retention_days
+                    ),
                 },
             )?;
         }
@@ -345,7 +355,11 @@ impl Store {
 
 fn load_or_create_key(conn: &Connection, path: &Path) -> Result<SealKey, StoreError> {
     let check: Option<Vec<u8>> = conn
-        .query_row("SELECT value FROM meta WHERE key = ?1", [KEY_CHECK], |row| row.get(0))
+        .query_row(
+            "SELECT value FROM meta WHERE key = ?1",
+            [KEY_CHECK],
+            |row| row.get(0),
+        )
         .optional()?;
     let key = match (SealKey::load(path)?, &check) {
         (Some(key), Some(check)) if key.matches_check_value(check) => return Ok(key),
@@ -370,7 +384,10 @@ fn check_attachment(position: usize, attachment: &Attachment) -> Result<(), Stor
     let is_jpeg = attachment.data.starts_with(&[0xFF, 0xD8, 0xFF]);
     let is_png = attachment.data.starts_with(b"\x89PNG\r\n\x1a\n");
     let (ok, expected) = match attachment.role {
-        AttachmentRole::Document => (is_jpeg && attachment.media_type == "image/jpeg", "a JPEG image"),
+        AttachmentRole::Document => (
+            is_jpeg && attachment.media_type == "image/jpeg",
+            "a JPEG image",
+        ),
         AttachmentRole::FingerprintMark => (
             (is_jpeg && attachment.media_type == "image/jpeg")
                 || (is_png && attachment.media_type == "image/png"),

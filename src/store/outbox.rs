@@ -6,7 +6,8 @@ use super::{attachment_aad, now_ms, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use std::collections::HashSet;
 
-const ENTRY_COLUMNS: &str = "o.id, s.receipt_number, s.kind, o.idempotency_key, o.state, o.attempts,
+const ENTRY_COLUMNS: &str =
+    "o.id, s.receipt_number, s.kind, o.idempotency_key, o.state, o.attempts,
      o.created_at, o.next_attempt_at, o.last_error, o.park_reason, s.case_number";
 
 fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<OutboxEntry> {
@@ -61,7 +62,9 @@ impl Store {
              ORDER BY next_attempt_at, id LIMIT ?2",
         )?;
         let ids = stmt
-            .query_map(params![now, (limit + in_flight.len()) as i64], |row| row.get(0))?
+            .query_map(params![now, (limit + in_flight.len()) as i64], |row| {
+                row.get(0)
+            })?
             .collect::<Result<Vec<i64>, _>>()?;
         Ok(ids
             .into_iter()
@@ -71,7 +74,10 @@ impl Store {
     }
 
     /// When the earliest pending entry not in `in_flight` becomes due (ms since the epoch).
-    pub fn next_due_at_excluding(&self, in_flight: &HashSet<i64>) -> Result<Option<i64>, StoreError> {
+    pub fn next_due_at_excluding(
+        &self,
+        in_flight: &HashSet<i64>,
+    ) -> Result<Option<i64>, StoreError> {
         let excluded = in_flight
             .iter()
             .map(|id| id.to_string())
@@ -301,9 +307,11 @@ impl Store {
     pub fn outbox_status(&self) -> Result<OutboxStatus, StoreError> {
         let conn = self.conn();
         let count = |state: &str| -> Result<u64, StoreError> {
-            Ok(conn.query_row("SELECT COUNT(*) FROM outbox WHERE state = ?1", [state], |row| {
-                row.get::<_, i64>(0)
-            })? as u64)
+            Ok(conn.query_row(
+                "SELECT COUNT(*) FROM outbox WHERE state = ?1",
+                [state],
+                |row| row.get::<_, i64>(0),
+            )? as u64)
         };
         let oldest: Option<i64> = conn.query_row(
             "SELECT MIN(created_at) FROM outbox WHERE state = 'pending'",

@@ -16,13 +16,12 @@ pub fn is_corrupt(db_path: &Path) -> Result<Option<String>, StoreError> {
     };
     let result: Result<Vec<String>, rusqlite::Error> = conn
         .prepare("PRAGMA integrity_check")
-        .and_then(|mut stmt| {
-            stmt.query_map([], |row| row.get::<_, String>(0))?
-                .collect()
-        });
+        .and_then(|mut stmt| stmt.query_map([], |row| row.get::<_, String>(0))?.collect());
     match result {
         Ok(lines) if lines.len() == 1 && lines[0] == "ok" => Ok(None),
-        Ok(lines) => Ok(Some(lines.into_iter().take(3).collect::<Vec<_>>().join("; "))),
+        Ok(lines) => Ok(Some(
+            lines.into_iter().take(3).collect::<Vec<_>>().join("; "),
+        )),
         Err(e) if is_corruption(&e) => Ok(Some(e.to_string())),
         Err(e) => Err(e.into()),
     }

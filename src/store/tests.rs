@@ -38,9 +38,15 @@ fn uuid_has_version_and_variant_bits() {
 fn receipt_numbers_count_per_kind_and_day() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_with(dir.path(), options()).unwrap();
-    let a = store.commit_submission(submission(SubmissionKind::NotaryApplication)).unwrap();
-    let b = store.commit_submission(submission(SubmissionKind::NotaryApplication)).unwrap();
-    let c = store.commit_submission(submission(SubmissionKind::Rating)).unwrap();
+    let a = store
+        .commit_submission(submission(SubmissionKind::NotaryApplication))
+        .unwrap();
+    let b = store
+        .commit_submission(submission(SubmissionKind::NotaryApplication))
+        .unwrap();
+    let c = store
+        .commit_submission(submission(SubmissionKind::Rating))
+        .unwrap();
     let day = chrono::Local::now().format("%Y%m%d").to_string();
     assert_eq!(a.number, format!("GZ-{day}-0001"));
     assert_eq!(b.number, format!("GZ-{day}-0002"));
@@ -73,18 +79,30 @@ fn a_document_that_is_not_jpeg_is_refused() {
 fn delivered_entries_are_purged_and_later_removed_by_retention() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_with(dir.path(), options()).unwrap();
-    store.commit_submission(submission(SubmissionKind::NotaryApplication)).unwrap();
-    let id = store.due_entries(now_ms(), 10, &Default::default()).unwrap()[0];
+    store
+        .commit_submission(submission(SubmissionKind::NotaryApplication))
+        .unwrap();
+    let id = store
+        .due_entries(now_ms(), 10, &Default::default())
+        .unwrap()[0];
     assert_eq!(store.load_for_delivery(id).unwrap().attachments.len(), 1);
-    store.mark_delivered(id, Some("C-1"), Some("received")).unwrap();
-    assert!(matches!(store.load_for_delivery(id), Err(StoreError::Purged { .. })));
+    store
+        .mark_delivered(id, Some("C-1"), Some("received"))
+        .unwrap();
+    assert!(matches!(
+        store.load_for_delivery(id),
+        Err(StoreError::Purged { .. })
+    ));
     let attachments: i64 = store
         .conn()
         .query_row("SELECT COUNT(*) FROM attachments", [], |r| r.get(0))
         .unwrap();
     assert_eq!(attachments, 0);
     assert_eq!(store.apply_retention(now_ms()).unwrap(), 0);
-    assert_eq!(store.apply_retention(now_ms() + 91 * MS_PER_DAY).unwrap(), 1);
+    assert_eq!(
+        store.apply_retention(now_ms() + 91 * MS_PER_DAY).unwrap(),
+        1
+    );
     assert!(store.outbox_entries(true).unwrap().is_empty());
     assert!(store.verify_audit().unwrap().intact);
 }

@@ -172,9 +172,13 @@ impl OutboxState {
     }
 
     pub fn parse(text: &str) -> Option<OutboxState> {
-        [OutboxState::Pending, OutboxState::Delivered, OutboxState::Parked]
-            .into_iter()
-            .find(|s| s.as_str() == text)
+        [
+            OutboxState::Pending,
+            OutboxState::Delivered,
+            OutboxState::Parked,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
     }
 }
 

@@ -40,7 +40,10 @@ impl CaseServerProcess {
         let child = command.spawn().expect("case-server starts");
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "case-server did not start listening");
+            assert!(
+                Instant::now() < deadline,
+                "case-server did not start listening"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
         CaseServerProcess {
