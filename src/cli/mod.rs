@@ -2,12 +2,15 @@
 //! Every command that touches devices, data or the case system takes `--config PATH` or
 //! `--demo`, so staff, deployers and tests script the same binary.
 
+mod audit;
 mod doctor;
 mod ime;
+mod outbox;
 #[cfg(feature = "ui")]
 mod run;
 #[cfg(feature = "ui")]
 mod screenshot;
+pub mod soak;
 
 use crate::config::KioskConfig;
 use crate::logging::{self, LogFormat};
@@ -49,6 +52,12 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// Pinyin input method: candidates for typed pinyin.
     Ime(ime::ImeArgs),
+    /// Outbox to the case system: status, list, retry a parked entry.
+    Outbox(outbox::OutboxArgs),
+    /// Audit log: verify the hash chain.
+    Audit(audit::AuditArgs),
+    /// Drive N synthetic submissions through the store and relay to the case system.
+    Soak(soak::SoakArgs),
 }
 
 /// Where the configuration comes from: a file or the built-in demo configuration.
@@ -98,6 +107,9 @@ pub fn main() -> ExitCode {
         Command::Screenshot(args) => screenshot::run(args),
         Command::Doctor(args) => doctor::run(args),
         Command::Ime(args) => ime::run(args),
+        Command::Outbox(args) => outbox::run(args),
+        Command::Audit(args) => audit::run(args),
+        Command::Soak(args) => soak::run(args),
     };
     match result {
         Ok(code) => code,

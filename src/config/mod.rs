@@ -28,6 +28,8 @@ pub struct KioskConfig {
     #[serde(default)]
     pub case_system: CaseSystemSection,
     #[serde(default)]
+    pub store: StoreSection,
+    #[serde(default)]
     pub devices: DevicesSection,
 }
 
@@ -149,10 +151,56 @@ pub struct CaseSystemSection {
     pub client_key: Option<PathBuf>,
     #[serde(default = "default_timeout")]
     pub timeout_s: u32,
+    /// First retry waits up to this long; each failure doubles it (full jitter) up to `retry_cap_s`.
+    #[serde(default = "default_retry_base_ms")]
+    pub retry_base_ms: u64,
+    #[serde(default = "default_retry_cap_s")]
+    pub retry_cap_s: u64,
+    /// Deliveries in flight at once.
+    #[serde(default = "default_max_in_flight")]
+    pub max_in_flight: u32,
 }
 
 fn default_timeout() -> u32 {
     15
+}
+fn default_retry_base_ms() -> u64 {
+    1000
+}
+fn default_retry_cap_s() -> u64 {
+    300
+}
+fn default_max_in_flight() -> u32 {
+    4
+}
+
+/// `[store]`: the local database in `kiosk.data_dir`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreSection {
+    /// New submissions are refused ("please see staff") below this much free space.
+    #[serde(default = "default_min_free_mb")]
+    pub min_free_mb: u64,
+    /// Days the non-personal remainder (receipt number, kind, times, state) of a delivered
+    /// submission is kept; personal data is purged as soon as the case system acknowledges.
+    #[serde(default = "default_retention_days")]
+    pub retention_days: u32,
+}
+
+fn default_min_free_mb() -> u64 {
+    256
+}
+fn default_retention_days() -> u32 {
+    90
+}
+
+impl Default for StoreSection {
+    fn default() -> Self {
+        StoreSection {
+            min_free_mb: default_min_free_mb(),
+            retention_days: default_retention_days(),
+        }
+    }
 }
 
 impl Default for CaseSystemSection {
@@ -163,6 +211,9 @@ impl Default for CaseSystemSection {
             client_cert: None,
             client_key: None,
             timeout_s: default_timeout(),
+            retry_base_ms: default_retry_base_ms(),
+            retry_cap_s: default_retry_cap_s(),
+            max_in_flight: default_max_in_flight(),
         }
     }
 }
@@ -210,6 +261,7 @@ impl KioskConfig {
             office: OfficeSection::default(),
             idle: IdleSection::default(),
             case_system: CaseSystemSection::default(),
+            store: StoreSection::default(),
             devices: DevicesSection::demo(),
         }
     }

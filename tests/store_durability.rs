@@ -1,0 +1,316 @@
+//! The store on real SQLite files: encryption at rest, key problems, schema versions, corrupt
+//! databases, the free-space threshold and the audit chain, each with its defined outcome.
+
+mod common;
+
+use common::{open_store, store_options};
+use legal_kiosk::cli::soak::{synthetic_jpeg, synthetic_png, synthetic_submission};
+use legal_kiosk::store::{
+    NewSubmission, Store, StoreError, StoreOptions, SubmissionKind, DB_FILE, KEY_FILE,
+};
+use rusqlite::Connection;
+use std::path::Path;
+
+fn notary(session: u32) -> NewSubmission {
+    synthetic_submission(session * 4, &synthetic_jpeg(8 * 1024), &synthetic_png())
+}
+
+fn raw_bytes(dir: &Path) -> Vec<u8> {
+    let mut bytes = std::fs::read(dir.join(DB_FILE)).unwrap();
+    if let Ok(wal) = std::fs::read(dir.join(format!("{DB_FILE}-wal"))) {
+        bytes.extend(wal);
+    }
+    bytes
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn personal_data_is_encrypted_at_rest_and_decrypts_for_delivery() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(dir.path());
+    let mut submission = notary(0);
+    submission.payload["applicant"]["id_number"] = "11010519491231002X".into();
+    submission.payload["applicant"]["name"] = "欧阳娜娜".into();
+    let scan = submission.attachments[0].data.clone();
+    store.commit_submission(submission).unwrap();
+    let raw = raw_bytes(dir.path());
+    assert!(!contains(&raw, b"11010519491231002X"));
+    assert!(!contains(&raw, "欧阳娜娜".as_bytes()));
+    assert!(!contains(&raw, &scan[scan.len() - 64..]));
+    let id = store.outbox_entries(false).unwrap()[0].id;
+    let item = store.load_for_delivery(id).unwrap();
+    assert_eq!(item.payload["applicant"]["id_number"], "11010519491231002X");
+    assert_eq!(item.attachments[0].data, scan);
+}
+
+#[test]
+fn key_file_is_private_and_a_missing_key_is_refused_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(open_store(dir.path()).commit_submission(notary(0)).unwrap());
+    let key_path = dir.path().join(KEY_FILE);
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&key_path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    std::fs::remove_file(&key_path).unwrap();
+    let error = Store::open_with(dir.path(), store_options()).unwrap_err();
+    assert!(matches!(error, StoreError::KeyMissing { .. }), "{error}");
+    assert!(
+        !key_path.exists(),
+        "no new key may be made up for existing data"
+    );
+}
+
+#[test]
+fn a_wrong_or_malformed_key_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(open_store(dir.path()));
+    let key_path = dir.path().join(KEY_FILE);
+    let original = std::fs::read_to_string(&key_path).unwrap();
+    std::fs::write(&key_path, hex::encode([7u8; 32])).unwrap();
+    let error = Store::open_with(dir.path(), store_options()).unwrap_err();
+    assert!(matches!(error, StoreError::WrongKey { .. }), "{error}");
+    std::fs::write(&key_path, "not a key").unwrap();
+    let error = Store::open_with(dir.path(), store_options()).unwrap_err();
+    assert!(
+        matches!(error, StoreError::KeyFileInvalid { .. }),
+        "{error}"
+    );
+    std::fs::write(&key_path, original).unwrap();
+    assert!(Store::open_with(dir.path(), store_options()).is_ok());
+}
+
+#[test]
+fn a_newer_schema_is_refused_with_both_versions_named() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(open_store(dir.path()));
+    let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let error = Store::open_with(dir.path(), store_options()).unwrap_err();
+    assert!(
+        matches!(error, StoreError::SchemaTooNew { found: 99, supported } if supported == legal_kiosk::store::SCHEMA_VERSION)
+    );
+    assert!(error.to_string().contains("newer"));
+}
+
+fn quarantined_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".corrupt-"))
+        .collect()
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_moved_aside_and_a_fresh_store_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = b"this is not an SQLite database, it is what a bad SD card returns".repeat(100);
+    std::fs::write(dir.path().join(DB_FILE), &garbage).unwrap();
+    let store = open_store(dir.path());
+    let moved = quarantined_files(dir.path());
+    assert_eq!(moved.len(), 1);
+    assert_eq!(
+        std::fs::read(&moved[0]).unwrap(),
+        garbage,
+        "kept, never deleted"
+    );
+    let alerts = store.alerts().unwrap();
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].kind, "database_quarantined");
+    store.commit_submission(notary(1)).unwrap();
+    assert_eq!(store.outbox_status().unwrap().pending, 1);
+    assert!(store.verify_audit().unwrap().intact);
+}
+
+#[test]
+fn a_database_with_damaged_pages_is_moved_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open_store(dir.path());
+        for i in 0..5 {
+            store.commit_submission(notary(i)).unwrap();
+        }
+    }
+    let path = dir.path().join(DB_FILE);
+    let mut bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.len() > 4096 * 4);
+    // Keep the header page, scribble over the b-tree pages behind it.
+    for b in &mut bytes[4096..4096 * 4] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let store = open_store(dir.path());
+    assert_eq!(quarantined_files(dir.path()).len(), 1);
+    assert_eq!(store.alerts().unwrap()[0].kind, "database_quarantined");
+    assert_eq!(store.outbox_status().unwrap().pending, 0);
+}
+
+#[test]
+fn below_the_free_space_threshold_new_submissions_are_refused_and_nothing_is_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(open_store(dir.path()).commit_submission(notary(0)).unwrap());
+    let full = Store::open_with(
+        dir.path(),
+        StoreOptions {
+            min_free_bytes: u64::MAX,
+            ..store_options()
+        },
+    )
+    .unwrap();
+    let error = full.commit_submission(notary(1)).unwrap_err();
+    match error {
+        StoreError::DiskNearlyFull {
+            free_bytes,
+            threshold_bytes,
+        } => {
+            assert_eq!(threshold_bytes, u64::MAX);
+            assert!(free_bytes > 0);
+        }
+        other => panic!("expected DiskNearlyFull, got {other}"),
+    }
+    let status = full.outbox_status().unwrap();
+    assert_eq!(status.pending, 1, "what was stored stays");
+    assert!(full
+        .load_for_delivery(full.outbox_entries(false).unwrap()[0].id)
+        .is_ok());
+}
+
+#[test]
+fn the_audit_log_rejects_edits_and_verify_detects_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open_store(dir.path());
+        for i in 0..4 {
+            store.commit_submission(notary(i)).unwrap();
+        }
+        let report = store.verify_audit().unwrap();
+        assert!(report.intact);
+        assert_eq!(report.events, 4);
+    }
+    let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    assert!(conn
+        .execute("UPDATE audit_log SET detail = 'x' WHERE seq = 2", [])
+        .is_err());
+    assert!(conn
+        .execute("DELETE FROM audit_log WHERE seq = 2", [])
+        .is_err());
+    conn.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;")
+        .unwrap();
+    let verify = |_writer: &Connection| {
+        Store::open_with(dir.path(), store_options())
+            .unwrap()
+            .verify_audit()
+            .unwrap()
+    };
+
+    let original: String = conn
+        .query_row("SELECT detail FROM audit_log WHERE seq = 2", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    conn.execute(
+        "UPDATE audit_log SET detail = 'kind=rating attachments=0' WHERE seq = 2",
+        [],
+    )
+    .unwrap();
+    let report = verify(&conn);
+    assert!(!report.intact);
+    assert_eq!(report.broken_at_seq, Some(2));
+    assert!(report.problem.unwrap().contains("altered"));
+    conn.execute(
+        "UPDATE audit_log SET detail = ?1 WHERE seq = 2",
+        [&original],
+    )
+    .unwrap();
+    assert!(
+        verify(&conn).intact,
+        "restoring the event restores the chain"
+    );
+
+    conn.execute("DELETE FROM audit_log WHERE seq = 3", [])
+        .unwrap();
+    let report = verify(&conn);
+    assert_eq!(report.broken_at_seq, Some(3));
+    assert!(report.problem.unwrap().contains("missing"));
+}
+
+#[test]
+fn truncating_the_audit_log_is_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open_store(dir.path());
+        store.commit_submission(notary(0)).unwrap();
+        store.commit_submission(notary(1)).unwrap();
+    }
+    let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    conn.execute_batch("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2;")
+        .unwrap();
+    drop(conn);
+    let report = Store::open_with(dir.path(), store_options())
+        .unwrap()
+        .verify_audit()
+        .unwrap();
+    assert!(!report.intact);
+    assert!(report.problem.unwrap().contains("removed from the end"));
+}
+
+#[test]
+fn cli_reports_outbox_and_a_broken_audit_log_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    {
+        let store = open_store(&data);
+        store.commit_submission(notary(0)).unwrap();
+        store
+            .commit_submission(synthetic_submission(3, &[], &[]))
+            .unwrap();
+    }
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        "[kiosk]\nid = \"T-1\"\nhall = \"测试厅\"\ndata_dir = \"data\"\n[store]\nmin_free_mb = 0\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_legal-kiosk"))
+            .args(args)
+            .arg("--config")
+            .arg(&config)
+            .arg("--json")
+            .env("RUST_LOG", "off")
+            .output()
+            .unwrap();
+        let json = serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
+        (output.status.success(), json)
+    };
+    let (ok, status) = run(&["outbox", "status"]);
+    assert!(ok);
+    assert_eq!(status["pending"], 2);
+    let (ok, list) = run(&["outbox", "list"]);
+    assert!(ok);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(list[1]["kind"], SubmissionKind::Rating.as_str());
+    assert!(
+        !list.to_string().contains("测试"),
+        "no personal data in the list"
+    );
+    let (ok, retry) = run(&["outbox", "retry", "1"]);
+    assert!(
+        !ok && retry.is_null(),
+        "a pending entry cannot be retried: {retry}"
+    );
+
+    let conn = Connection::open(data.join(DB_FILE)).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE seq = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let (ok, report) = run(&["audit", "verify"]);
+    assert!(!ok);
+    assert_eq!(report["intact"], false);
+    assert_eq!(report["broken_at_seq"], 1);
+}
