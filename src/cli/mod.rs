@@ -3,6 +3,7 @@
 //! `--demo`, so staff, deployers and tests script the same binary.
 
 mod doctor;
+mod laws;
 
 use crate::config::KioskConfig;
 use crate::logging::{self, LogFormat};
@@ -33,6 +34,8 @@ pub enum LogArg {
 pub enum Command {
     /// Check config, data directory, database, devices and case-system reachability.
     Doctor(doctor::DoctorArgs),
+    /// Statutes: search, show an article, import a full corpus.
+    Laws(laws::LawsArgs),
 }
 
 /// Where the configuration comes from: a file or the built-in demo configuration.
@@ -75,6 +78,7 @@ pub fn main() -> ExitCode {
     });
     let result = match cli.command {
         Command::Doctor(args) => doctor::run(args),
+        Command::Laws(args) => laws::run(args),
     };
     match result {
         Ok(code) => code,

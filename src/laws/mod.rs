@@ -11,8 +11,11 @@ pub mod catalog;
 pub mod corpus;
 mod curated;
 pub mod error;
+pub mod index;
 pub mod markdown;
 pub mod numeral;
+mod segment;
 
 pub use corpus::{Article, Corpus, Instrument, LoadReport};
 pub use error::LawsError;
+pub use index::{ArticleText, ArticleView, IndexSource, LawIndex, SearchHit, Span};

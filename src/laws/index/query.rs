@@ -1,0 +1,68 @@
+//! Turning query words into an FTS5 MATCH expression.
+
+use crate::laws::segment::{is_single_character, jieba, word_forms};
+
+/// One query word and the forms that count as finding it.
+#[derive(Debug, Clone)]
+pub struct WordGroup {
+    pub forms: Vec<String>,
+}
+
+/// Single characters are left out when the query has longer words: on their own they match
+/// almost anything (不, 交), and the word index cannot find them inside words anyway.
+pub fn word_groups(words: &[String]) -> Vec<WordGroup> {
+    let has_words = words.iter().any(|w| !is_single_character(w));
+    words
+        .iter()
+        .filter(|w| !(has_words && is_single_character(w)))
+        .map(|word| WordGroup {
+            forms: word_forms(word),
+        })
+        .collect()
+}
+
+/// `(form OR form …) OR (…)`: any word may match; bm25 and the coverage boost reward
+/// articles that match more of them. A multi-word form (解除劳动合同) needs all its words.
+pub fn match_expression(groups: &[WordGroup]) -> Option<String> {
+    let alternatives: Vec<String> = groups
+        .iter()
+        .flat_map(|g| g.forms.iter())
+        .filter_map(|form| form_expression(form))
+        .collect();
+    (!alternatives.is_empty()).then(|| alternatives.join(" OR "))
+}
+
+fn form_expression(form: &str) -> Option<String> {
+    let words: Vec<String> = jieba()
+        .cut(form, false)
+        .into_iter()
+        .map(|t| t.word)
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .map(quote)
+        .collect();
+    match words.len() {
+        0 => None,
+        1 => words.into_iter().next(),
+        _ => Some(format!("({})", words.join(" AND "))),
+    }
+}
+
+/// An FTS5 string literal; a double quote inside is doubled.
+fn quote(word: &str) -> String {
+    format!("\"{}\"", word.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_or_of_forms_with_quoted_tokens() {
+        let groups = word_groups(&["辞退".to_string(), "a\"b".to_string()]);
+        let expression = match_expression(&groups).unwrap();
+        assert!(expression.starts_with("\"辞退\" OR "), "{expression}");
+        assert!(expression.contains("(\"解除\" AND \"劳动合同\")"), "{expression}");
+        assert!(expression.contains("\"a\"\"b\""), "{expression}");
+        assert_eq!(match_expression(&[]), None);
+    }
+}
