@@ -118,7 +118,8 @@ mod tests {
 
     #[test]
     fn query_words_drop_stopwords() {
-        assert_eq!(query_words("公司拖欠工资怎么办"), ["公司", "拖欠", "工资"]);
+        assert_eq!(query_words("公司拖欠工资怎么办"), ["公司", "拖欠工资"]);
+        assert_eq!(query_words("我的孩子怎么办？"), ["孩子"]);
     }
 
     #[test]

@@ -132,7 +132,9 @@ impl LawIndex {
             candidates = self.substring_candidates(&whole, scope, limit)?;
         }
         candidates.truncate(limit);
-        let terms: Vec<String> = groups.iter().flat_map(|g| g.forms.clone()).collect();
+        // The words as typed first: they anchor the snippet.
+        let mut terms: Vec<String> = groups.iter().filter_map(|g| g.forms.first().cloned()).collect();
+        terms.extend(groups.iter().flat_map(|g| g.forms.iter().skip(1).cloned()));
         candidates
             .into_iter()
             .map(|c| {
@@ -183,8 +185,9 @@ impl LawIndex {
                 })
                 .count();
             let coverage = covered as f64 / groups.len() as f64;
+            // The words as typed beat statute synonyms and partial matches.
             let exact = if verbatim.chars().count() > 1 && body.contains(&verbatim) {
-                1.5
+                2.0
             } else {
                 1.0
             };
