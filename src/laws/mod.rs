@@ -11,9 +11,11 @@ pub mod catalog;
 pub mod corpus;
 mod curated;
 pub mod error;
+pub mod guide;
 pub mod index;
 pub mod markdown;
 pub mod numeral;
+pub mod receipt;
 mod segment;
 
 pub use corpus::{Article, Corpus, Instrument, LoadReport};
