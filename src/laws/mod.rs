@@ -13,6 +13,7 @@ mod curated;
 pub mod error;
 pub mod guide;
 pub mod index;
+pub mod legal_aid;
 pub mod markdown;
 pub mod numeral;
 pub mod receipt;
