@@ -21,7 +21,9 @@ fn search(query: &str, limit: usize) -> Vec<SearchHit> {
 }
 
 fn cited(hits: &[SearchHit]) -> Vec<String> {
-    hits.iter().map(|h| format!("{} {}", h.law, h.number)).collect()
+    hits.iter()
+        .map(|h| format!("{} {}", h.law, h.number))
+        .collect()
 }
 
 /// (question, top N, articles that must all be among the top N as "law number").
@@ -32,7 +34,11 @@ const QUESTIONS: &[(&str, usize, &[&str])] = &[
     ("遗嘱怎么写才有效", 5, &["民法典 1134", "民法典 1143"]),
     ("试用期被辞退", 5, &["劳动合同法 21", "劳动合同法 39"]),
     ("公司不签劳动合同", 10, &["劳动合同法 82"]),
-    ("被公司开除了有没有赔偿", 8, &["劳动合同法 48", "劳动合同法 87"]),
+    (
+        "被公司开除了有没有赔偿",
+        8,
+        &["劳动合同法 48", "劳动合同法 87"],
+    ),
     ("加班费怎么算", 10, &["劳动法 44"]),
     ("工伤怎么认定", 8, &["工伤保险条例 14", "工伤保险条例 17"]),
     ("劳动仲裁时效", 3, &["劳动争议调解仲裁法 27"]),
@@ -95,21 +101,35 @@ fn article_references_resolve_in_every_spelling() {
 fn law_name_with_words_searches_inside_that_law() {
     let hits = search("劳动合同法 试用期", 5);
     assert!(!hits.is_empty());
-    assert!(hits.iter().all(|h| h.law == "劳动合同法"), "{:?}", cited(&hits));
+    assert!(
+        hits.iter().all(|h| h.law == "劳动合同法"),
+        "{:?}",
+        cited(&hits)
+    );
     assert!(cited(&hits).contains(&"劳动合同法 19".to_string()));
 }
 
 #[test]
 fn one_and_two_character_terms_are_found() {
-    for (term, must_contain) in [("离婚", "离婚"), ("遗嘱", "遗嘱"), ("工资", "工资"), ("公证", "公证")] {
+    for (term, must_contain) in [
+        ("离婚", "离婚"),
+        ("遗嘱", "遗嘱"),
+        ("工资", "工资"),
+        ("公证", "公证"),
+    ] {
         let hits = search(term, 10);
         assert_eq!(hits.len(), 10, "{term}");
         // Every hit shows why it matched; the best ones contain the term itself (later ones
         // may match a statute synonym, e.g. 劳动报酬 for 工资).
-        assert!(hits.iter().all(|h| h.snippet.iter().any(|s| s.hit)), "{term}");
+        assert!(
+            hits.iter().all(|h| h.snippet.iter().any(|s| s.hit)),
+            "{term}"
+        );
         for hit in &hits[..5] {
             assert!(
-                hit.snippet.iter().any(|s| s.hit && s.text.contains(must_contain)),
+                hit.snippet
+                    .iter()
+                    .any(|s| s.hit && s.text.contains(must_contain)),
                 "{term}: {} {}",
                 hit.law,
                 hit.label
@@ -120,7 +140,10 @@ fn one_and_two_character_terms_are_found() {
         let hits = search(single, 5);
         assert!(!hits.is_empty(), "{single}");
         for hit in &hits {
-            assert!(hit.snippet.iter().any(|s| s.hit && s.text == single), "{single}");
+            assert!(
+                hit.snippet.iter().any(|s| s.hit && s.text == single),
+                "{single}"
+            );
         }
     }
 }
@@ -142,7 +165,13 @@ fn an_article_opens_with_its_neighbours() {
     assert_eq!(article.label, "第一千零七十七条");
     assert_eq!(article.divisions[0], "婚姻家庭编");
     let view = index.open_article(article.article_id, 2).unwrap().unwrap();
-    let numbers: Vec<u32> = view.before.iter().chain([&view.article]).chain(&view.after).map(|a| a.number).collect();
+    let numbers: Vec<u32> = view
+        .before
+        .iter()
+        .chain([&view.article])
+        .chain(&view.after)
+        .map(|a| a.number)
+        .collect();
     assert_eq!(numbers, [1075, 1076, 1077, 1078, 1079]);
     // The first article of a law has no predecessors from another law.
     let first = index.find_article("公证法", 1, 0).unwrap().unwrap();

@@ -111,10 +111,17 @@ fn search(query: &str, limit: usize, json: bool, path: &Path) -> anyhow::Result<
     Ok(ExitCode::SUCCESS)
 }
 
-fn show(law: &str, article: &str, context: usize, json: bool, path: &Path) -> anyhow::Result<ExitCode> {
+fn show(
+    law: &str,
+    article: &str,
+    context: usize,
+    json: bool,
+    path: &Path,
+) -> anyhow::Result<ExitCode> {
     let number_text = article.trim_start_matches('第').trim_end_matches('条');
-    let number = parse_number(number_text)
-        .with_context(|| format!("{article:?} is not an article number (47, 四十七, 第四十七条)"))?;
+    let number = parse_number(number_text).with_context(|| {
+        format!("{article:?} is not an article number (47, 四十七, 第四十七条)")
+    })?;
     let index = LawIndex::ensure_at(path)?;
     let found = index
         .find_article(law, number, 0)?

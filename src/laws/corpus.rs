@@ -284,13 +284,16 @@ fn expired_versions(db: &Path) -> Result<HashSet<(String, String)>, LawsError> {
         path: db.to_path_buf(),
         source,
     };
-    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(error)?;
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(error)?;
     let mut stmt = conn
         .prepare("SELECT name, publish FROM law WHERE expired != 0 AND publish IS NOT NULL")
         .map_err(error)?;
     let rows = stmt
-        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))
+        .query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })
         .map_err(error)?;
     rows.collect::<Result<HashSet<_>, _>>().map_err(error)
 }
@@ -306,10 +309,7 @@ mod tests {
         }
         text.push_str("<!-- INFO END -->\n");
         for (n, body) in articles {
-            text.push_str(&format!(
-                "{} {body}\n",
-                article_label(*n, 0)
-            ));
+            text.push_str(&format!("{} {body}\n", article_label(*n, 0)));
         }
         text
     }
@@ -333,11 +333,26 @@ mod tests {
     #[test]
     fn keeps_newest_version_and_skips_expired() {
         let files = vec![
-            ("社会法/甲法(2018-01-01).md".to_string(), file("中华人民共和国甲法", None, &[(1, "旧")])),
-            ("社会法/甲法(2022-01-01).md".to_string(), file("中华人民共和国甲法", None, &[(1, "新")])),
-            ("社会法/乙法(2020-01-01).md".to_string(), file("中华人民共和国乙法", None, &[(1, "乙")])),
-            ("社会法/乙法(2023-01-01).md".to_string(), file("中华人民共和国乙法", None, &[(1, "乙新但已废止")])),
-            ("案例/某案.md".to_string(), "# 某案\n<!-- INFO END -->\n案情".to_string()),
+            (
+                "社会法/甲法(2018-01-01).md".to_string(),
+                file("中华人民共和国甲法", None, &[(1, "旧")]),
+            ),
+            (
+                "社会法/甲法(2022-01-01).md".to_string(),
+                file("中华人民共和国甲法", None, &[(1, "新")]),
+            ),
+            (
+                "社会法/乙法(2020-01-01).md".to_string(),
+                file("中华人民共和国乙法", None, &[(1, "乙")]),
+            ),
+            (
+                "社会法/乙法(2023-01-01).md".to_string(),
+                file("中华人民共和国乙法", None, &[(1, "乙新但已废止")]),
+            ),
+            (
+                "案例/某案.md".to_string(),
+                "# 某案\n<!-- INFO END -->\n案情".to_string(),
+            ),
             ("其他/坏.md".to_string(), "没有头".to_string()),
         ];
         let expired = HashSet::from([("乙法".to_string(), "2023-01-01".to_string())]);
@@ -354,8 +369,14 @@ mod tests {
     #[test]
     fn joins_undated_parts_in_article_order() {
         let files = vec![
-            ("民法典/二.md".to_string(), file("某法典", Some("第二编"), &[(3, "c"), (4, "d")])),
-            ("民法典/一.md".to_string(), file("某法典", Some("第一编"), &[(1, "a"), (2, "b")])),
+            (
+                "民法典/二.md".to_string(),
+                file("某法典", Some("第二编"), &[(3, "c"), (4, "d")]),
+            ),
+            (
+                "民法典/一.md".to_string(),
+                file("某法典", Some("第一编"), &[(1, "a"), (2, "b")]),
+            ),
         ];
         let corpus = Corpus::from_files(files.into_iter(), &Catalog::default(), &HashSet::new());
         let code = corpus.instrument("某法典").unwrap();
@@ -367,7 +388,10 @@ mod tests {
 
     #[test]
     fn reads_dates_from_file_names() {
-        assert_eq!(date_in_file_name("a/劳动法(2018-12-29).md").as_deref(), Some("2018-12-29"));
+        assert_eq!(
+            date_in_file_name("a/劳动法(2018-12-29).md").as_deref(),
+            Some("2018-12-29")
+        );
         assert_eq!(date_in_file_name("民法典/总则.md"), None);
         assert_eq!(date_in_file_name("a/x(2018-1-29).md"), None);
     }

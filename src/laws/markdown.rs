@@ -121,8 +121,8 @@ fn normalise_spaces(text: &str) -> String {
         if i > 0 {
             let prev_cjk = words[i - 1].chars().last().is_some_and(is_cjk);
             let next_cjk = word.chars().next().is_some_and(is_cjk);
-            let prev_is_label = words[i - 1].starts_with('第')
-                && words[i - 1].ends_with(['编', '章', '节']);
+            let prev_is_label =
+                words[i - 1].starts_with('第') && words[i - 1].ends_with(['编', '章', '节']);
             if !(prev_cjk && next_cjk) || prev_is_label {
                 out.push(' ');
             }

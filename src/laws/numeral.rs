@@ -118,7 +118,16 @@ mod tests {
 
     #[test]
     fn refuses_malformed_numerals() {
-        for text in ["", "零", "一一", "百千", "十十", "四十七条", "abc", "1234567"] {
+        for text in [
+            "",
+            "零",
+            "一一",
+            "百千",
+            "十十",
+            "四十七条",
+            "abc",
+            "1234567",
+        ] {
             assert_eq!(parse_number(text), None, "{text}");
         }
     }

@@ -102,14 +102,19 @@ mod tests {
     fn wraps_full_width_text_at_32_characters() {
         let text = "字".repeat(70);
         let lines = wrap(&text);
-        assert_eq!(lines.iter().map(|l| l.chars().count()).collect::<Vec<_>>(), [32, 32, 6]);
+        assert_eq!(
+            lines.iter().map(|l| l.chars().count()).collect::<Vec<_>>(),
+            [32, 32, 6]
+        );
     }
 
     #[test]
     fn wraps_half_width_text_at_48_characters_on_word_boundaries() {
         let text = "Labour Contract Law article forty-seven economic compensation for each year";
         let lines = wrap(text);
-        assert!(lines.iter().all(|l| width(l) <= LINE_UNITS && l.chars().count() <= 48));
+        assert!(lines
+            .iter()
+            .all(|l| width(l) <= LINE_UNITS && l.chars().count() <= 48));
         assert_eq!(lines.join(" "), text);
     }
 

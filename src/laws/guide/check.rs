@@ -24,11 +24,16 @@ pub fn check(tree: &GuideTree, corpus: &Corpus) -> Vec<String> {
     let reachable = reachable(tree, &by_id);
     for node in &tree.nodes {
         if !reachable.contains(node.id.as_str()) {
-            problems.push(format!("node {:?} cannot be reached from the start", node.id));
+            problems.push(format!(
+                "node {:?} cannot be reached from the start",
+                node.id
+            ));
         }
     }
     if let Some(node) = find_cycle(tree, &by_id) {
-        problems.push(format!("node {node:?} is on a cycle: the walk could go on for ever"));
+        problems.push(format!(
+            "node {node:?} is on a cycle: the walk could go on for ever"
+        ));
     }
     problems
         .into_iter()
@@ -36,7 +41,12 @@ pub fn check(tree: &GuideTree, corpus: &Corpus) -> Vec<String> {
         .collect()
 }
 
-fn check_node(problems: &mut Vec<String>, node: &Node, by_id: &HashMap<&str, &Node>, corpus: &Corpus) {
+fn check_node(
+    problems: &mut Vec<String>,
+    node: &Node,
+    by_id: &HashMap<&str, &Node>,
+    corpus: &Corpus,
+) {
     let id = &node.id;
     match (&node.question, &node.guidance) {
         (Some(question), None) => {
@@ -50,7 +60,10 @@ fn check_node(problems: &mut Vec<String>, node: &Node, by_id: &HashMap<&str, &No
             for (i, answer) in node.answers.iter().enumerate() {
                 check_text(problems, &format!("{id} answer {i}"), &answer.text);
                 if !by_id.contains_key(answer.next.as_str()) {
-                    problems.push(format!("{id} answer {i} leads to missing node {:?}", answer.next));
+                    problems.push(format!(
+                        "{id} answer {i} leads to missing node {:?}",
+                        answer.next
+                    ));
                 }
             }
         }
@@ -73,7 +86,9 @@ fn check_node(problems: &mut Vec<String>, node: &Node, by_id: &HashMap<&str, &No
                 check_citation(problems, id, &deadline.cite, corpus);
             }
         }
-        _ => problems.push(format!("node {id:?} must have either a question or guidance")),
+        _ => problems.push(format!(
+            "node {id:?} must have either a question or guidance"
+        )),
     }
 }
 
@@ -140,7 +155,9 @@ fn find_cycle<'t>(tree: &'t GuideTree, by_id: &HashMap<&str, &'t Node>) -> Optio
         None
     }
     let mut colours = HashMap::new();
-    tree.nodes.iter().find_map(|n| visit(n, by_id, &mut colours))
+    tree.nodes
+        .iter()
+        .find_map(|n| visit(n, by_id, &mut colours))
 }
 
 #[cfg(test)]
@@ -192,7 +209,10 @@ cite = [{ law = "民法典", article = 9999 }, { law = "不存在法", article =
             "outcome \"bad_outcome\" names no next step",
             "is on a cycle",
         ] {
-            assert!(problems.contains(expected), "missing {expected:?} in:\n{problems}");
+            assert!(
+                problems.contains(expected),
+                "missing {expected:?} in:\n{problems}"
+            );
         }
     }
 }

@@ -16,14 +16,38 @@ use serde::{Deserialize, Serialize};
 
 /// The trees shipped with the program: (file name, TOML text).
 pub const GUIDE_FILES: &[(&str, &str)] = &[
-    ("unpaid_wages.toml", include_str!("../../../data/guides/unpaid_wages.toml")),
-    ("dismissal.toml", include_str!("../../../data/guides/dismissal.toml")),
-    ("divorce.toml", include_str!("../../../data/guides/divorce.toml")),
-    ("private_loan.toml", include_str!("../../../data/guides/private_loan.toml")),
-    ("traffic_accident.toml", include_str!("../../../data/guides/traffic_accident.toml")),
-    ("consumer.toml", include_str!("../../../data/guides/consumer.toml")),
-    ("inheritance.toml", include_str!("../../../data/guides/inheritance.toml")),
-    ("domestic_violence.toml", include_str!("../../../data/guides/domestic_violence.toml")),
+    (
+        "unpaid_wages.toml",
+        include_str!("../../../data/guides/unpaid_wages.toml"),
+    ),
+    (
+        "dismissal.toml",
+        include_str!("../../../data/guides/dismissal.toml"),
+    ),
+    (
+        "divorce.toml",
+        include_str!("../../../data/guides/divorce.toml"),
+    ),
+    (
+        "private_loan.toml",
+        include_str!("../../../data/guides/private_loan.toml"),
+    ),
+    (
+        "traffic_accident.toml",
+        include_str!("../../../data/guides/traffic_accident.toml"),
+    ),
+    (
+        "consumer.toml",
+        include_str!("../../../data/guides/consumer.toml"),
+    ),
+    (
+        "inheritance.toml",
+        include_str!("../../../data/guides/inheritance.toml"),
+    ),
+    (
+        "domestic_violence.toml",
+        include_str!("../../../data/guides/domestic_violence.toml"),
+    ),
 ];
 
 /// Text in both kiosk languages.
@@ -78,7 +102,9 @@ impl NextStep {
         let (zh, en) = match self {
             NextStep::LegalAid => ("申请法律援助", "Apply for legal aid"),
             NextStep::PeoplesMediation => ("人民调解", "People's mediation"),
-            NextStep::LabourInspection => ("向劳动保障监察投诉", "Complain to the labour inspectorate"),
+            NextStep::LabourInspection => {
+                ("向劳动保障监察投诉", "Complain to the labour inspectorate")
+            }
             NextStep::LabourArbitration => ("申请劳动仲裁", "Apply for labour arbitration"),
             NextStep::Court => ("向人民法院起诉", "Sue in the people's court"),
             NextStep::Police => ("报警（110）", "Call the police (110)"),

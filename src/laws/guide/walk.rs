@@ -24,10 +24,12 @@ pub struct GuideWalk<'t> {
 
 impl<'t> GuideWalk<'t> {
     pub fn new(tree: &'t GuideTree) -> Result<GuideWalk<'t>, GuideError> {
-        let start = tree.node(&tree.start).ok_or_else(|| GuideError::MissingNode {
-            tree: tree.id.clone(),
-            node: tree.start.clone(),
-        })?;
+        let start = tree
+            .node(&tree.start)
+            .ok_or_else(|| GuideError::MissingNode {
+                tree: tree.id.clone(),
+                node: tree.start.clone(),
+            })?;
         Ok(GuideWalk {
             tree,
             path: vec![start],
@@ -46,10 +48,13 @@ impl<'t> GuideWalk<'t> {
                 node: node.id.clone(),
             });
         }
-        let answer = node.answers.get(index).ok_or_else(|| GuideError::NoSuchAnswer {
-            node: node.id.clone(),
-            answer: index,
-        })?;
+        let answer = node
+            .answers
+            .get(index)
+            .ok_or_else(|| GuideError::NoSuchAnswer {
+                node: node.id.clone(),
+                answer: index,
+            })?;
         let next = self
             .tree
             .node(&answer.next)
@@ -113,8 +118,14 @@ guidance = { zh = "结论", en = "Outcome" }
         assert!(matches!(walk.answer(0), Err(GuideError::Finished { .. })));
         assert!(walk.back());
         assert_eq!(walk.current().id, "q1");
-        assert!(matches!(walk.answer(5), Err(GuideError::NoSuchAnswer { answer: 5, .. })));
-        assert!(matches!(walk.answer(1), Err(GuideError::MissingNode { .. })));
+        assert!(matches!(
+            walk.answer(5),
+            Err(GuideError::NoSuchAnswer { answer: 5, .. })
+        ));
+        assert!(matches!(
+            walk.answer(1),
+            Err(GuideError::MissingNode { .. })
+        ));
         assert_eq!(walk.current().id, "q1");
     }
 }

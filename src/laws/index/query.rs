@@ -21,7 +21,10 @@ pub fn word_groups(words: &[String]) -> Vec<WordGroup> {
     if groups.iter().all(is_bare_character) {
         return groups;
     }
-    groups.into_iter().filter(|g| !is_bare_character(g)).collect()
+    groups
+        .into_iter()
+        .filter(|g| !is_bare_character(g))
+        .collect()
 }
 
 /// `(form OR form …) OR (…)`: any word may match; bm25 and the coverage boost reward
@@ -64,7 +67,10 @@ mod tests {
         let groups = word_groups(&["辞退".to_string()]);
         let expression = match_expression(&groups).unwrap();
         assert!(expression.starts_with("\"辞退\" OR "), "{expression}");
-        assert!(expression.contains("(\"解除\" AND \"劳动合同\")"), "{expression}");
+        assert!(
+            expression.contains("(\"解除\" AND \"劳动合同\")"),
+            "{expression}"
+        );
         assert_eq!(quote("a\"b"), "\"a\"\"b\"");
         assert_eq!(match_expression(&[]), None);
     }

@@ -21,7 +21,9 @@ pub fn parse_reference(query: &str, names: &[(String, i64)]) -> Option<Reference
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '《' | '》' | '<' | '>'))
         .collect();
-    let (name, instrument_id) = names.iter().find(|(name, _)| compact.starts_with(name.as_str()))?;
+    let (name, instrument_id) = names
+        .iter()
+        .find(|(name, _)| compact.starts_with(name.as_str()))?;
     let rest = &compact[name.len()..];
     if let Some((number, suffix)) = parse_article_number(rest) {
         return Some(Reference::Article {
@@ -80,11 +82,19 @@ mod tests {
                 suffix: 0,
             })
         };
-        assert_eq!(parse_reference("民法典 1077", &names()), article(1, 1077));
-        assert_eq!(parse_reference("民法典第一千零七十七条", &names()), article(1, 1077));
-        assert_eq!(parse_reference("劳动合同法第四十七条", &names()), article(2, 47));
-        assert_eq!(parse_reference("《劳动合同法》 47", &names()), article(2, 47));
-        assert_eq!(parse_reference("劳动合同法第47条", &names()), article(2, 47));
+        for (query, id, number) in [
+            ("民法典 1077", 1, 1077),
+            ("民法典第一千零七十七条", 1, 1077),
+            ("劳动合同法第四十七条", 2, 47),
+            ("《劳动合同法》 47", 2, 47),
+            ("劳动合同法第47条", 2, 47),
+        ] {
+            assert_eq!(
+                parse_reference(query, &names()),
+                article(id, number),
+                "{query}"
+            );
+        }
         assert_eq!(parse_reference("劳动法 第3条", &names()), article(3, 3));
         assert_eq!(
             parse_reference("民法典第一百二十条之一", &names()),

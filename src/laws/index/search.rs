@@ -133,7 +133,10 @@ impl LawIndex {
         }
         candidates.truncate(limit);
         // The words as typed first: they anchor the snippet.
-        let mut terms: Vec<String> = groups.iter().filter_map(|g| g.forms.first().cloned()).collect();
+        let mut terms: Vec<String> = groups
+            .iter()
+            .filter_map(|g| g.forms.first().cloned())
+            .collect();
         terms.extend(groups.iter().flat_map(|g| g.forms.iter().skip(1).cloned()));
         candidates
             .into_iter()
@@ -236,7 +239,11 @@ impl LawIndex {
         Ok(candidates)
     }
 
-    fn first_articles(&self, instrument_id: i64, limit: usize) -> Result<Vec<SearchHit>, LawsError> {
+    fn first_articles(
+        &self,
+        instrument_id: i64,
+        limit: usize,
+    ) -> Result<Vec<SearchHit>, LawsError> {
         let sql = format!(
             "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN instruments i ON i.id = a.instrument_id
              WHERE a.instrument_id = ?1 ORDER BY a.seq LIMIT ?2"
@@ -245,17 +252,29 @@ impl LawIndex {
         let rows = stmt
             .query_map(params![instrument_id, limit as i64], article_from_row)
             .map_err(|e| self.error(e))?;
-        rows.map(|r| r.map(|a| hit_from_article(a, &[], 1.0)).map_err(|e| self.error(e)))
-            .collect()
+        rows.map(|r| {
+            r.map(|a| hit_from_article(a, &[], 1.0))
+                .map_err(|e| self.error(e))
+        })
+        .collect()
     }
 
-    fn article(&self, instrument_id: i64, number: u32, suffix: u32) -> Result<Option<ArticleText>, LawsError> {
+    fn article(
+        &self,
+        instrument_id: i64,
+        number: u32,
+        suffix: u32,
+    ) -> Result<Option<ArticleText>, LawsError> {
         let sql = format!(
             "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN instruments i ON i.id = a.instrument_id
              WHERE a.instrument_id = ?1 AND a.number = ?2 AND a.suffix = ?3 ORDER BY a.seq LIMIT 1"
         );
         self.conn
-            .query_row(&sql, params![instrument_id, number, suffix], article_from_row)
+            .query_row(
+                &sql,
+                params![instrument_id, number, suffix],
+                article_from_row,
+            )
             .optional()
             .map_err(|e| self.error(e))
     }
@@ -272,7 +291,12 @@ impl LawIndex {
     }
 
     /// An article by law name (short name, title or alias) and number, e.g. ("民法典", 1077, 0).
-    pub fn find_article(&self, law: &str, number: u32, suffix: u32) -> Result<Option<ArticleText>, LawsError> {
+    pub fn find_article(
+        &self,
+        law: &str,
+        number: u32,
+        suffix: u32,
+    ) -> Result<Option<ArticleText>, LawsError> {
         match self.names.iter().find(|(name, _)| name == law) {
             Some((_, instrument_id)) => self.article(*instrument_id, number, suffix),
             None => Ok(None),
@@ -280,7 +304,11 @@ impl LawIndex {
     }
 
     /// An article with up to `context` articles before and after it.
-    pub fn open_article(&self, article_id: i64, context: usize) -> Result<Option<ArticleView>, LawsError> {
+    pub fn open_article(
+        &self,
+        article_id: i64,
+        context: usize,
+    ) -> Result<Option<ArticleView>, LawsError> {
         let Some(article) = self.article_by_id(article_id)? else {
             return Ok(None);
         };
@@ -307,9 +335,8 @@ impl LawIndex {
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.error(e))?;
         // Row ids follow seq within an instrument, so they split the neighbours.
-        let (before, after): (Vec<_>, Vec<_>) = neighbours
-            .into_iter()
-            .partition(|(id, _)| *id < article_id);
+        let (before, after): (Vec<_>, Vec<_>) =
+            neighbours.into_iter().partition(|(id, _)| *id < article_id);
         Ok(Some(ArticleView {
             before: before.into_iter().map(|(_, a)| a).collect(),
             article,

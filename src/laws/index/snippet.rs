@@ -16,7 +16,10 @@ const LEAD: usize = 16;
 /// starts just before the first occurrence of the most important term present. `…` marks
 /// cut ends.
 pub fn snippet(text: &str, terms: &[String], width: usize) -> Vec<Span> {
-    let chars: Vec<char> = text.chars().map(|c| if c == '\n' { ' ' } else { c }).collect();
+    let chars: Vec<char> = text
+        .chars()
+        .map(|c| if c == '\n' { ' ' } else { c })
+        .collect();
     let anchor = terms
         .iter()
         .filter(|t| !t.is_empty())
@@ -104,7 +107,11 @@ mod tests {
         let text = "第一句很长很长很长很长很长很长很长很长很长很长。用人单位应当与劳动者订立书面劳动合同，劳动合同期限";
         let spans = snippet(text, &["劳动".into(), "劳动合同".into()], 30);
         assert!(spans[0].text.starts_with('…') && !spans[0].hit);
-        let hits: Vec<&str> = spans.iter().filter(|s| s.hit).map(|s| s.text.as_str()).collect();
+        let hits: Vec<&str> = spans
+            .iter()
+            .filter(|s| s.hit)
+            .map(|s| s.text.as_str())
+            .collect();
         assert_eq!(hits, ["劳动", "劳动合同", "劳动合同"]);
         assert!(marked(&spans).contains("【劳动合同】"));
     }
@@ -112,6 +119,12 @@ mod tests {
     #[test]
     fn without_hits_shows_the_start() {
         let spans = snippet("短文本", &["无".into()], 10);
-        assert_eq!(spans, [Span { text: "短文本".into(), hit: false }]);
+        assert_eq!(
+            spans,
+            [Span {
+                text: "短文本".into(),
+                hit: false
+            }]
+        );
     }
 }

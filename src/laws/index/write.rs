@@ -78,8 +78,11 @@ pub fn build(path: &Path, corpus: &Corpus, source: &IndexSource) -> Result<Build
         ("source", kind),
         ("source_detail", detail),
     ] {
-        tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", [key, value])
-            .map_err(error)?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+            [key, value],
+        )
+        .map_err(error)?;
     }
     // Most prominent first: row order is the ranking of the single-character fallback.
     let mut instruments: Vec<&Instrument> = corpus.instruments.iter().collect();
@@ -99,7 +102,12 @@ pub fn build(path: &Path, corpus: &Corpus, source: &IndexSource) -> Result<Build
     conn.close().map_err(|(_, e)| error(e))?;
     std::fs::rename(&temp, path).map_err(io_error)?;
     let bytes = std::fs::metadata(path).map_err(io_error)?.len();
-    tracing::info!(instruments = instruments.len(), articles, bytes, "statute index built");
+    tracing::info!(
+        instruments = instruments.len(),
+        articles,
+        bytes,
+        "statute index built"
+    );
     Ok(BuildStats {
         instruments: instruments.len(),
         articles,

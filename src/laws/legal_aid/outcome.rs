@@ -119,7 +119,11 @@ impl LegalAidOutcome {
     }
 }
 
-fn decide(facts: &Facts, reasons: &mut Vec<Text>, citations: &mut Vec<Citation>) -> (Verdict, MeansCheck) {
+fn decide(
+    facts: &Facts,
+    reasons: &mut Vec<Text>,
+    citations: &mut Vec<Citation>,
+) -> (Verdict, MeansCheck) {
     if facts.mandatory_defence {
         reasons.push(text(
             "属于应当通知法律援助机构指派律师辩护的情形，不审查经济状况。",
@@ -189,8 +193,14 @@ fn decide(facts: &Facts, reasons: &mut Vec<Text>, citations: &mut Vec<Citation>)
 
 fn materials(means_check: MeansCheck, verdict: Verdict) -> Vec<Text> {
     let mut materials = vec![
-        text("身份证件（代理申请的还需监护或代理关系证明）", "ID card (and proof of guardianship or authority if applying for someone else)"),
-        text("与案件有关的材料：合同、证据、起诉状或判决书等", "Papers about the case: contracts, evidence, complaint or judgment"),
+        text(
+            "身份证件（代理申请的还需监护或代理关系证明）",
+            "ID card (and proof of guardianship or authority if applying for someone else)",
+        ),
+        text(
+            "与案件有关的材料：合同、证据、起诉状或判决书等",
+            "Papers about the case: contracts, evidence, complaint or judgment",
+        ),
     ];
     match means_check {
         MeansCheck::Exempt => materials.push(text(

@@ -21,7 +21,10 @@ fn run(answers: &[usize]) -> LegalAidOutcome {
 }
 
 fn cites(outcome: &LegalAidOutcome, article: u32) -> bool {
-    outcome.cite.iter().any(|c| c.law == "法律援助法" && c.article == article)
+    outcome
+        .cite
+        .iter()
+        .any(|c| c.law == "法律援助法" && c.article == article)
 }
 
 // Option indices: Urgent yes=0/no=1; CaseKind accused=0 victim=1 retrial=2 civil=3;
@@ -71,7 +74,10 @@ fn income_above_threshold_is_not_likely() {
     let outcome = run(&[1, 3, 1, 0, 1, 1]);
     assert_eq!(outcome.verdict, Verdict::NotLikely);
     assert_eq!(outcome.application.means_check, MeansCheck::DeclaredAbove);
-    assert!(outcome.reasons.iter().all(|r| !r.zh.is_empty() && !r.en.is_empty()));
+    assert!(outcome
+        .reasons
+        .iter()
+        .all(|r| !r.zh.is_empty() && !r.en.is_empty()));
 }
 
 #[test]
@@ -119,7 +125,10 @@ fn back_and_bad_answers() {
     assert!(!check.back());
     assert_eq!(
         check.answer(7),
-        Err(LegalAidError::NoSuchOption { step: Step::Urgent, option: 7 })
+        Err(LegalAidError::NoSuchOption {
+            step: Step::Urgent,
+            option: 7
+        })
     );
     check.answer(1).unwrap();
     check.answer(3).unwrap();
