@@ -5,6 +5,7 @@
 mod audit;
 mod doctor;
 mod ime;
+mod laws;
 mod outbox;
 #[cfg(feature = "ui")]
 mod run;
@@ -58,6 +59,8 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// Drive N synthetic submissions through the store and relay to the case system.
     Soak(soak::SoakArgs),
+    /// Statutes: search, show an article, import a full corpus.
+    Laws(laws::LawsArgs),
 }
 
 /// Where the configuration comes from: a file or the built-in demo configuration.
@@ -110,6 +113,7 @@ pub fn main() -> ExitCode {
         Command::Outbox(args) => outbox::run(args),
         Command::Audit(args) => audit::run(args),
         Command::Soak(args) => soak::run(args),
+        Command::Laws(args) => laws::run(args),
     };
     match result {
         Ok(code) => code,

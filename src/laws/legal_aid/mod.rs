@@ -1,0 +1,87 @@
+//! Legal-aid pre-check (法律援助法): a pure state machine over the Act's criteria — the
+//! matters of art. 31, the no-means-test cases of art. 32, criminal cases (arts. 24, 25, 29,
+//! 33), the exemptions from the means check of art. 42, the province's economic-difficulty
+//! threshold (art. 34, configuration) and the personal integrity promise (art. 41) — ending in
+//! likely eligible / not likely / ask staff, with reasons, materials and the data an
+//! application request carries. It decides nothing: the legal-aid office does (art. 43).
+
+mod outcome;
+mod questions;
+
+pub use outcome::{ApplicationRequest, LegalAidOutcome, MeansCheck, Verdict};
+pub use questions::{Question, Step};
+
+use serde::Deserialize;
+
+/// The deployment's economic-difficulty standard (art. 34: set by each province).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegalAidPolicy {
+    /// Region the standard applies to, e.g. 广东省中山市.
+    pub region: String,
+    pub region_en: String,
+    /// Household monthly disposable income per person below which a citizen counts as in
+    /// economic difficulty, in yuan (e.g. Zhongshan 2023: 2,592).
+    pub monthly_income_threshold_yuan: u32,
+}
+
+/// Answers given so far; the current question and the outcome are derived from them, so
+/// going back is dropping the last answer.
+#[derive(Debug, Clone)]
+pub struct LegalAidCheck {
+    policy: LegalAidPolicy,
+    answers: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LegalAidError {
+    #[error("question {step:?} has no option {option}")]
+    NoSuchOption { step: Step, option: usize },
+    #[error("the check is finished; it takes no more answers")]
+    Finished,
+}
+
+/// Where replaying the answers leads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum State {
+    Ask(Question),
+    Done(LegalAidOutcome),
+}
+
+impl LegalAidCheck {
+    pub fn new(policy: LegalAidPolicy) -> LegalAidCheck {
+        LegalAidCheck {
+            policy,
+            answers: Vec::new(),
+        }
+    }
+
+    pub fn state(&self) -> State {
+        questions::replay(&self.policy, &self.answers)
+    }
+
+    /// Answers the current question with option `option`.
+    pub fn answer(&mut self, option: usize) -> Result<State, LegalAidError> {
+        match self.state() {
+            State::Done(_) => Err(LegalAidError::Finished),
+            State::Ask(question) if option >= question.options.len() => {
+                Err(LegalAidError::NoSuchOption {
+                    step: question.step,
+                    option,
+                })
+            }
+            State::Ask(_) => {
+                self.answers.push(option);
+                Ok(self.state())
+            }
+        }
+    }
+
+    /// Goes back one question; false at the first.
+    pub fn back(&mut self) -> bool {
+        self.answers.pop().is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests;
