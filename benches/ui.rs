@@ -81,6 +81,7 @@ fn main() {
         KioskConfig::demo(std::env::temp_dir()),
         UiOptions {
             demo_banner: false,
+            landscape: false,
             clock: Clock::System,
         },
     )

@@ -16,6 +16,7 @@ pub mod hal;
 pub mod ime;
 pub mod laws;
 pub mod logging;
+pub mod services;
 pub mod store;
 
 #[cfg(feature = "ui")]

@@ -20,6 +20,8 @@ use std::time::Duration;
 pub struct UiOptions {
     /// Show the DEMO banner (a simulator is active).
     pub demo_banner: bool,
+    /// Lay screens out for a landscape panel.
+    pub landscape: bool,
     pub clock: Clock,
 }
 
@@ -50,6 +52,7 @@ impl KioskApp {
             clock: options.clock,
         });
         window.global::<Kiosk>().set_demo(options.demo_banner);
+        window.global::<Kiosk>().set_landscape(options.landscape);
         bind_callbacks(&window, &controller);
         controller.render_all();
 

@@ -3,6 +3,7 @@
 use super::ConfigArgs;
 use crate::adapter::{Clock, KioskApp, UiOptions};
 use crate::config::KioskConfig;
+use crate::services::Services;
 use clap::Args;
 use slint::ComponentHandle;
 use std::process::ExitCode;
@@ -25,11 +26,13 @@ pub struct DemoArgs {
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    let reference_server = args.config.demo;
     let config = args.config.load()?;
-    run_kiosk(config, args.windowed)
+    run_kiosk(config, args.windowed, reference_server)
 }
 
-/// The demo: built-in configuration with every device simulated, in a fresh data directory.
+/// The demo: built-in configuration with every device simulated, in a fresh data directory,
+/// with the reference case server in-process.
 pub fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let data_dir = super::demo_data_dir();
     if data_dir.exists() {
@@ -37,10 +40,15 @@ pub fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     }
     std::fs::create_dir_all(&data_dir)?;
     tracing::info!(data_dir = %data_dir.display(), "demo: throw-away data directory");
-    run_kiosk(KioskConfig::demo(data_dir), args.windowed)
+    run_kiosk(KioskConfig::demo(data_dir), args.windowed, true)
 }
 
-fn run_kiosk(config: KioskConfig, windowed: bool) -> anyhow::Result<ExitCode> {
+/// `reference_server`: also run the reference case server in-process (the demo).
+fn run_kiosk(
+    config: KioskConfig,
+    windowed: bool,
+    reference_server: bool,
+) -> anyhow::Result<ExitCode> {
     // All I/O (devices, store, forwarding) runs on tokio; the Slint event loop owns the
     // main thread.
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -49,7 +57,7 @@ fn run_kiosk(config: KioskConfig, windowed: bool) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     let _io = runtime.enter();
-    std::fs::create_dir_all(&config.kiosk.data_dir)?;
+    let services = runtime.block_on(Services::start(&config, reference_server))?;
 
     let demo_banner = config.uses_simulators();
     let (width, height) = config.kiosk.orientation.size();
@@ -63,6 +71,7 @@ fn run_kiosk(config: KioskConfig, windowed: bool) -> anyhow::Result<ExitCode> {
         config,
         UiOptions {
             demo_banner,
+            landscape: width > height,
             clock: Clock::System,
         },
     )?;
@@ -73,6 +82,7 @@ fn run_kiosk(config: KioskConfig, windowed: bool) -> anyhow::Result<ExitCode> {
         window.set_fullscreen(true);
     }
     app.window().run()?;
+    runtime.block_on(services.shutdown());
     tracing::info!("kiosk stopped");
     Ok(ExitCode::SUCCESS)
 }

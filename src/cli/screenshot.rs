@@ -108,6 +108,7 @@ pub fn run(args: ScreenshotArgs) -> anyhow::Result<ExitCode> {
         config,
         UiOptions {
             demo_banner: args.demo_banner,
+            landscape: args.size.0 > args.size.1,
             clock: Clock::Fixed(screenshot_time()),
         },
     )?;

@@ -10,18 +10,12 @@
 //! tests read these lines), then a summary.
 
 use super::ConfigArgs;
-use crate::caseserver;
-use crate::forward::{HttpCaseSystem, Relay, RelayConfig};
-use crate::store::{
-    Attachment, AttachmentRole, NewSubmission, Store, StoreOptions, SubmissionKind,
-};
-use anyhow::Context;
+use crate::services::Services;
+use crate::store::{Attachment, AttachmentRole, NewSubmission, SubmissionKind};
 use clap::Args;
 use serde_json::json;
 use std::io::Write;
-use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Args)]
@@ -46,27 +40,8 @@ pub fn run(args: SoakArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let server = if args.config.demo {
-            let url = reqwest::Url::parse(&config.case_system.base_url)?;
-            let addr: SocketAddr = format!(
-                "{}:{}",
-                url.host_str().unwrap_or("127.0.0.1"),
-                url.port_or_known_default().unwrap_or(8480)
-            )
-            .parse()
-            .context("demo case-server address")?;
-            std::fs::create_dir_all(&config.kiosk.data_dir)?;
-            let db = config.kiosk.data_dir.join("case-server.db");
-            Some(caseserver::spawn(addr, &db, None).await?)
-        } else {
-            None
-        };
-        let store = Arc::new(Store::open_with(
-            &config.kiosk.data_dir,
-            StoreOptions::from(&config.store),
-        )?);
-        let system = HttpCaseSystem::new(&config.case_system)?;
-        let relay = Relay::new(store.clone(), system, RelayConfig::from_config(&config)).spawn();
+        let services = Services::start(&config, args.config.demo).await?;
+        let store = services.store.clone();
 
         let started = Instant::now();
         let scan = synthetic_jpeg(args.attachment_kib * 1024);
@@ -95,10 +70,7 @@ pub fn run(args: SoakArgs) -> anyhow::Result<ExitCode> {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         };
-        relay.shutdown().await;
-        if let Some(server) = server {
-            server.shutdown().await;
-        }
+        services.shutdown().await;
         println!("sessions: {}", args.sessions);
         println!("commit_time: {} ms", committed_after.as_millis());
         println!("total_time: {} ms", started.elapsed().as_millis());

@@ -20,6 +20,7 @@ fn start(demo_banner: bool) -> KioskApp {
         config,
         UiOptions {
             demo_banner,
+            landscape: false,
             clock: Clock::System,
         },
     )
