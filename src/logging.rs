@@ -1,4 +1,5 @@
-//! Structured logging with `tracing`, to stdout (journald picks it up on the device).
+//! Structured logging with `tracing`, to stderr (journald picks it up on the device; stdout
+//! stays clean for command output such as `--json`).
 //!
 //! The rule: **no personal data in logs, ever** — no ID numbers, names, phone numbers,
 //! addresses or fingerprints. Domain types that hold personal data print masked in `Debug`,
@@ -6,7 +7,7 @@
 //! every log line passes through [`scrub`], which masks anything shaped like a resident ID
 //! number or a mainland mobile number before it is written.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
 
@@ -24,7 +25,8 @@ pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(ScrubbingWriter::stdout());
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(ScrubbingWriter::stderr());
     // A second init (tests, `demo` calling `run`) keeps the first subscriber.
     let _ = match format {
         LogFormat::Text => builder.with_target(false).try_init(),
@@ -72,10 +74,10 @@ pub struct ScrubbingWriter<W> {
     make_inner: W,
 }
 
-impl ScrubbingWriter<fn() -> std::io::Stdout> {
-    pub fn stdout() -> Self {
+impl ScrubbingWriter<fn() -> std::io::Stderr> {
+    pub fn stderr() -> Self {
         ScrubbingWriter {
-            make_inner: std::io::stdout,
+            make_inner: std::io::stderr,
         }
     }
 }
