@@ -95,7 +95,9 @@ impl Link {
     }
 
     fn io_error(&self, error: io::Error) -> LinkError {
-        if is_unplug(&error) {
+        // A device node that no longer resolves (USB adapter pulled, dangling udev link)
+        // means absent whatever the error says.
+        if is_unplug(&error) || !self.path.exists() {
             LinkError::Absent(self.path.clone())
         } else {
             LinkError::Io { path: self.path.clone(), message: error.to_string() }
@@ -103,16 +105,12 @@ impl Link {
     }
 }
 
-/// Errors that mean the device is gone rather than misbehaving.
+/// Errors that mean the device is gone rather than misbehaving. serialport reports a
+/// poll error on a vanished device only as the text "I/O error" (nix's EIO description).
 fn is_unplug(error: &io::Error) -> bool {
     matches!(error.kind(), io::ErrorKind::BrokenPipe | io::ErrorKind::NotFound | io::ErrorKind::UnexpectedEof)
         || matches!(error.raw_os_error(), Some(libc::EIO | libc::ENXIO | libc::ENODEV | libc::ENOENT))
-        || error.to_string().contains(&libc_message(libc::EIO))
-}
-
-/// serialport reports some errno values only as text; compare against the C library's.
-fn libc_message(errno: i32) -> String {
-    io::Error::from_raw_os_error(errno).to_string().split(" (os error").next().unwrap_or_default().to_owned()
+        || error.to_string() == "I/O error"
 }
 
 fn classify_open_error(path: &Path, error: serialport::Error) -> LinkError {
