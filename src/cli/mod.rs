@@ -2,7 +2,9 @@
 //! Every command that touches devices, data or the case system takes `--config PATH` or
 //! `--demo`, so staff, deployers and tests script the same binary.
 
+mod device;
 mod doctor;
+mod sim;
 
 use crate::config::KioskConfig;
 use crate::logging::{self, LogFormat};
@@ -33,6 +35,10 @@ pub enum LogArg {
 pub enum Command {
     /// Check config, data directory, database, devices and case-system reachability.
     Doctor(doctor::DoctorArgs),
+    /// Deployer checks of the configured devices: list, read an ID card, test the fingerprint module.
+    Device(device::DeviceArgs),
+    /// Run a device simulator on a pseudo-terminal and print its path (development builds).
+    Sim(sim::SimArgs),
 }
 
 /// Where the configuration comes from: a file or the built-in demo configuration.
@@ -75,6 +81,8 @@ pub fn main() -> ExitCode {
     });
     let result = match cli.command {
         Command::Doctor(args) => doctor::run(args),
+        Command::Device(args) => device::run(args),
+        Command::Sim(args) => sim::run(args),
     };
     match result {
         Ok(code) => code,

@@ -42,7 +42,7 @@ impl R30xSerialModule {
     fn link(&mut self) -> Result<&mut Link, FingerprintError> {
         if self.link.is_none() {
             self.link = Some(Link::open(&self.path, self.baud)?);
-            tracing::info!(path = %self.path.display(), baud = self.baud, "fingerprint module port opened");
+            tracing::debug!(path = %self.path.display(), baud = self.baud, "fingerprint module port opened");
         }
         self.link.as_mut().ok_or(FingerprintError::Absent)
     }

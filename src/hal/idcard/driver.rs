@@ -47,7 +47,7 @@ impl SamSerialReader {
     fn link(&mut self) -> Result<&mut Link, IdCardError> {
         if self.link.is_none() {
             self.link = Some(Link::open(&self.path, self.baud)?);
-            tracing::info!(path = %self.path.display(), baud = self.baud, "ID-card reader port opened");
+            tracing::debug!(path = %self.path.display(), baud = self.baud, "ID-card reader port opened");
         }
         self.link.as_mut().ok_or(IdCardError::Absent)
     }
@@ -120,7 +120,7 @@ impl IdCardReader for SamSerialReader {
         let response = self.expect(command, &[SamStatus::Success])?;
         let data = CardData::parse(&response.data, with_fingerprint)?;
         let identity = Identity::decode(&data.text)?;
-        tracing::info!(kind = identity.kind_name(), fingerprint = data.fingerprint.is_some(), "ID card read");
+        tracing::debug!(kind = identity.kind_name(), fingerprint = data.fingerprint.is_some(), "ID card read");
         Ok(IdCardRead { identity, photo_wlt: data.photo_wlt, fingerprint: data.fingerprint })
     }
 
