@@ -19,7 +19,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sim = SamSimulator::start(BAUD)?;
     let mut reader = SamSerialReader::new(sim.path(), BAUD);
     let card = sample_card("adult").ok_or("sample card missing")?;
-    for (label, with_fingerprint, read_bytes) in [("text_photo", false, 10 + 1295), ("text_photo_fp", true, 10 + 2321)] {
+    for (label, with_fingerprint, read_bytes) in [
+        ("text_photo", false, 10 + 1295),
+        ("text_photo_fp", true, 10 + 2321),
+    ] {
         let mut total = Duration::ZERO;
         for _ in 0..ROUNDS {
             sim.place_card(card.clone());
@@ -34,9 +37,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let measured = total / ROUNDS;
         let floor = wire_time(FIND_AND_SELECT_BYTES + read_bytes, BAUD);
-        println!("idcard_{label}_placed_to_identity: {:.2} ms", measured.as_secs_f64() * 1e3);
-        println!("idcard_{label}_wire_floor: {:.2} ms", floor.as_secs_f64() * 1e3);
-        println!("idcard_{label}_ratio: {:.3} x", measured.as_secs_f64() / floor.as_secs_f64());
+        println!(
+            "idcard_{label}_placed_to_identity: {:.2} ms",
+            measured.as_secs_f64() * 1e3
+        );
+        println!(
+            "idcard_{label}_wire_floor: {:.2} ms",
+            floor.as_secs_f64() * 1e3
+        );
+        println!(
+            "idcard_{label}_ratio: {:.3} x",
+            measured.as_secs_f64() / floor.as_secs_f64()
+        );
     }
     Ok(())
 }

@@ -2,8 +2,12 @@
 #![cfg(feature = "simulators")]
 
 use legal_kiosk::codec::fingerprint::{CharBuffer, Confirmation, PacketError};
-use legal_kiosk::hal::fingerprint::sim::{module_template, Finger, FingerprintSimulator, FpFault, MATCH_SCORE};
-use legal_kiosk::hal::fingerprint::{FingerprintError, FingerprintModule, R30xSerialModule, SearchHit};
+use legal_kiosk::hal::fingerprint::sim::{
+    module_template, Finger, FingerprintSimulator, FpFault, MATCH_SCORE,
+};
+use legal_kiosk::hal::fingerprint::{
+    FingerprintError, FingerprintModule, R30xSerialModule, SearchHit,
+};
 use legal_kiosk::hal::DeviceHealth;
 use std::time::Duration;
 
@@ -12,7 +16,8 @@ const ADDRESS: u32 = 0xFFFF_FFFF;
 
 fn rig() -> (FingerprintSimulator, R30xSerialModule) {
     let sim = FingerprintSimulator::start(BAUD, ADDRESS).expect("pty");
-    let module = R30xSerialModule::new(sim.path(), BAUD, ADDRESS).with_answer_timeout(Duration::from_millis(200));
+    let module = R30xSerialModule::new(sim.path(), BAUD, ADDRESS)
+        .with_answer_timeout(Duration::from_millis(200));
     (sim, module)
 }
 
@@ -25,9 +30,19 @@ fn enrol_then_verify_and_identify() {
     module.enrol(3).expect("enrols");
     assert_eq!(module.template_count().expect("count"), 1);
     assert_eq!(module.verify(3).expect("verifies"), Some(MATCH_SCORE));
-    assert_eq!(module.identify(1000).expect("searches"), Some(SearchHit { page: 3, score: MATCH_SCORE }));
+    assert_eq!(
+        module.identify(1000).expect("searches"),
+        Some(SearchHit {
+            page: 3,
+            score: MATCH_SCORE
+        })
+    );
     sim.put_finger(Finger::Present(8));
-    assert_eq!(module.verify(3).expect("compares"), None, "another finger does not match");
+    assert_eq!(
+        module.verify(3).expect("compares"),
+        None,
+        "another finger does not match"
+    );
     assert_eq!(module.identify(1000).expect("searches"), None);
 }
 
@@ -37,8 +52,18 @@ fn identify_finds_a_preloaded_template() {
     sim.enrol(42, 5);
     sim.enrol(43, 6);
     sim.put_finger(Finger::Present(6));
-    assert_eq!(module.identify(1000).expect("searches"), Some(SearchHit { page: 43, score: MATCH_SCORE }));
-    assert_eq!(module.identify(43).expect("searches"), None, "page 43 is outside the first 43 pages");
+    assert_eq!(
+        module.identify(1000).expect("searches"),
+        Some(SearchHit {
+            page: 43,
+            score: MATCH_SCORE
+        })
+    );
+    assert_eq!(
+        module.identify(43).expect("searches"),
+        None,
+        "page 43 is outside the first 43 pages"
+    );
 }
 
 #[test]
@@ -47,7 +72,10 @@ fn uploads_a_template_over_data_packets() {
     sim.put_finger(Finger::Present(9));
     module.capture().expect("captures");
     module.extract(CharBuffer::Two).expect("extracts");
-    assert_eq!(module.upload_template(CharBuffer::Two).expect("uploads"), module_template(9));
+    assert_eq!(
+        module.upload_template(CharBuffer::Two).expect("uploads"),
+        module_template(9)
+    );
 }
 
 #[test]
@@ -61,7 +89,10 @@ fn no_finger_is_its_own_outcome() {
 fn an_unreadable_finger_is_reported_with_the_module_code() {
     let (sim, mut module) = rig();
     sim.put_finger(Finger::Unreadable);
-    assert!(matches!(module.capture(), Err(FingerprintError::Unreadable(Confirmation::ImageFail))));
+    assert!(matches!(
+        module.capture(),
+        Err(FingerprintError::Unreadable(Confirmation::ImageFail))
+    ));
 }
 
 #[test]
@@ -73,8 +104,14 @@ fn enrolment_with_two_different_fingers_is_refused() {
     sim.put_finger(Finger::Present(2));
     module.capture().expect("captures");
     module.extract(CharBuffer::Two).expect("extracts");
-    assert!(matches!(module.register_model(), Err(FingerprintError::Module(Confirmation::EnrollMismatch))));
-    assert!(matches!(module.load_template(9, CharBuffer::Two), Err(FingerprintError::Module(Confirmation::DatabaseReadFail))));
+    assert!(matches!(
+        module.register_model(),
+        Err(FingerprintError::Module(Confirmation::EnrollMismatch))
+    ));
+    assert!(matches!(
+        module.load_template(9, CharBuffer::Two),
+        Err(FingerprintError::Module(Confirmation::DatabaseReadFail))
+    ));
 }
 
 #[test]
@@ -82,7 +119,13 @@ fn wrong_checksum_is_a_packet_error_and_the_next_exchange_is_clean() {
     let (sim, mut module) = rig();
     sim.inject(FpFault::WrongChecksum);
     let outcome = module.template_count();
-    assert!(matches!(outcome, Err(FingerprintError::Packet(PacketError::BadChecksum { .. }))), "{outcome:?}");
+    assert!(
+        matches!(
+            outcome,
+            Err(FingerprintError::Packet(PacketError::BadChecksum { .. }))
+        ),
+        "{outcome:?}"
+    );
     assert_eq!(module.template_count().expect("recovers"), 0);
 }
 
@@ -90,17 +133,26 @@ fn wrong_checksum_is_a_packet_error_and_the_next_exchange_is_clean() {
 fn no_answer_times_out_and_health_says_why() {
     let (sim, mut module) = rig();
     sim.inject(FpFault::NoAnswer);
-    assert!(matches!(module.capture(), Err(FingerprintError::NoAnswer(_))));
+    assert!(matches!(
+        module.capture(),
+        Err(FingerprintError::NoAnswer(_))
+    ));
     sim.inject(FpFault::NoAnswer);
-    assert!(matches!(module.health(), DeviceHealth::Fault { reason } if reason.contains("did not answer")));
+    assert!(
+        matches!(module.health(), DeviceHealth::Fault { reason } if reason.contains("did not answer"))
+    );
     assert_eq!(module.health(), DeviceHealth::Ready);
 }
 
 #[test]
 fn a_module_at_another_address_stays_silent() {
     let sim = FingerprintSimulator::start(BAUD, 0x1234_5678).expect("pty");
-    let mut module = R30xSerialModule::new(sim.path(), BAUD, ADDRESS).with_answer_timeout(Duration::from_millis(100));
-    assert!(matches!(module.template_count(), Err(FingerprintError::NoAnswer(_))));
+    let mut module = R30xSerialModule::new(sim.path(), BAUD, ADDRESS)
+        .with_answer_timeout(Duration::from_millis(100));
+    assert!(matches!(
+        module.template_count(),
+        Err(FingerprintError::NoAnswer(_))
+    ));
 }
 
 #[test]
@@ -109,7 +161,8 @@ fn unplug_is_absent_and_the_driver_reopens() {
     let link = dir.path().join("kiosk-fingerprint");
     let sim = FingerprintSimulator::start(BAUD, ADDRESS).expect("pty");
     std::os::unix::fs::symlink(sim.path(), &link).expect("symlink");
-    let mut module = R30xSerialModule::new(&link, BAUD, ADDRESS).with_answer_timeout(Duration::from_millis(200));
+    let mut module =
+        R30xSerialModule::new(&link, BAUD, ADDRESS).with_answer_timeout(Duration::from_millis(200));
     assert_eq!(module.health(), DeviceHealth::Ready);
     sim.unplug();
     assert_eq!(module.health(), DeviceHealth::Absent);

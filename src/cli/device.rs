@@ -62,14 +62,22 @@ pub fn run(args: DeviceArgs) -> anyhow::Result<ExitCode> {
     let devices = &config.devices;
     match args.command {
         DeviceCommand::List { json } => list(devices, json),
-        DeviceCommand::ReadId { timeout, json, unmasked } => read_id(devices, timeout, json, unmasked),
+        DeviceCommand::ReadId {
+            timeout,
+            json,
+            unmasked,
+        } => read_id(devices, timeout, json, unmasked),
         DeviceCommand::FingerTest => finger_test(devices),
     }
 }
 
 fn list(devices: &DevicesSection, json: bool) -> anyhow::Result<ExitCode> {
     let driver_name = |debug: String| {
-        let name = debug.split([' ', '{', '(']).next().unwrap_or_default().to_owned();
+        let name = debug
+            .split([' ', '{', '('])
+            .next()
+            .unwrap_or_default()
+            .to_owned();
         name.chars().fold(String::new(), |mut out, c| {
             if c.is_uppercase() && !out.is_empty() {
                 out.push('-');
@@ -82,12 +90,18 @@ fn list(devices: &DevicesSection, json: bool) -> anyhow::Result<ExitCode> {
         DeviceLine {
             kind: DeviceKind::IdReader,
             driver: driver_name(format!("{:?}", devices.id_reader)),
-            health: Some(open_id_reader(&devices.id_reader)?.map_or(DeviceHealth::NotFitted, |mut o| o.driver.health())),
+            health: Some(
+                open_id_reader(&devices.id_reader)?
+                    .map_or(DeviceHealth::NotFitted, |mut o| o.driver.health()),
+            ),
         },
         DeviceLine {
             kind: DeviceKind::Fingerprint,
             driver: driver_name(format!("{:?}", devices.fingerprint)),
-            health: Some(open_fingerprint(&devices.fingerprint)?.map_or(DeviceHealth::NotFitted, |mut o| o.driver.health())),
+            health: Some(
+                open_fingerprint(&devices.fingerprint)?
+                    .map_or(DeviceHealth::NotFitted, |mut o| o.driver.health()),
+            ),
         },
     ];
     for (kind, debug) in [
@@ -97,14 +111,28 @@ fn list(devices: &DevicesSection, json: bool) -> anyhow::Result<ExitCode> {
         (DeviceKind::Camera, format!("{:?}", devices.camera)),
         (DeviceKind::Speaker, format!("{:?}", devices.speaker)),
     ] {
-        lines.push(DeviceLine { kind, driver: driver_name(debug), health: None });
+        lines.push(DeviceLine {
+            kind,
+            driver: driver_name(debug),
+            health: None,
+        });
     }
     if json {
         println!("{}", serde_json::to_string_pretty(&lines)?);
     } else {
         for line in &lines {
-            let health = line.health.as_ref().map_or("-".to_owned(), |h| format!("{h:?}"));
-            println!("{:<12} {:<10} {}", serde_json::to_value(line.kind)?.as_str().unwrap_or_default(), line.driver, health);
+            let health = line
+                .health
+                .as_ref()
+                .map_or("-".to_owned(), |h| format!("{h:?}"));
+            println!(
+                "{:<12} {:<10} {}",
+                serde_json::to_value(line.kind)?
+                    .as_str()
+                    .unwrap_or_default(),
+                line.driver,
+                health
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -126,8 +154,19 @@ struct IdJson {
     check: String,
 }
 
-fn id_json(identity: &Identity, photo: usize, fingerprint: Option<usize>, unmasked: bool) -> IdJson {
-    let mask = |text: &str| if unmasked { text.to_owned() } else { mask_name(text) };
+fn id_json(
+    identity: &Identity,
+    photo: usize,
+    fingerprint: Option<usize>,
+    unmasked: bool,
+) -> IdJson {
+    let mask = |text: &str| {
+        if unmasked {
+            text.to_owned()
+        } else {
+            mask_name(text)
+        }
+    };
     let validity = match identity.valid_until {
         crate::codec::id_text::Validity::Until(date) => date.to_string(),
         crate::codec::id_text::Validity::LongTerm => "long-term".to_owned(),
@@ -137,8 +176,16 @@ fn id_json(identity: &Identity, photo: usize, fingerprint: Option<usize>, unmask
         kind: identity.kind_name(),
         name: mask(&identity.name),
         sex: identity.sex.name_zh(),
-        birth_date: if unmasked { identity.birth_date.to_string() } else { "****-**-**".into() },
-        id_number: if unmasked { identity.id_number.clone() } else { mask_number(&identity.id_number) },
+        birth_date: if unmasked {
+            identity.birth_date.to_string()
+        } else {
+            "****-**-**".into()
+        },
+        id_number: if unmasked {
+            identity.id_number.clone()
+        } else {
+            mask_number(&identity.id_number)
+        },
         address: identity.address().map(mask),
         issuer: identity.issuer.clone(),
         valid_from: identity.valid_from.to_string(),
@@ -153,18 +200,42 @@ fn id_json(identity: &Identity, photo: usize, fingerprint: Option<usize>, unmask
     }
 }
 
-fn read_id(devices: &DevicesSection, timeout: u64, json: bool, unmasked: bool) -> anyhow::Result<ExitCode> {
+fn read_id(
+    devices: &DevicesSection,
+    timeout: u64,
+    json: bool,
+    unmasked: bool,
+) -> anyhow::Result<ExitCode> {
     let Some(mut opened) = open_id_reader(&devices.id_reader)? else {
         anyhow::bail!("no ID-card reader is configured ([devices.id_reader] driver = \"none\")");
     };
     eprintln!("place an ID card on the reader (waiting {timeout} s)…");
-    let read = read_when_placed(opened.driver.as_mut(), true, Duration::from_secs(timeout), Duration::from_millis(300))?;
-    let shown = id_json(&read.identity, read.photo_wlt.len(), read.fingerprint.as_ref().map(Vec::len), unmasked);
+    let read = read_when_placed(
+        opened.driver.as_mut(),
+        true,
+        Duration::from_secs(timeout),
+        Duration::from_millis(300),
+    )?;
+    let shown = id_json(
+        &read.identity,
+        read.photo_wlt.len(),
+        read.fingerprint.as_ref().map(Vec::len),
+        unmasked,
+    );
     if json {
         println!("{}", serde_json::to_string_pretty(&shown)?);
     } else {
-        for (key, value) in serde_json::to_value(&shown)?.as_object().into_iter().flatten() {
-            println!("{key:<18} {}", value.as_str().map_or_else(|| value.to_string(), str::to_owned));
+        for (key, value) in serde_json::to_value(&shown)?
+            .as_object()
+            .into_iter()
+            .flatten()
+        {
+            println!(
+                "{key:<18} {}",
+                value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_owned)
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -172,7 +243,9 @@ fn read_id(devices: &DevicesSection, timeout: u64, json: bool, unmasked: bool) -
 
 fn finger_test(devices: &DevicesSection) -> anyhow::Result<ExitCode> {
     let Some(mut opened) = open_fingerprint(&devices.fingerprint)? else {
-        anyhow::bail!("no fingerprint module is configured ([devices.fingerprint] driver = \"none\")");
+        anyhow::bail!(
+            "no fingerprint module is configured ([devices.fingerprint] driver = \"none\")"
+        );
     };
     let module = opened.driver.as_mut();
     println!("health    {:?}", module.health());
@@ -198,15 +271,24 @@ fn open_id_reader(config: &IdReaderConfig) -> anyhow::Result<Option<Opened<dyn I
                 sim.place_card(card);
             }
             let driver = Box::new(SamSerialReader::new(sim.path(), 115_200));
-            Some(Opened { driver, _simulator: Some(Box::new(sim)) })
+            Some(Opened {
+                driver,
+                _simulator: Some(Box::new(sim)),
+            })
         }
     })
 }
 
-fn open_fingerprint(config: &FingerprintConfig) -> anyhow::Result<Option<Opened<dyn FingerprintModule>>> {
+fn open_fingerprint(
+    config: &FingerprintConfig,
+) -> anyhow::Result<Option<Opened<dyn FingerprintModule>>> {
     Ok(match config {
         FingerprintConfig::None => None,
-        FingerprintConfig::Serial { port, baud, address } => Some(Opened {
+        FingerprintConfig::Serial {
+            port,
+            baud,
+            address,
+        } => Some(Opened {
             driver: Box::new(R30xSerialModule::new(port, *baud, *address)),
             #[cfg(feature = "simulators")]
             _simulator: None,
@@ -217,7 +299,10 @@ fn open_fingerprint(config: &FingerprintConfig) -> anyhow::Result<Option<Opened<
             let sim = FingerprintSimulator::start(57_600, 0xFFFF_FFFF)?;
             sim.put_finger(Finger::Present(1));
             let driver = Box::new(R30xSerialModule::new(sim.path(), 57_600, 0xFFFF_FFFF));
-            Some(Opened { driver, _simulator: Some(Box::new(sim)) })
+            Some(Opened {
+                driver,
+                _simulator: Some(Box::new(sim)),
+            })
         }
     })
 }

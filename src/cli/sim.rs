@@ -37,7 +37,10 @@ pub fn run(args: SimArgs) -> anyhow::Result<ExitCode> {
     match args.device {
         SimDevice::IdReader { baud, card } => {
             let Some(sample) = sample_card(&card) else {
-                anyhow::bail!("unknown sample card `{card}`; one of {}", SAMPLE_NAMES.join(", "));
+                anyhow::bail!(
+                    "unknown sample card `{card}`; one of {}",
+                    SAMPLE_NAMES.join(", ")
+                );
             };
             let sim = SamSimulator::start(baud)?;
             println!("{}", sim.path().display());

@@ -13,8 +13,8 @@ const CHECK_CHARS: &[u8; 11] = b"10X98765432";
 /// Province-level prefixes of GB/T 2260 in use on resident cards, plus 81/82/83 (Hong Kong,
 /// Macau, Taiwan residence permits). Numbers starting with 9 are foreigner cards.
 const PROVINCES: &[u8] = &[
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53,
-    54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+    53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -162,7 +162,12 @@ mod tests {
 
     #[test]
     fn reference_test_vectors_are_valid() {
-        for number in ["11010519491231002X", "440524188001010014", "932682198501010017", "911124198108030024"] {
+        for number in [
+            "11010519491231002X",
+            "440524188001010014",
+            "932682198501010017",
+            "911124198108030024",
+        ] {
             let id = IdNumber::parse(number).unwrap_or_else(|e| panic!("{number}: {e}"));
             assert_eq!(id.expose(), number);
         }
@@ -171,13 +176,27 @@ mod tests {
     #[test]
     fn extracts_region_birth_and_sex() {
         let id = IdNumber::parse("11010519491231002x").expect("valid");
-        assert_eq!(id.expose(), "11010519491231002X", "lowercase x is normalised");
+        assert_eq!(
+            id.expose(),
+            "11010519491231002X",
+            "lowercase x is normalised"
+        );
         assert_eq!(id.region_code(), "110105");
-        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).expect("date"));
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1949, 12, 31).expect("date")
+        );
         assert!(!id.is_male(), "sequence 002 is even");
-        assert!(IdNumber::parse("440524188001010014").expect("valid").is_male());
+        assert!(IdNumber::parse("440524188001010014")
+            .expect("valid")
+            .is_male());
         assert_eq!(id.holder(), NumberHolder::Resident);
-        assert_eq!(IdNumber::parse("932682198501010017").expect("valid").holder(), NumberHolder::Foreigner);
+        assert_eq!(
+            IdNumber::parse("932682198501010017")
+                .expect("valid")
+                .holder(),
+            NumberHolder::Foreigner
+        );
     }
 
     #[test]
@@ -189,23 +208,58 @@ mod tests {
 
     #[test]
     fn refuses_each_kind_of_bad_number() {
-        assert_eq!(IdNumber::parse("1101051949123100"), Err(IdNumberError::WrongLength(16)));
-        assert_eq!(IdNumber::parse("11010519491231002X1"), Err(IdNumberError::WrongLength(19)));
-        assert_eq!(IdNumber::parse("1101051949123100２X"), Err(IdNumberError::NotADigit { position: 16 }));
-        assert_eq!(IdNumber::parse("11010519491231A02X"), Err(IdNumberError::NotADigit { position: 14 }));
-        assert_eq!(IdNumber::parse("11010519491231002Y"), Err(IdNumberError::BadCheckCharacter));
-        assert_eq!(IdNumber::parse("00010519491231002X"), Err(IdNumberError::UnknownRegion));
-        assert_eq!(IdNumber::parse("110105194902300028"), Err(IdNumberError::BadBirthDate));
-        assert_eq!(IdNumber::parse("110105179912310023"), Err(IdNumberError::BadBirthDate));
-        assert_eq!(IdNumber::parse("110105194912310021"), Err(IdNumberError::ChecksumMismatch));
+        assert_eq!(
+            IdNumber::parse("1101051949123100"),
+            Err(IdNumberError::WrongLength(16))
+        );
+        assert_eq!(
+            IdNumber::parse("11010519491231002X1"),
+            Err(IdNumberError::WrongLength(19))
+        );
+        assert_eq!(
+            IdNumber::parse("1101051949123100２X"),
+            Err(IdNumberError::NotADigit { position: 16 })
+        );
+        assert_eq!(
+            IdNumber::parse("11010519491231A02X"),
+            Err(IdNumberError::NotADigit { position: 14 })
+        );
+        assert_eq!(
+            IdNumber::parse("11010519491231002Y"),
+            Err(IdNumberError::BadCheckCharacter)
+        );
+        assert_eq!(
+            IdNumber::parse("00010519491231002X"),
+            Err(IdNumberError::UnknownRegion)
+        );
+        assert_eq!(
+            IdNumber::parse("110105194902300028"),
+            Err(IdNumberError::BadBirthDate)
+        );
+        assert_eq!(
+            IdNumber::parse("110105179912310023"),
+            Err(IdNumberError::BadBirthDate)
+        );
+        assert_eq!(
+            IdNumber::parse("110105194912310021"),
+            Err(IdNumberError::ChecksumMismatch)
+        );
     }
 
     #[test]
     fn check_character_matches_the_alternative_formula() {
         let first17: [u8; 17] = *b"11010519491231002";
-        let sum: u32 = first17.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+        let sum: u32 = first17
+            .iter()
+            .zip(WEIGHTS)
+            .map(|(d, w)| u32::from(d - b'0') * w)
+            .sum();
         let alternative = (12 - sum % 11) % 11;
-        let expected = if alternative == 10 { 'X' } else { char::from_digit(alternative, 10).expect("digit") };
+        let expected = if alternative == 10 {
+            'X'
+        } else {
+            char::from_digit(alternative, 10).expect("digit")
+        };
         assert_eq!(check_character(&first17), expected);
     }
 }

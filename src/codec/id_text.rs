@@ -128,12 +128,23 @@ pub enum CardDetails {
     /// Resident identity card (居民身份证).
     Resident { nation: Nation, address: String },
     /// Hong Kong/Macau/Taiwan residents' residence permit (港澳台居民居住证, 'J').
-    HongKongMacauTaiwan { address: String, pass_number: String, issue_count: u8 },
+    HongKongMacauTaiwan {
+        address: String,
+        pass_number: String,
+        issue_count: u8,
+    },
     /// 2017 foreigner permanent residence card (外国人永久居留身份证, 'I').
-    Foreigner2017 { english_name: String, nationality: String, card_version: String },
+    Foreigner2017 {
+        english_name: String,
+        nationality: String,
+        card_version: String,
+    },
     /// 2023 foreigner permanent residence card ('Y'); fields after byte 220 are not decoded
     /// because their layout is unconfirmed.
-    Foreigner2023 { english_name: String, renew_count: u8 },
+    Foreigner2023 {
+        english_name: String,
+        renew_count: u8,
+    },
 }
 
 /// The decoded text block. Holds personal data: `Debug` is masked.
@@ -155,7 +166,9 @@ pub struct Identity {
 impl Identity {
     /// Decodes a text block of exactly 256 bytes.
     pub fn decode(text: &[u8]) -> Result<Identity, IdTextError> {
-        let block: &[u8; TEXT_LEN] = text.try_into().map_err(|_| IdTextError::WrongLength(text.len()))?;
+        let block: &[u8; TEXT_LEN] = text
+            .try_into()
+            .map_err(|_| IdTextError::WrongLength(text.len()))?;
         let marker = read(block, field("card_type", KIND_MARKER, 2))?;
         match marker.as_str() {
             "I" => decode_foreigner_2017(block),
@@ -172,7 +185,11 @@ impl Identity {
         let mut block = [0u8; TEXT_LEN];
         write(&mut block, field("all", 0, TEXT_LEN), "")?;
         match &self.details {
-            CardDetails::Foreigner2017 { english_name, nationality, card_version } => {
+            CardDetails::Foreigner2017 {
+                english_name,
+                nationality,
+                card_version,
+            } => {
                 write(&mut block, I_ENGLISH_NAME, english_name)?;
                 write(&mut block, I_SEX, self.sex.code())?;
                 write(&mut block, I_PERMIT_NUMBER, &self.id_number)?;
@@ -190,13 +207,20 @@ impl Identity {
                 write(&mut block, NATION, &nation.digits())?;
                 write(&mut block, ADDRESS, address)?;
             }
-            CardDetails::HongKongMacauTaiwan { address, pass_number, issue_count } => {
+            CardDetails::HongKongMacauTaiwan {
+                address,
+                pass_number,
+                issue_count,
+            } => {
                 write(&mut block, ADDRESS, address)?;
                 write(&mut block, PASS_NUMBER, pass_number)?;
                 write(&mut block, ISSUE_COUNT, &format!("{issue_count:02}"))?;
                 write(&mut block, field("card_type", KIND_MARKER, 2), "J")?;
             }
-            CardDetails::Foreigner2023 { english_name, renew_count } => {
+            CardDetails::Foreigner2023 {
+                english_name,
+                renew_count,
+            } => {
                 write(&mut block, Y_RENEW_COUNT, &format!("{renew_count:02}"))?;
                 write(&mut block, Y_ENGLISH_NAME, english_name)?;
                 write(&mut block, field("card_type", KIND_MARKER, 2), "Y")?;
@@ -215,7 +239,8 @@ impl Identity {
     /// The address printed on the card, when the card kind has one.
     pub fn address(&self) -> Option<&str> {
         match &self.details {
-            CardDetails::Resident { address, .. } | CardDetails::HongKongMacauTaiwan { address, .. } => Some(address),
+            CardDetails::Resident { address, .. }
+            | CardDetails::HongKongMacauTaiwan { address, .. } => Some(address),
             CardDetails::Foreigner2017 { .. } | CardDetails::Foreigner2023 { .. } => None,
         }
     }
@@ -262,7 +287,9 @@ impl fmt::Debug for Identity {
 /// A name with all but its first character starred: "张三丰" → "张**".
 pub fn mask_name(name: &str) -> String {
     let mut chars = name.chars();
-    chars.next().map_or_else(String::new, |first| std::iter::once(first).chain(chars.map(|_| '*')).collect())
+    chars.next().map_or_else(String::new, |first| {
+        std::iter::once(first).chain(chars.map(|_| '*')).collect()
+    })
 }
 
 /// A document number with its middle starred: "11010519491231002X" → "110105********002X".
@@ -273,7 +300,11 @@ pub fn mask_number(number: &str) -> String {
         return "*".repeat(chars.len());
     }
     let keep_tail = chars.len() - 4;
-    chars.iter().enumerate().map(|(i, c)| if i < 6 || i >= keep_tail { *c } else { '*' }).collect()
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i < 6 || i >= keep_tail { *c } else { '*' })
+        .collect()
 }
 
 fn decode_resident(block: &[u8; TEXT_LEN]) -> Result<Identity, IdTextError> {
@@ -332,8 +363,12 @@ fn decode_foreigner_2017(block: &[u8; TEXT_LEN]) -> Result<Identity, IdTextError
 
 /// A field as text without its space (or NUL) padding.
 fn read(block: &[u8; TEXT_LEN], f: Field) -> Result<String, IdTextError> {
-    let units = block[f.offset..f.offset + f.len].chunks_exact(2).map(|pair| u16::from_le_bytes([pair[0], pair[1]]));
-    let text: String = char::decode_utf16(units).collect::<Result<_, _>>().map_err(|_| IdTextError::BadText(f.name))?;
+    let units = block[f.offset..f.offset + f.len]
+        .chunks_exact(2)
+        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]));
+    let text: String = char::decode_utf16(units)
+        .collect::<Result<_, _>>()
+        .map_err(|_| IdTextError::BadText(f.name))?;
     Ok(text.trim_end_matches([' ', '\0']).to_owned())
 }
 
@@ -350,7 +385,9 @@ fn read_validity(block: &[u8; TEXT_LEN]) -> Result<Validity, IdTextError> {
     if text.starts_with(LONG_TERM) {
         return Ok(Validity::LongTerm);
     }
-    parse_yyyymmdd(&text).map(Validity::Until).ok_or(IdTextError::BadDate(VALID_UNTIL.name))
+    parse_yyyymmdd(&text)
+        .map(Validity::Until)
+        .ok_or(IdTextError::BadDate(VALID_UNTIL.name))
 }
 
 /// A small decimal count; an all-blank slot reads as zero.
@@ -370,7 +407,10 @@ fn write(block: &mut [u8; TEXT_LEN], f: Field, text: &str) -> Result<(), IdTextE
     }
     let padding = std::iter::repeat(u16::from(b' '));
     let slot = &mut block[f.offset..f.offset + f.len];
-    for (pair, unit) in slot.chunks_exact_mut(2).zip(units.into_iter().chain(padding)) {
+    for (pair, unit) in slot
+        .chunks_exact_mut(2)
+        .zip(units.into_iter().chain(padding))
+    {
         pair.copy_from_slice(&unit.to_le_bytes());
     }
     Ok(())

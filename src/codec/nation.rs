@@ -6,11 +6,62 @@ use std::fmt;
 
 /// The GB 3304 names, index = code − 1 for codes 01..=56.
 const NAMES: [&str; 56] = [
-    "汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白",
-    "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西",
-    "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌",
-    "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔",
-    "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+    "汉",
+    "蒙古",
+    "回",
+    "藏",
+    "维吾尔",
+    "苗",
+    "彝",
+    "壮",
+    "布依",
+    "朝鲜",
+    "满",
+    "侗",
+    "瑶",
+    "白",
+    "土家",
+    "哈尼",
+    "哈萨克",
+    "傣",
+    "黎",
+    "傈僳",
+    "佤",
+    "畲",
+    "高山",
+    "拉祜",
+    "水",
+    "东乡",
+    "纳西",
+    "景颇",
+    "柯尔克孜",
+    "土",
+    "达斡尔",
+    "仫佬",
+    "羌",
+    "布朗",
+    "撒拉",
+    "毛南",
+    "仡佬",
+    "锡伯",
+    "阿昌",
+    "普米",
+    "塔吉克",
+    "怒",
+    "乌孜别克",
+    "俄罗斯",
+    "鄂温克",
+    "德昂",
+    "保安",
+    "裕固",
+    "京",
+    "塔塔尔",
+    "独龙",
+    "鄂伦春",
+    "赫哲",
+    "门巴",
+    "珞巴",
+    "基诺",
 ];
 
 const OTHER: u8 = 97;
@@ -26,7 +77,8 @@ impl Nation {
 
     /// `None` for any code outside GB 3304.
     pub fn from_code(code: u8) -> Option<Nation> {
-        let known = (1..=NAMES.len() as u8).contains(&code) || code == OTHER || code == FOREIGN_BORN;
+        let known =
+            (1..=NAMES.len() as u8).contains(&code) || code == OTHER || code == FOREIGN_BORN;
         known.then_some(Nation(code))
     }
 
@@ -52,7 +104,10 @@ impl Nation {
         match self.0 {
             OTHER => "其他",
             FOREIGN_BORN => "外国血统中国籍人士",
-            code => NAMES.get(usize::from(code).wrapping_sub(1)).copied().unwrap_or("其他"),
+            code => NAMES
+                .get(usize::from(code).wrapping_sub(1))
+                .copied()
+                .unwrap_or("其他"),
         }
     }
 }
@@ -70,11 +125,17 @@ mod tests {
     #[test]
     fn reference_table_samples() {
         assert_eq!(Nation::from_digits("01").map(Nation::name_zh), Some("汉"));
-        assert_eq!(Nation::from_digits("05").map(Nation::name_zh), Some("维吾尔"));
+        assert_eq!(
+            Nation::from_digits("05").map(Nation::name_zh),
+            Some("维吾尔")
+        );
         assert_eq!(Nation::from_digits("46").map(Nation::name_zh), Some("德昂"));
         assert_eq!(Nation::from_digits("56").map(Nation::name_zh), Some("基诺"));
         assert_eq!(Nation::from_digits("97").map(Nation::name_zh), Some("其他"));
-        assert_eq!(Nation::from_digits("98").map(Nation::name_zh), Some("外国血统中国籍人士"));
+        assert_eq!(
+            Nation::from_digits("98").map(Nation::name_zh),
+            Some("外国血统中国籍人士")
+        );
     }
 
     #[test]

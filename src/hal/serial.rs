@@ -37,7 +37,9 @@ pub struct Link {
 
 impl std::fmt::Debug for Link {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Link").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("Link")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -57,7 +59,10 @@ impl Link {
             .timeout(READ_SLICE)
             .open()
             .map_err(|error| classify_open_error(path, error))?;
-        Ok(Link { port, path: path.to_owned() })
+        Ok(Link {
+            port,
+            path: path.to_owned(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -67,7 +72,9 @@ impl Link {
     /// Drops bytes a previous exchange left behind (a late answer must not be taken for
     /// the answer to the next command).
     pub fn discard_input(&mut self) -> Result<(), LinkError> {
-        self.port.clear(serialport::ClearBuffer::Input).map_err(|error| self.io_error(error.into()))
+        self.port
+            .clear(serialport::ClearBuffer::Input)
+            .map_err(|error| self.io_error(error.into()))
     }
 
     pub fn write_all(&mut self, bytes: &[u8]) -> Result<(), LinkError> {
@@ -100,7 +107,10 @@ impl Link {
         if is_unplug(&error) || !self.path.exists() {
             LinkError::Absent(self.path.clone())
         } else {
-            LinkError::Io { path: self.path.clone(), message: error.to_string() }
+            LinkError::Io {
+                path: self.path.clone(),
+                message: error.to_string(),
+            }
         }
     }
 }
@@ -108,20 +118,27 @@ impl Link {
 /// Errors that mean the device is gone rather than misbehaving. serialport reports a
 /// poll error on a vanished device only as the text "I/O error" (nix's EIO description).
 fn is_unplug(error: &io::Error) -> bool {
-    matches!(error.kind(), io::ErrorKind::BrokenPipe | io::ErrorKind::NotFound | io::ErrorKind::UnexpectedEof)
-        || matches!(error.raw_os_error(), Some(libc::EIO | libc::ENXIO | libc::ENODEV | libc::ENOENT))
-        || error.to_string() == "I/O error"
+    matches!(
+        error.kind(),
+        io::ErrorKind::BrokenPipe | io::ErrorKind::NotFound | io::ErrorKind::UnexpectedEof
+    ) || matches!(
+        error.raw_os_error(),
+        Some(libc::EIO | libc::ENXIO | libc::ENODEV | libc::ENOENT)
+    ) || error.to_string() == "I/O error"
 }
 
 fn classify_open_error(path: &Path, error: serialport::Error) -> LinkError {
     match error.kind() {
         serialport::ErrorKind::NoDevice => LinkError::Absent(path.to_owned()),
         serialport::ErrorKind::Io(io::ErrorKind::NotFound) => LinkError::Absent(path.to_owned()),
-        serialport::ErrorKind::Io(io::ErrorKind::PermissionDenied) => {
-            LinkError::PermissionDenied { path: path.to_owned() }
-        }
+        serialport::ErrorKind::Io(io::ErrorKind::PermissionDenied) => LinkError::PermissionDenied {
+            path: path.to_owned(),
+        },
         _ if !path.exists() => LinkError::Absent(path.to_owned()),
-        _ => LinkError::Io { path: path.to_owned(), message: error.to_string() },
+        _ => LinkError::Io {
+            path: path.to_owned(),
+            message: error.to_string(),
+        },
     }
 }
 
@@ -144,7 +161,10 @@ mod tests {
     #[test]
     fn eio_and_hangup_are_unplug() {
         assert!(is_unplug(&io::Error::from_raw_os_error(libc::EIO)));
-        assert!(is_unplug(&io::Error::new(io::ErrorKind::BrokenPipe, "hangup")));
+        assert!(is_unplug(&io::Error::new(
+            io::ErrorKind::BrokenPipe,
+            "hangup"
+        )));
         assert!(!is_unplug(&io::Error::from_raw_os_error(libc::EBUSY)));
     }
 }

@@ -36,7 +36,11 @@ pub enum FpCommand {
     /// 03: compare buffer 1 with buffer 2; ack + score u16.
     Match,
     /// 04: search the library for buffer's features; ack + page u16 + score u16.
-    Search { buffer: CharBuffer, start: u16, count: u16 },
+    Search {
+        buffer: CharBuffer,
+        start: u16,
+        count: u16,
+    },
     /// 05: combine buffers 1 and 2 into a template.
     RegModel,
     /// 06: store a buffer at a library page.
@@ -68,7 +72,11 @@ impl FpCommand {
             FpCommand::Img2Tz(buffer) | FpCommand::UpChar(buffer) | FpCommand::DownChar(buffer) => {
                 payload.push(buffer.id());
             }
-            FpCommand::Search { buffer, start, count } => {
+            FpCommand::Search {
+                buffer,
+                start,
+                count,
+            } => {
                 payload.push(buffer.id());
                 payload.extend_from_slice(&start.to_be_bytes());
                 payload.extend_from_slice(&count.to_be_bytes());
@@ -81,7 +89,9 @@ impl FpCommand {
                 payload.extend_from_slice(&page.to_be_bytes());
                 payload.extend_from_slice(&count.to_be_bytes());
             }
-            FpCommand::VerifyPassword(password) => payload.extend_from_slice(&password.to_be_bytes()),
+            FpCommand::VerifyPassword(password) => {
+                payload.extend_from_slice(&password.to_be_bytes())
+            }
             FpCommand::GenImg
             | FpCommand::Match
             | FpCommand::RegModel
@@ -125,13 +135,26 @@ impl FpCommand {
             [0x01] => FpCommand::GenImg,
             [0x02, b] => FpCommand::Img2Tz(buffer(b)?),
             [0x03] => FpCommand::Match,
-            [0x04, b, s1, s2, c1, c2] => FpCommand::Search { buffer: buffer(b)?, start: be16(s1, s2), count: be16(c1, c2) },
+            [0x04, b, s1, s2, c1, c2] => FpCommand::Search {
+                buffer: buffer(b)?,
+                start: be16(s1, s2),
+                count: be16(c1, c2),
+            },
             [0x05] => FpCommand::RegModel,
-            [0x06, b, p1, p2] => FpCommand::Store { buffer: buffer(b)?, page: be16(p1, p2) },
-            [0x07, b, p1, p2] => FpCommand::LoadChar { buffer: buffer(b)?, page: be16(p1, p2) },
+            [0x06, b, p1, p2] => FpCommand::Store {
+                buffer: buffer(b)?,
+                page: be16(p1, p2),
+            },
+            [0x07, b, p1, p2] => FpCommand::LoadChar {
+                buffer: buffer(b)?,
+                page: be16(p1, p2),
+            },
             [0x08, b] => FpCommand::UpChar(buffer(b)?),
             [0x09, b] => FpCommand::DownChar(buffer(b)?),
-            [0x0C, p1, p2, c1, c2] => FpCommand::DeleteChar { page: be16(p1, p2), count: be16(c1, c2) },
+            [0x0C, p1, p2, c1, c2] => FpCommand::DeleteChar {
+                page: be16(p1, p2),
+                count: be16(c1, c2),
+            },
             [0x0D] => FpCommand::Empty,
             [0x0F] => FpCommand::ReadSysPara,
             [0x13, a, b, c, d] => FpCommand::VerifyPassword(u32::from_be_bytes([*a, *b, *c, *d])),
@@ -157,7 +180,9 @@ impl Ack {
     /// `None` unless the packet is an ack with at least its confirmation code.
     pub fn from_packet(packet: &Packet) -> Option<Ack> {
         match (packet.kind, packet.payload.split_first()) {
-            (PacketKind::Ack, Some((code, data))) => Some(Ack::new(Confirmation::from_code(*code), data.to_vec())),
+            (PacketKind::Ack, Some((code, data))) => {
+                Some(Ack::new(Confirmation::from_code(*code), data.to_vec()))
+            }
             _ => None,
         }
     }
@@ -181,36 +206,86 @@ mod tests {
     use super::*;
 
     fn hex(s: &str) -> Vec<u8> {
-        s.split_whitespace().map(|b| u8::from_str_radix(b, 16).expect("hex")).collect()
+        s.split_whitespace()
+            .map(|b| u8::from_str_radix(b, 16).expect("hex"))
+            .collect()
     }
 
     #[test]
     fn reference_command_frames() {
         let cases = [
             (FpCommand::GenImg, "EF 01 FF FF FF FF 01 00 03 01 00 05"),
-            (FpCommand::Img2Tz(CharBuffer::One), "EF 01 FF FF FF FF 01 00 04 02 01 00 08"),
+            (
+                FpCommand::Img2Tz(CharBuffer::One),
+                "EF 01 FF FF FF FF 01 00 04 02 01 00 08",
+            ),
             (FpCommand::Match, "EF 01 FF FF FF FF 01 00 03 03 00 07"),
             (
-                FpCommand::Search { buffer: CharBuffer::One, start: 0, count: 1000 },
+                FpCommand::Search {
+                    buffer: CharBuffer::One,
+                    start: 0,
+                    count: 1000,
+                },
                 "EF 01 FF FF FF FF 01 00 08 04 01 00 00 03 E8 00 F9",
             ),
             (FpCommand::RegModel, "EF 01 FF FF FF FF 01 00 03 05 00 09"),
-            (FpCommand::Store { buffer: CharBuffer::One, page: 5 }, "EF 01 FF FF FF FF 01 00 06 06 01 00 05 00 13"),
-            (FpCommand::LoadChar { buffer: CharBuffer::One, page: 5 }, "EF 01 FF FF FF FF 01 00 06 07 01 00 05 00 14"),
-            (FpCommand::UpChar(CharBuffer::One), "EF 01 FF FF FF FF 01 00 04 08 01 00 0E"),
-            (FpCommand::DownChar(CharBuffer::One), "EF 01 FF FF FF FF 01 00 04 09 01 00 0F"),
-            (FpCommand::DeleteChar { page: 5, count: 1 }, "EF 01 FF FF FF FF 01 00 07 0C 00 05 00 01 00 1A"),
+            (
+                FpCommand::Store {
+                    buffer: CharBuffer::One,
+                    page: 5,
+                },
+                "EF 01 FF FF FF FF 01 00 06 06 01 00 05 00 13",
+            ),
+            (
+                FpCommand::LoadChar {
+                    buffer: CharBuffer::One,
+                    page: 5,
+                },
+                "EF 01 FF FF FF FF 01 00 06 07 01 00 05 00 14",
+            ),
+            (
+                FpCommand::UpChar(CharBuffer::One),
+                "EF 01 FF FF FF FF 01 00 04 08 01 00 0E",
+            ),
+            (
+                FpCommand::DownChar(CharBuffer::One),
+                "EF 01 FF FF FF FF 01 00 04 09 01 00 0F",
+            ),
+            (
+                FpCommand::DeleteChar { page: 5, count: 1 },
+                "EF 01 FF FF FF FF 01 00 07 0C 00 05 00 01 00 1A",
+            ),
             (FpCommand::Empty, "EF 01 FF FF FF FF 01 00 03 0D 00 11"),
-            (FpCommand::ReadSysPara, "EF 01 FF FF FF FF 01 00 03 0F 00 13"),
-            (FpCommand::VerifyPassword(0), "EF 01 FF FF FF FF 01 00 07 13 00 00 00 00 00 1B"),
-            (FpCommand::TemplateNum, "EF 01 FF FF FF FF 01 00 03 1D 00 21"),
+            (
+                FpCommand::ReadSysPara,
+                "EF 01 FF FF FF FF 01 00 03 0F 00 13",
+            ),
+            (
+                FpCommand::VerifyPassword(0),
+                "EF 01 FF FF FF FF 01 00 07 13 00 00 00 00 00 1B",
+            ),
+            (
+                FpCommand::TemplateNum,
+                "EF 01 FF FF FF FF 01 00 03 1D 00 21",
+            ),
         ];
         for (command, frame) in cases {
-            assert_eq!(command.packet(DEFAULT_ADDRESS).encode().expect("short"), hex(frame), "{command:?}");
+            assert_eq!(
+                command.packet(DEFAULT_ADDRESS).encode().expect("short"),
+                hex(frame),
+                "{command:?}"
+            );
             assert_eq!(FpCommand::from_payload(&command.payload()), Some(command));
         }
-        assert_eq!(FpCommand::from_payload(&FpCommand::GetEcho.payload()), Some(FpCommand::GetEcho));
-        assert_eq!(FpCommand::from_payload(&[0x02, 3]), None, "there is no CharBuffer 3");
+        assert_eq!(
+            FpCommand::from_payload(&FpCommand::GetEcho.payload()),
+            Some(FpCommand::GetEcho)
+        );
+        assert_eq!(
+            FpCommand::from_payload(&[0x02, 3]),
+            None,
+            "there is no CharBuffer 3"
+        );
         assert_eq!(FpCommand::from_payload(&[]), None);
     }
 
@@ -223,7 +298,13 @@ mod tests {
         assert_eq!(back.u16_at(0), Some(7));
         assert_eq!(back.u16_at(2), Some(200));
         assert_eq!(back.u16_at(3), None);
-        assert_eq!(Ack::from_packet(&Packet::new(0, PacketKind::Data, vec![0])), None);
-        assert_eq!(Ack::from_packet(&Packet::new(0, PacketKind::Ack, vec![])), None);
+        assert_eq!(
+            Ack::from_packet(&Packet::new(0, PacketKind::Data, vec![0])),
+            None
+        );
+        assert_eq!(
+            Ack::from_packet(&Packet::new(0, PacketKind::Ack, vec![])),
+            None
+        );
     }
 }

@@ -72,12 +72,18 @@ impl std::fmt::Debug for Packet {
 }
 
 fn checksum(pid_len_payload: &[u8]) -> u16 {
-    pid_len_payload.iter().fold(0u16, |sum, &b| sum.wrapping_add(u16::from(b)))
+    pid_len_payload
+        .iter()
+        .fold(0u16, |sum, &b| sum.wrapping_add(u16::from(b)))
 }
 
 impl Packet {
     pub fn new(address: u32, kind: PacketKind, payload: Vec<u8>) -> Packet {
-        Packet { address, kind, payload }
+        Packet {
+            address,
+            kind,
+            payload,
+        }
     }
 
     pub fn encode(&self) -> Result<Vec<u8>, PacketError> {
@@ -153,7 +159,11 @@ impl PacketDecoder {
             return Some(Err(PacketError::BadChecksum { expected, found }));
         }
         let address = u32::from_be_bytes([bytes[2], bytes[3], bytes[4], bytes[5]]);
-        Some(Ok(Packet { address, kind, payload: bytes[PREFIX_LEN..total - 2].to_vec() }))
+        Some(Ok(Packet {
+            address,
+            kind,
+            payload: bytes[PREFIX_LEN..total - 2].to_vec(),
+        }))
     }
 }
 
@@ -172,15 +182,22 @@ mod tests {
     use super::*;
 
     fn hex(s: &str) -> Vec<u8> {
-        s.split_whitespace().map(|b| u8::from_str_radix(b, 16).expect("hex")).collect()
+        s.split_whitespace()
+            .map(|b| u8::from_str_radix(b, 16).expect("hex"))
+            .collect()
     }
 
     #[test]
     fn reference_acks_decode() {
         let mut decoder = PacketDecoder::new();
-        decoder.push(&hex("EF 01 FF FF FF FF 07 00 03 00 00 0A EF 01 FF FF FF FF 07 00 03 02 00 0C"));
+        decoder.push(&hex(
+            "EF 01 FF FF FF FF 07 00 03 00 00 0A EF 01 FF FF FF FF 07 00 03 02 00 0C",
+        ));
         let ok = decoder.next_packet().expect("complete").expect("valid");
-        assert_eq!(ok, Packet::new(DEFAULT_ADDRESS, PacketKind::Ack, vec![0x00]));
+        assert_eq!(
+            ok,
+            Packet::new(DEFAULT_ADDRESS, PacketKind::Ack, vec![0x00])
+        );
         let no_finger = decoder.next_packet().expect("complete").expect("valid");
         assert_eq!(no_finger.payload, vec![0x02]);
         assert_eq!(decoder.next_packet(), None);
@@ -189,7 +206,10 @@ mod tests {
     #[test]
     fn encode_matches_the_reference_ok_ack() {
         let ack = Packet::new(DEFAULT_ADDRESS, PacketKind::Ack, vec![0x00]);
-        assert_eq!(ack.encode().expect("short"), hex("EF 01 FF FF FF FF 07 00 03 00 00 0A"));
+        assert_eq!(
+            ack.encode().expect("short"),
+            hex("EF 01 FF FF FF FF 07 00 03 00 00 0A")
+        );
     }
 
     #[test]
@@ -210,7 +230,10 @@ mod tests {
             vec![
                 Err(PacketError::Garbage { skipped: 1 }),
                 Err(PacketError::Garbage { skipped: 2 }),
-                Err(PacketError::BadChecksum { expected: 0x0A, found: 0x0B }),
+                Err(PacketError::BadChecksum {
+                    expected: 0x0A,
+                    found: 0x0B
+                }),
                 Ok(Packet::new(1, PacketKind::Ack, vec![0x00])),
             ]
         );
@@ -220,10 +243,19 @@ mod tests {
     fn unknown_pid_and_bad_length() {
         let mut decoder = PacketDecoder::new();
         decoder.push(&hex("EF 01 FF FF FF FF 05 00 03"));
-        assert_eq!(decoder.next_packet(), Some(Err(PacketError::UnknownPid(0x05))));
+        assert_eq!(
+            decoder.next_packet(),
+            Some(Err(PacketError::UnknownPid(0x05)))
+        );
         decoder.clear();
         decoder.push(&hex("EF 01 FF FF FF FF 02 04 00"));
-        assert_eq!(decoder.next_packet(), Some(Err(PacketError::BadLength(0x400))));
-        assert_eq!(Packet::new(0, PacketKind::Data, vec![0; 257]).encode(), Err(PacketError::TooLong(257)));
+        assert_eq!(
+            decoder.next_packet(),
+            Some(Err(PacketError::BadLength(0x400)))
+        );
+        assert_eq!(
+            Packet::new(0, PacketKind::Data, vec![0; 257]).encode(),
+            Err(PacketError::TooLong(257))
+        );
     }
 }

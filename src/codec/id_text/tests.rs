@@ -42,10 +42,16 @@ fn decodes_a_resident_card_at_the_reference_offsets() {
     assert_eq!(identity.valid_until, Validity::Until(date(2035, 1, 1)));
     assert_eq!(
         identity.details,
-        CardDetails::Resident { nation: Nation::HAN, address: "北京市东城区示例街道1号".into() }
+        CardDetails::Resident {
+            nation: Nation::HAN,
+            address: "北京市东城区示例街道1号".into()
+        }
     );
     assert_eq!(identity.address(), Some("北京市东城区示例街道1号"));
-    assert_eq!(identity.encode().expect("fits").to_vec(), block_from_units(&resident_fields()));
+    assert_eq!(
+        identity.encode().expect("fits").to_vec(),
+        block_from_units(&resident_fields())
+    );
 }
 
 #[test]
@@ -74,7 +80,10 @@ fn hong_kong_macau_taiwan_permit() {
             issue_count: 1
         }
     );
-    assert_eq!(identity.encode().expect("fits").to_vec(), block_from_units(&fields));
+    assert_eq!(
+        identity.encode().expect("fits").to_vec(),
+        block_from_units(&fields)
+    );
 }
 
 #[test]
@@ -99,10 +108,17 @@ fn foreigner_2017_card() {
     assert_eq!(identity.issuer, "1100");
     assert_eq!(
         identity.details,
-        CardDetails::Foreigner2017 { english_name: "SMITH, JOHN".into(), nationality: "USA".into(), card_version: "01".into() }
+        CardDetails::Foreigner2017 {
+            english_name: "SMITH, JOHN".into(),
+            nationality: "USA".into(),
+            card_version: "01".into()
+        }
     );
     assert_eq!(identity.address(), None);
-    assert_eq!(identity.encode().expect("fits").to_vec(), block_from_units(&fields));
+    assert_eq!(
+        identity.encode().expect("fits").to_vec(),
+        block_from_units(&fields)
+    );
 }
 
 #[test]
@@ -118,7 +134,13 @@ fn foreigner_2023_card_is_detected_by_its_number_without_a_marker() {
         (102, "20340101"),
     ];
     let identity = Identity::decode(&block_from_units(&fields)).expect("decodes");
-    assert_eq!(identity.details, CardDetails::Foreigner2023 { english_name: "LI MING".into(), renew_count: 3 });
+    assert_eq!(
+        identity.details,
+        CardDetails::Foreigner2023 {
+            english_name: "LI MING".into(),
+            renew_count: 3
+        }
+    );
     assert_eq!(identity.sex, Sex::Female);
     let encoded = identity.encode().expect("fits");
     assert_eq!(Identity::decode(&encoded).expect("round trip"), identity);
@@ -126,7 +148,10 @@ fn foreigner_2023_card_is_detected_by_its_number_without_a_marker() {
 
 #[test]
 fn structural_errors() {
-    assert_eq!(Identity::decode(&[0x20; 255]), Err(IdTextError::WrongLength(255)));
+    assert_eq!(
+        Identity::decode(&[0x20; 255]),
+        Err(IdTextError::WrongLength(255))
+    );
     let with = |index: usize, value: (usize, &'static str)| {
         let mut fields = resident_fields();
         fields[index] = value;
@@ -134,11 +159,20 @@ fn structural_errors() {
     };
     assert_eq!(with(1, (15, "3")), Err(IdTextError::BadSex));
     assert_eq!(with(2, (16, "60")), Err(IdTextError::UnknownNation));
-    assert_eq!(with(3, (18, "19490231")), Err(IdTextError::BadDate("birth")));
-    assert_eq!(with(8, (102, "2035013")), Err(IdTextError::BadDate("valid_until")));
+    assert_eq!(
+        with(3, (18, "19490231")),
+        Err(IdTextError::BadDate("birth"))
+    );
+    assert_eq!(
+        with(8, (102, "2035013")),
+        Err(IdTextError::BadDate("valid_until"))
+    );
     let mut bad_text = block_from_units(&resident_fields());
     bad_text[0..2].copy_from_slice(&0xD800u16.to_le_bytes());
-    assert_eq!(Identity::decode(&bad_text), Err(IdTextError::BadText("name")));
+    assert_eq!(
+        Identity::decode(&bad_text),
+        Err(IdTextError::BadText("name"))
+    );
 }
 
 #[test]
@@ -154,7 +188,13 @@ fn debug_masks_personal_data() {
     let shown = format!("{identity:?}");
     assert!(shown.contains("张*"), "{shown}");
     assert!(shown.contains("110105********002X"), "{shown}");
-    for secret in ["张三", "19491231", "1949-12-31", "东城区示例", "11010519491231002X"] {
+    for secret in [
+        "张三",
+        "19491231",
+        "1949-12-31",
+        "东城区示例",
+        "11010519491231002X",
+    ] {
         assert!(!shown.contains(secret), "{secret} leaked in {shown}");
     }
 }

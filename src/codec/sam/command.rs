@@ -22,11 +22,17 @@ const BAUDS: [(SamBaud, u8, u32); 5] = [
 
 impl SamBaud {
     pub fn bits_per_second(self) -> u32 {
-        BAUDS.iter().find(|(b, ..)| *b == self).map_or(115_200, |(.., bps)| *bps)
+        BAUDS
+            .iter()
+            .find(|(b, ..)| *b == self)
+            .map_or(115_200, |(.., bps)| *bps)
     }
 
     fn para(self) -> u8 {
-        BAUDS.iter().find(|(b, ..)| *b == self).map_or(0, |(_, para, _)| *para)
+        BAUDS
+            .iter()
+            .find(|(b, ..)| *b == self)
+            .map_or(0, |(_, para, _)| *para)
     }
 
     fn from_para(para: u8) -> Option<SamBaud> {
@@ -110,7 +116,9 @@ mod tests {
     use super::*;
 
     fn hex(s: &str) -> Vec<u8> {
-        s.split_whitespace().map(|b| u8::from_str_radix(b, 16).expect("hex")).collect()
+        s.split_whitespace()
+            .map(|b| u8::from_str_radix(b, 16).expect("hex"))
+            .collect()
     }
 
     #[test]
@@ -122,11 +130,26 @@ mod tests {
             (SamCommand::FindCard, "AA AA AA 96 69 00 03 20 01 22"),
             (SamCommand::SelectCard, "AA AA AA 96 69 00 03 20 02 21"),
             (SamCommand::ReadTextPhoto, "AA AA AA 96 69 00 03 30 01 32"),
-            (SamCommand::ReadAppendedAddress, "AA AA AA 96 69 00 03 30 03 30"),
-            (SamCommand::ReadManagementNumber, "AA AA AA 96 69 00 03 30 05 36"),
-            (SamCommand::ReadTextPhotoFingerprint, "AA AA AA 96 69 00 03 30 10 23"),
-            (SamCommand::SetBaud(SamBaud::B115200), "AA AA AA 96 69 00 03 60 00 63"),
-            (SamCommand::SetMaxRfFrame(0x50), "AA AA AA 96 69 00 04 61 FF 50 CA"),
+            (
+                SamCommand::ReadAppendedAddress,
+                "AA AA AA 96 69 00 03 30 03 30",
+            ),
+            (
+                SamCommand::ReadManagementNumber,
+                "AA AA AA 96 69 00 03 30 05 36",
+            ),
+            (
+                SamCommand::ReadTextPhotoFingerprint,
+                "AA AA AA 96 69 00 03 30 10 23",
+            ),
+            (
+                SamCommand::SetBaud(SamBaud::B115200),
+                "AA AA AA 96 69 00 03 60 00 63",
+            ),
+            (
+                SamCommand::SetMaxRfFrame(0x50),
+                "AA AA AA 96 69 00 04 61 FF 50 CA",
+            ),
         ];
         for (command, frame) in cases {
             assert_eq!(command.encode(), hex(frame), "{command:?}");

@@ -113,12 +113,17 @@ fn find_preamble(buffer: &[u8]) -> usize {
 mod tests {
     use super::*;
 
-    const NO_CARD: [u8; 11] = [0xAA, 0xAA, 0xAA, 0x96, 0x69, 0x00, 0x04, 0x00, 0x00, 0x80, 0x84];
+    const NO_CARD: [u8; 11] = [
+        0xAA, 0xAA, 0xAA, 0x96, 0x69, 0x00, 0x04, 0x00, 0x00, 0x80, 0x84,
+    ];
 
     #[test]
     fn encodes_the_reference_find_request() {
         let frame = encode_frame(&[0x20, 0x01]).expect("short body");
-        assert_eq!(frame, [0xAA, 0xAA, 0xAA, 0x96, 0x69, 0x00, 0x03, 0x20, 0x01, 0x22]);
+        assert_eq!(
+            frame,
+            [0xAA, 0xAA, 0xAA, 0x96, 0x69, 0x00, 0x03, 0x20, 0x01, 0x22]
+        );
     }
 
     #[test]
@@ -141,7 +146,10 @@ mod tests {
         let mut decoder = FrameDecoder::new();
         decoder.push(&[0x00, 0xAA, 0x13]);
         decoder.push(&NO_CARD);
-        assert_eq!(decoder.next_frame(), Some(Err(FrameError::Garbage { skipped: 3 })));
+        assert_eq!(
+            decoder.next_frame(),
+            Some(Err(FrameError::Garbage { skipped: 3 }))
+        );
         assert_eq!(decoder.next_frame(), Some(Ok(vec![0x00, 0x00, 0x80])));
     }
 
@@ -149,7 +157,10 @@ mod tests {
     fn keeps_a_partial_preamble_at_the_end() {
         let mut decoder = FrameDecoder::new();
         decoder.push(&[0x55, 0xAA, 0xAA]);
-        assert_eq!(decoder.next_frame(), Some(Err(FrameError::Garbage { skipped: 1 })));
+        assert_eq!(
+            decoder.next_frame(),
+            Some(Err(FrameError::Garbage { skipped: 1 }))
+        );
         assert_eq!(decoder.next_frame(), None);
         decoder.push(&NO_CARD[2..]);
         assert_eq!(decoder.next_frame(), Some(Ok(vec![0x00, 0x00, 0x80])));
@@ -162,7 +173,13 @@ mod tests {
         let mut decoder = FrameDecoder::new();
         decoder.push(&corrupted);
         decoder.push(&NO_CARD);
-        assert_eq!(decoder.next_frame(), Some(Err(FrameError::BadChecksum { expected: 0x94, found: 0x84 })));
+        assert_eq!(
+            decoder.next_frame(),
+            Some(Err(FrameError::BadChecksum {
+                expected: 0x94,
+                found: 0x84
+            }))
+        );
         assert_eq!(decoder.next_frame(), Some(Ok(vec![0x00, 0x00, 0x80])));
     }
 
@@ -171,7 +188,10 @@ mod tests {
         let mut decoder = FrameDecoder::new();
         decoder.push(&[0xAA, 0xAA, 0xAA, 0x96, 0x69, 0xFF, 0xFF]);
         decoder.push(&NO_CARD);
-        assert_eq!(decoder.next_frame(), Some(Err(FrameError::BadLength(0xFFFF))));
+        assert_eq!(
+            decoder.next_frame(),
+            Some(Err(FrameError::BadLength(0xFFFF)))
+        );
         let mut results = Vec::new();
         while let Some(next) = decoder.next_frame() {
             results.push(next);
@@ -189,6 +209,9 @@ mod tests {
 
     #[test]
     fn refuses_bodies_that_do_not_fit() {
-        assert_eq!(encode_frame(&vec![0; MAX_BODY_LEN + 1]), Err(FrameError::TooLong(MAX_BODY_LEN + 1)));
+        assert_eq!(
+            encode_frame(&vec![0; MAX_BODY_LEN + 1]),
+            Err(FrameError::TooLong(MAX_BODY_LEN + 1))
+        );
     }
 }

@@ -29,7 +29,12 @@ impl fmt::Debug for SamResponse {
 
 impl SamResponse {
     pub fn new(status: SamStatus, data: Vec<u8>) -> SamResponse {
-        SamResponse { sw1: 0, sw2: 0, status, data }
+        SamResponse {
+            sw1: 0,
+            sw2: 0,
+            status,
+            data,
+        }
     }
 
     /// `None` when the body is shorter than the three status bytes.
@@ -95,7 +100,10 @@ impl CardData {
             .collect();
         let announced = header + lengths.iter().sum::<usize>();
         if announced != data.len() {
-            return Err(CardDataError::LengthMismatch { announced, actual: data.len() });
+            return Err(CardDataError::LengthMismatch {
+                announced,
+                actual: data.len(),
+            });
         }
         let mut rest = &data[header..];
         let mut blocks = lengths.iter().map(|&len| {
@@ -106,12 +114,20 @@ impl CardData {
         let text = blocks.next().unwrap_or_default();
         let photo_wlt = blocks.next().unwrap_or_default();
         let fingerprint = blocks.next().filter(|fp| !fp.is_empty());
-        Ok(CardData { text, photo_wlt, fingerprint })
+        Ok(CardData {
+            text,
+            photo_wlt,
+            fingerprint,
+        })
     }
 
     /// The inverse of `parse` (what a reader sends).
     pub fn encode(&self, with_fingerprint: bool) -> Vec<u8> {
-        let fingerprint: &[u8] = if with_fingerprint { self.fingerprint.as_deref().unwrap_or(&[]) } else { &[] };
+        let fingerprint: &[u8] = if with_fingerprint {
+            self.fingerprint.as_deref().unwrap_or(&[])
+        } else {
+            &[]
+        };
         let mut blocks = vec![self.text.as_slice(), self.photo_wlt.as_slice()];
         if with_fingerprint {
             blocks.push(fingerprint);
@@ -135,7 +151,9 @@ pub struct SamId(pub [u8; 16]);
 
 impl SamId {
     pub fn from_data(data: &[u8]) -> Option<SamId> {
-        data.get(..16).and_then(|raw| raw.try_into().ok()).map(SamId)
+        data.get(..16)
+            .and_then(|raw| raw.try_into().ok())
+            .map(SamId)
     }
 }
 
@@ -143,7 +161,15 @@ impl fmt::Display for SamId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = &self.0;
         let le = |at: usize| u32::from_le_bytes([d[at], d[at + 1], d[at + 2], d[at + 3]]);
-        write!(f, "{:02}.{:02}-{}-{:09}-{:09}", d[0], d[2], le(4), le(8), le(12))
+        write!(
+            f,
+            "{:02}.{:02}-{}-{:09}-{:09}",
+            d[0],
+            d[2],
+            le(4),
+            le(8),
+            le(12)
+        )
     }
 }
 
@@ -153,7 +179,9 @@ mod tests {
     use super::*;
 
     fn hex(s: &str) -> Vec<u8> {
-        s.split_whitespace().map(|b| u8::from_str_radix(b, 16).expect("hex")).collect()
+        s.split_whitespace()
+            .map(|b| u8::from_str_radix(b, 16).expect("hex"))
+            .collect()
     }
 
     fn decode(frame: &[u8]) -> SamResponse {
@@ -181,16 +209,29 @@ mod tests {
             let response = decode(frame);
             assert_eq!(response.status, status);
             assert_eq!(response.data.len(), data_len);
-            assert_eq!(&response.encode().expect("encodes"), frame, "re-encodes byte for byte");
+            assert_eq!(
+                &response.encode().expect("encodes"),
+                frame,
+                "re-encodes byte for byte"
+            );
         }
     }
 
     #[test]
     fn read_text_photo_frame_is_1295_bytes_with_blocks_at_the_reference_offsets() {
-        let card = CardData { text: vec![0x11; 256], photo_wlt: vec![0x22; 1024], fingerprint: None };
-        let frame = SamResponse::new(SamStatus::Success, card.encode(false)).encode().expect("fits");
+        let card = CardData {
+            text: vec![0x11; 256],
+            photo_wlt: vec![0x22; 1024],
+            fingerprint: None,
+        };
+        let frame = SamResponse::new(SamStatus::Success, card.encode(false))
+            .encode()
+            .expect("fits");
         assert_eq!(frame.len(), 1295);
-        assert_eq!(&frame[..14], &hex("AA AA AA 96 69 05 08 00 00 90 01 00 04 00")[..]);
+        assert_eq!(
+            &frame[..14],
+            &hex("AA AA AA 96 69 05 08 00 00 90 01 00 04 00")[..]
+        );
         assert!(frame[14..270].iter().all(|&b| b == 0x11));
         assert!(frame[270..1294].iter().all(|&b| b == 0x22));
         let parsed = CardData::parse(&decode(&frame).data, false).expect("parses");
@@ -201,25 +242,43 @@ mod tests {
     fn read_with_fingerprint_frame_sizes() {
         for (fp_len, total) in [(1024, 2321), (512, 1809), (0, 1297)] {
             let fingerprint = (fp_len > 0).then(|| vec![0x33; fp_len]);
-            let card = CardData { text: vec![0x11; 256], photo_wlt: vec![0x22; 1024], fingerprint };
-            let frame = SamResponse::new(SamStatus::Success, card.encode(true)).encode().expect("fits");
+            let card = CardData {
+                text: vec![0x11; 256],
+                photo_wlt: vec![0x22; 1024],
+                fingerprint,
+            };
+            let frame = SamResponse::new(SamStatus::Success, card.encode(true))
+                .encode()
+                .expect("fits");
             assert_eq!(frame.len(), total);
             if fp_len == 1024 {
-                assert_eq!(&frame[..16], &hex("AA AA AA 96 69 09 0A 00 00 90 01 00 04 00 04 00")[..]);
+                assert_eq!(
+                    &frame[..16],
+                    &hex("AA AA AA 96 69 09 0A 00 00 90 01 00 04 00 04 00")[..]
+                );
                 assert_eq!(frame[16], 0x11);
                 assert_eq!(frame[272], 0x22);
                 assert_eq!(frame[1296], 0x33);
             }
-            assert_eq!(CardData::parse(&decode(&frame).data, true).expect("parses"), card);
+            assert_eq!(
+                CardData::parse(&decode(&frame).data, true).expect("parses"),
+                card
+            );
         }
     }
 
     #[test]
     fn card_data_length_errors() {
-        assert_eq!(CardData::parse(&[1, 0, 4], false), Err(CardDataError::MissingHeader(3)));
+        assert_eq!(
+            CardData::parse(&[1, 0, 4], false),
+            Err(CardDataError::MissingHeader(3))
+        );
         assert_eq!(
             CardData::parse(&[0, 2, 0, 1, 9, 9], false),
-            Err(CardDataError::LengthMismatch { announced: 7, actual: 6 })
+            Err(CardDataError::LengthMismatch {
+                announced: 7,
+                actual: 6
+            })
         );
     }
 
@@ -231,7 +290,10 @@ mod tests {
         raw[4..8].copy_from_slice(&20_190_101u32.to_le_bytes());
         raw[8..12].copy_from_slice(&1234u32.to_le_bytes());
         raw[12..16].copy_from_slice(&987_654_321u32.to_le_bytes());
-        assert_eq!(SamId::from_data(&raw).expect("16 bytes").to_string(), "05.01-20190101-000001234-987654321");
+        assert_eq!(
+            SamId::from_data(&raw).expect("16 bytes").to_string(),
+            "05.01-20190101-000001234-987654321"
+        );
         assert_eq!(SamId::from_data(&raw[..15]), None);
     }
 

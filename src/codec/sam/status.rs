@@ -70,13 +70,19 @@ impl SamStatus {
     pub fn sw3(self) -> u8 {
         match self {
             SamStatus::Other(code) => code,
-            known => TABLE.iter().find(|(_, s)| *s == known).map_or(0, |(code, _)| *code),
+            known => TABLE
+                .iter()
+                .find(|(_, s)| *s == known)
+                .map_or(0, |(code, _)| *code),
         }
     }
 
     /// The operation completed (0x90, 0x9F) or had nothing to return (0x91).
     pub fn is_success(self) -> bool {
-        matches!(self, SamStatus::Success | SamStatus::FindCardSuccess | SamStatus::NoContent)
+        matches!(
+            self,
+            SamStatus::Success | SamStatus::FindCardSuccess | SamStatus::NoContent
+        )
     }
 
     /// Failures caused by the card leaving the field or being read badly, as opposed to
@@ -161,6 +167,9 @@ mod tests {
         assert!(SamStatus::from_sw3(0x41).is_card_problem());
         assert!(!SamStatus::from_sw3(0x60).is_card_problem());
         assert_eq!(SamStatus::from_sw3(0x42), SamStatus::Other(0x42));
-        assert_eq!(SamStatus::ReadCardFailed.to_string(), "reading the card failed (SW3 0x41)");
+        assert_eq!(
+            SamStatus::ReadCardFailed.to_string(),
+            "reading the card failed (SW3 0x41)"
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! `R30xSerialModule`: the EF01 protocol over a UART (R307, R503, AS608, ZFM-20).
 
 use super::{FingerprintError, FingerprintModule, SearchHit};
-use crate::codec::fingerprint::{Ack, CharBuffer, Confirmation, FpCommand, Packet, PacketDecoder, PacketError, PacketKind};
+use crate::codec::fingerprint::{
+    Ack, CharBuffer, Confirmation, FpCommand, Packet, PacketDecoder, PacketError, PacketKind,
+};
 use crate::hal::serial::{wire_time, Link};
 use crate::hal::DeviceHealth;
 use std::path::{Path, PathBuf};
@@ -84,7 +86,9 @@ impl R30xSerialModule {
             while let Some(next) = self.decoder.next_packet() {
                 match next {
                     Ok(packet) if packet.address == self.address => return Ok(packet),
-                    Ok(_) => tracing::warn!("fingerprint module: packet for another address ignored"),
+                    Ok(_) => {
+                        tracing::warn!("fingerprint module: packet for another address ignored")
+                    }
                     Err(PacketError::Garbage { skipped }) => {
                         tracing::warn!(skipped, "fingerprint module: line noise before a packet");
                     }
@@ -134,8 +138,17 @@ impl FingerprintModule for R30xSerialModule {
         self.command(FpCommand::Store { buffer, page }).map(drop)
     }
 
-    fn search(&mut self, buffer: CharBuffer, start: u16, count: u16) -> Result<Option<SearchHit>, FingerprintError> {
-        let ack = self.exchange(FpCommand::Search { buffer, start, count })?;
+    fn search(
+        &mut self,
+        buffer: CharBuffer,
+        start: u16,
+        count: u16,
+    ) -> Result<Option<SearchHit>, FingerprintError> {
+        let ack = self.exchange(FpCommand::Search {
+            buffer,
+            start,
+            count,
+        })?;
         match ack.confirmation {
             Confirmation::Ok => match (ack.u16_at(0), ack.u16_at(2)) {
                 (Some(page), Some(score)) => Ok(Some(SearchHit { page, score })),
@@ -152,7 +165,9 @@ impl FingerprintModule for R30xSerialModule {
         loop {
             let packet = self.receive()?;
             match packet.kind {
-                PacketKind::Data | PacketKind::EndOfData => template.extend_from_slice(&packet.payload),
+                PacketKind::Data | PacketKind::EndOfData => {
+                    template.extend_from_slice(&packet.payload)
+                }
                 PacketKind::Command | PacketKind::Ack => return Err(FingerprintError::Malformed),
             }
             if template.len() > MAX_TEMPLATE {
@@ -174,7 +189,9 @@ impl FingerprintModule for R30xSerialModule {
         match self.template_count() {
             Ok(_) => DeviceHealth::Ready,
             Err(FingerprintError::Absent) => DeviceHealth::Absent,
-            Err(error) => DeviceHealth::Fault { reason: error.to_string() },
+            Err(error) => DeviceHealth::Fault {
+                reason: error.to_string(),
+            },
         }
     }
 }

@@ -9,7 +9,9 @@ mod matcher;
 pub mod sim;
 
 pub use driver::R30xSerialModule;
-pub use matcher::{CardMatch, IdCardFingerprintMatcher, MatcherError};
+pub use matcher::{
+    card_templates, CardMatch, IdCardFingerprintMatcher, MatcherError, CARD_TEMPLATE_LEN,
+};
 
 use super::serial::LinkError;
 use super::DeviceHealth;
@@ -86,7 +88,12 @@ pub trait FingerprintModule: Send {
     /// Stores `buffer` at library `page`.
     fn store(&mut self, buffer: CharBuffer, page: u16) -> Result<(), FingerprintError>;
     /// 1:N: searches `count` pages from `start` for `buffer`'s features.
-    fn search(&mut self, buffer: CharBuffer, start: u16, count: u16) -> Result<Option<SearchHit>, FingerprintError>;
+    fn search(
+        &mut self,
+        buffer: CharBuffer,
+        start: u16,
+        count: u16,
+    ) -> Result<Option<SearchHit>, FingerprintError>;
     /// Uploads `buffer`'s template to the host.
     fn upload_template(&mut self, buffer: CharBuffer) -> Result<Vec<u8>, FingerprintError>;
     /// Number of enrolled templates.

@@ -2,7 +2,9 @@
 //! to put on the sensor and faults to inject; and a simulated ID-card matcher.
 
 use super::matcher::{card_templates, CardMatch, IdCardFingerprintMatcher, MatcherError};
-use crate::codec::fingerprint::{Ack, CharBuffer, Confirmation, FpCommand, PacketDecoder, PacketKind, Packet, PacketError};
+use crate::codec::fingerprint::{
+    Ack, CharBuffer, Confirmation, FpCommand, Packet, PacketDecoder, PacketError, PacketKind,
+};
 use crate::hal::idcard::sim::{card_fingerprint, pattern};
 use crate::hal::serial::{PtyDevice, SimulatorThread};
 use std::collections::BTreeMap;
@@ -54,7 +56,9 @@ pub struct FingerprintSimulator {
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl FingerprintSimulator {
@@ -74,12 +78,16 @@ impl FingerprintSimulator {
             decoder.push(bytes);
             while let Some(next) = decoder.next_packet() {
                 let replies = match next {
-                    Ok(packet) if packet.address == address && packet.kind == PacketKind::Command => {
+                    Ok(packet)
+                        if packet.address == address && packet.kind == PacketKind::Command =>
+                    {
                         answer(&mut lock(&shared), &packet.payload, address)
                     }
                     // Wrong address or not a command: a real module stays silent.
                     Ok(_) | Err(PacketError::Garbage { .. }) => continue,
-                    Err(_) => vec![Ack::new(Confirmation::PacketReceiveError, Vec::new()).packet(address)],
+                    Err(_) => {
+                        vec![Ack::new(Confirmation::PacketReceiveError, Vec::new()).packet(address)]
+                    }
                 };
                 write_replies(device, &mut lock(&shared), &replies)?;
             }
@@ -98,7 +106,9 @@ impl FingerprintSimulator {
 
     /// Enrols `finger` at `page` directly (a module delivered with templates).
     pub fn enrol(&self, page: u16, finger: u8) {
-        lock(&self.state).library.insert(page, module_template(finger));
+        lock(&self.state)
+            .library
+            .insert(page, module_template(finger));
     }
 
     pub fn inject(&self, fault: FpFault) {
@@ -154,10 +164,17 @@ fn answer(state: &mut State, payload: &[u8], address: u32) -> Vec<Packet> {
             [Some(a), Some(b)] if a == b => ok(MATCH_SCORE.to_be_bytes().to_vec()),
             _ => ack(Confirmation::NoMatch, vec![0, 0]),
         },
-        FpCommand::Search { buffer, start, count } => {
+        FpCommand::Search {
+            buffer,
+            start,
+            count,
+        } => {
             let wanted = &state.buffers[slot(buffer)];
             let end = start.saturating_add(count);
-            let hit = state.library.range(start..end).find(|(_, t)| Some(*t) == wanted.as_ref());
+            let hit = state
+                .library
+                .range(start..end)
+                .find(|(_, t)| Some(*t) == wanted.as_ref());
             match hit {
                 Some((page, _)) => {
                     let mut data = page.to_be_bytes().to_vec();
@@ -171,14 +188,16 @@ fn answer(state: &mut State, payload: &[u8], address: u32) -> Vec<Packet> {
             [Some(a), Some(b)] if a == b => ok(Vec::new()),
             _ => ack(Confirmation::EnrollMismatch, Vec::new()),
         },
-        FpCommand::Store { buffer, page } => match (&state.buffers[slot(buffer)], page < state.library_size) {
-            (Some(template), true) => {
-                state.library.insert(page, template.clone());
-                ok(Vec::new())
+        FpCommand::Store { buffer, page } => {
+            match (&state.buffers[slot(buffer)], page < state.library_size) {
+                (Some(template), true) => {
+                    state.library.insert(page, template.clone());
+                    ok(Vec::new())
+                }
+                (_, false) => ack(Confirmation::BadLocation, Vec::new()),
+                (None, true) => ack(Confirmation::InvalidRegister, Vec::new()),
             }
-            (_, false) => ack(Confirmation::BadLocation, Vec::new()),
-            (None, true) => ack(Confirmation::InvalidRegister, Vec::new()),
-        },
+        }
         FpCommand::LoadChar { buffer, page } => match state.library.get(&page) {
             Some(template) => {
                 state.buffers[slot(buffer)] = Some(template.clone());
@@ -191,7 +210,11 @@ fn answer(state: &mut State, payload: &[u8], address: u32) -> Vec<Packet> {
                 let mut packets = ok(Vec::new());
                 let chunks: Vec<&[u8]> = template.chunks(DATA_PACKET_LEN).collect();
                 for (index, chunk) in chunks.iter().enumerate() {
-                    let kind = if index + 1 == chunks.len() { PacketKind::EndOfData } else { PacketKind::Data };
+                    let kind = if index + 1 == chunks.len() {
+                        PacketKind::EndOfData
+                    } else {
+                        PacketKind::Data
+                    };
                     packets.push(Packet::new(address, kind, chunk.to_vec()));
                 }
                 packets
@@ -236,7 +259,10 @@ pub struct SimIdCardMatcher {
 pub const SIM_THRESHOLD: f32 = 0.6;
 
 impl IdCardFingerprintMatcher for SimIdCardMatcher {
-    fn verify_against_card(&mut self, card_fingerprint_bytes: &[u8]) -> Result<CardMatch, MatcherError> {
+    fn verify_against_card(
+        &mut self,
+        card_fingerprint_bytes: &[u8],
+    ) -> Result<CardMatch, MatcherError> {
         let finger = self.live_finger.ok_or(MatcherError::NoFinger)?;
         let live = card_fingerprint(finger);
         let templates = card_templates(card_fingerprint_bytes)?;
@@ -244,11 +270,25 @@ impl IdCardFingerprintMatcher for SimIdCardMatcher {
             .iter()
             .enumerate()
             .map(|(index, template)| {
-                let same = template.iter().zip(&live[index * 512..]).filter(|(a, b)| a == b).count();
+                let same = template
+                    .iter()
+                    .zip(&live[index * 512..])
+                    .filter(|(a, b)| a == b)
+                    .count();
                 (index, same as f32 / template.len() as f32)
             })
-            .fold((0, 0.0f32), |best, candidate| if candidate.1 > best.1 { candidate } else { best });
-        Ok(CardMatch { similarity, template, matched: similarity >= SIM_THRESHOLD })
+            .fold((0, 0.0f32), |best, candidate| {
+                if candidate.1 > best.1 {
+                    candidate
+                } else {
+                    best
+                }
+            });
+        Ok(CardMatch {
+            similarity,
+            template,
+            matched: similarity >= SIM_THRESHOLD,
+        })
     }
 }
 
@@ -259,18 +299,30 @@ mod tests {
     #[test]
     fn the_simulated_matcher_matches_the_same_finger_only() {
         let card = card_fingerprint(1);
-        let mut same = SimIdCardMatcher { live_finger: Some(1) };
+        let mut same = SimIdCardMatcher {
+            live_finger: Some(1),
+        };
         let outcome = same.verify_against_card(&card).expect("compares");
         assert!(outcome.matched && outcome.similarity > 0.99);
-        let mut other = SimIdCardMatcher { live_finger: Some(2) };
+        let mut other = SimIdCardMatcher {
+            live_finger: Some(2),
+        };
         assert!(!other.verify_against_card(&card).expect("compares").matched);
-        let mut second_only = SimIdCardMatcher { live_finger: Some(1) };
+        let mut second_only = SimIdCardMatcher {
+            live_finger: Some(1),
+        };
         let mut half = vec![0u8; 512];
         half.extend_from_slice(&card[512..]);
         let outcome = second_only.verify_against_card(&half).expect("compares");
         assert_eq!((outcome.matched, outcome.template), (true, 1));
         let mut nobody = SimIdCardMatcher { live_finger: None };
-        assert_eq!(nobody.verify_against_card(&card), Err(MatcherError::NoFinger));
-        assert_eq!(same.verify_against_card(&card[..100]), Err(MatcherError::BadCardData(100)));
+        assert_eq!(
+            nobody.verify_against_card(&card),
+            Err(MatcherError::NoFinger)
+        );
+        assert_eq!(
+            same.verify_against_card(&card[..100]),
+            Err(MatcherError::BadCardData(100))
+        );
     }
 }

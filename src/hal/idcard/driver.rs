@@ -2,7 +2,9 @@
 
 use super::{IdCardError, IdCardRead, IdCardReader};
 use crate::codec::id_text::Identity;
-use crate::codec::sam::{CardData, FrameDecoder, FrameError, SamCommand, SamId, SamResponse, SamStatus};
+use crate::codec::sam::{
+    CardData, FrameDecoder, FrameError, SamCommand, SamId, SamResponse, SamStatus,
+};
 use crate::hal::serial::{wire_time, Link, LinkError};
 use crate::hal::DeviceHealth;
 use std::path::{Path, PathBuf};
@@ -92,7 +94,11 @@ impl SamSerialReader {
     }
 
     /// An exchange whose status must be one of `accepted`.
-    fn expect(&mut self, command: SamCommand, accepted: &[SamStatus]) -> Result<SamResponse, IdCardError> {
+    fn expect(
+        &mut self,
+        command: SamCommand,
+        accepted: &[SamStatus],
+    ) -> Result<SamResponse, IdCardError> {
         let response = self.exchange(command)?;
         if accepted.contains(&response.status) {
             Ok(response)
@@ -105,23 +111,37 @@ impl SamSerialReader {
 
 impl IdCardReader for SamSerialReader {
     fn find_card(&mut self) -> Result<bool, IdCardError> {
-        let response =
-            self.expect(SamCommand::FindCard, &[SamStatus::FindCardSuccess, SamStatus::FindCardFailed])?;
+        let response = self.expect(
+            SamCommand::FindCard,
+            &[SamStatus::FindCardSuccess, SamStatus::FindCardFailed],
+        )?;
         Ok(response.status == SamStatus::FindCardSuccess)
     }
 
     fn select_card(&mut self) -> Result<(), IdCardError> {
-        self.expect(SamCommand::SelectCard, &[SamStatus::Success]).map(drop)
+        self.expect(SamCommand::SelectCard, &[SamStatus::Success])
+            .map(drop)
     }
 
     fn read_card(&mut self, with_fingerprint: bool) -> Result<IdCardRead, IdCardError> {
-        let command =
-            if with_fingerprint { SamCommand::ReadTextPhotoFingerprint } else { SamCommand::ReadTextPhoto };
+        let command = if with_fingerprint {
+            SamCommand::ReadTextPhotoFingerprint
+        } else {
+            SamCommand::ReadTextPhoto
+        };
         let response = self.expect(command, &[SamStatus::Success])?;
         let data = CardData::parse(&response.data, with_fingerprint)?;
         let identity = Identity::decode(&data.text)?;
-        tracing::debug!(kind = identity.kind_name(), fingerprint = data.fingerprint.is_some(), "ID card read");
-        Ok(IdCardRead { identity, photo_wlt: data.photo_wlt, fingerprint: data.fingerprint })
+        tracing::debug!(
+            kind = identity.kind_name(),
+            fingerprint = data.fingerprint.is_some(),
+            "ID card read"
+        );
+        Ok(IdCardRead {
+            identity,
+            photo_wlt: data.photo_wlt,
+            fingerprint: data.fingerprint,
+        })
     }
 
     fn sam_id(&mut self) -> Result<SamId, IdCardError> {
@@ -133,10 +153,12 @@ impl IdCardReader for SamSerialReader {
         match self.expect(SamCommand::SamStatus, &[SamStatus::Success]) {
             Ok(_) => DeviceHealth::Ready,
             Err(IdCardError::Absent) => DeviceHealth::Absent,
-            Err(IdCardError::Link(LinkError::PermissionDenied { .. })) => {
-                DeviceHealth::Fault { reason: "permission denied on the serial port".into() }
-            }
-            Err(error) => DeviceHealth::Fault { reason: error.to_string() },
+            Err(IdCardError::Link(LinkError::PermissionDenied { .. })) => DeviceHealth::Fault {
+                reason: "permission denied on the serial port".into(),
+            },
+            Err(error) => DeviceHealth::Fault {
+                reason: error.to_string(),
+            },
         }
     }
 }

@@ -14,7 +14,7 @@ pub use validate::{check_card, CardCheck, CardProblem, ADULT_AGE};
 
 use super::serial::LinkError;
 use super::DeviceHealth;
-use crate::codec::id_text::{Identity, IdTextError};
+use crate::codec::id_text::{IdTextError, Identity};
 use crate::codec::sam::{CardDataError, FrameError, SamId, SamStatus};
 use std::fmt;
 use std::time::{Duration, Instant};

@@ -64,12 +64,17 @@ pub fn check_card(identity: &Identity, today: NaiveDate) -> Result<CardCheck, Ca
         }
     }
     let age = identity.age_on(today);
-    Ok(CardCheck { age, minor: age < ADULT_AGE })
+    Ok(CardCheck {
+        age,
+        minor: age < ADULT_AGE,
+    })
 }
 
 fn is_2017_permit_number(number: &str) -> bool {
     let bytes = number.as_bytes();
-    bytes.len() == 15 && bytes[..3].iter().all(u8::is_ascii_uppercase) && bytes[3..].iter().all(u8::is_ascii_digit)
+    bytes.len() == 15
+        && bytes[..3].iter().all(u8::is_ascii_uppercase)
+        && bytes[3..].iter().all(u8::is_ascii_digit)
 }
 
 #[cfg(test)]
@@ -91,46 +96,126 @@ mod tests {
             issuer: "测试分局".into(),
             valid_from: from,
             valid_until: until,
-            details: CardDetails::Resident { nation: Nation::HAN, address: "测试地址".into() },
+            details: CardDetails::Resident {
+                nation: Nation::HAN,
+                address: "测试地址".into(),
+            },
         }
     }
 
     #[test]
     fn a_valid_adult_card() {
-        let card = resident("11010519491231002X", date(1949, 12, 31), date(2015, 1, 1), Validity::LongTerm);
-        assert_eq!(check_card(&card, date(2026, 5, 1)), Ok(CardCheck { age: 76, minor: false }));
+        let card = resident(
+            "11010519491231002X",
+            date(1949, 12, 31),
+            date(2015, 1, 1),
+            Validity::LongTerm,
+        );
+        assert_eq!(
+            check_card(&card, date(2026, 5, 1)),
+            Ok(CardCheck {
+                age: 76,
+                minor: false
+            })
+        );
     }
 
     #[test]
     fn expiry_is_inclusive_of_the_last_day() {
-        let card = resident("11010519491231002X", date(1949, 12, 31), date(2005, 1, 1), Validity::Until(date(2025, 1, 1)));
+        let card = resident(
+            "11010519491231002X",
+            date(1949, 12, 31),
+            date(2005, 1, 1),
+            Validity::Until(date(2025, 1, 1)),
+        );
         assert!(check_card(&card, date(2025, 1, 1)).is_ok());
-        assert_eq!(check_card(&card, date(2025, 1, 2)), Err(CardProblem::Expired(date(2025, 1, 1))));
+        assert_eq!(
+            check_card(&card, date(2025, 1, 2)),
+            Err(CardProblem::Expired(date(2025, 1, 1)))
+        );
     }
 
     #[test]
     fn each_problem_is_reported() {
         let today = date(2026, 5, 1);
-        let bad_check = resident("110105194912310021", date(1949, 12, 31), date(2015, 1, 1), Validity::LongTerm);
-        assert_eq!(check_card(&bad_check, today), Err(CardProblem::BadIdNumber(IdNumberError::ChecksumMismatch)));
-        let mismatch = resident("11010519491231002X", date(1949, 12, 30), date(2015, 1, 1), Validity::LongTerm);
-        assert_eq!(check_card(&mismatch, today), Err(CardProblem::BirthDateMismatch));
-        let future = resident("11010519491231002X", date(1949, 12, 31), date(2027, 1, 1), Validity::LongTerm);
-        assert_eq!(check_card(&future, today), Err(CardProblem::NotYetValid(date(2027, 1, 1))));
-        let inverted =
-            resident("11010519491231002X", date(1949, 12, 31), date(2020, 1, 1), Validity::Until(date(2019, 1, 1)));
-        assert_eq!(check_card(&inverted, today), Err(CardProblem::InvertedValidity));
-        assert_eq!(check_card(&bad_check, today).map_err(|e| e.to_string()), Err("the ID number is invalid: the ID number's check character is wrong (MOD 11-2)".into()));
+        let bad_check = resident(
+            "110105194912310021",
+            date(1949, 12, 31),
+            date(2015, 1, 1),
+            Validity::LongTerm,
+        );
+        assert_eq!(
+            check_card(&bad_check, today),
+            Err(CardProblem::BadIdNumber(IdNumberError::ChecksumMismatch))
+        );
+        let mismatch = resident(
+            "11010519491231002X",
+            date(1949, 12, 30),
+            date(2015, 1, 1),
+            Validity::LongTerm,
+        );
+        assert_eq!(
+            check_card(&mismatch, today),
+            Err(CardProblem::BirthDateMismatch)
+        );
+        let future = resident(
+            "11010519491231002X",
+            date(1949, 12, 31),
+            date(2027, 1, 1),
+            Validity::LongTerm,
+        );
+        assert_eq!(
+            check_card(&future, today),
+            Err(CardProblem::NotYetValid(date(2027, 1, 1)))
+        );
+        let inverted = resident(
+            "11010519491231002X",
+            date(1949, 12, 31),
+            date(2020, 1, 1),
+            Validity::Until(date(2019, 1, 1)),
+        );
+        assert_eq!(
+            check_card(&inverted, today),
+            Err(CardProblem::InvertedValidity)
+        );
+        assert_eq!(
+            check_card(&bad_check, today).map_err(|e| e.to_string()),
+            Err(
+                "the ID number is invalid: the ID number's check character is wrong (MOD 11-2)"
+                    .into()
+            )
+        );
     }
 
     #[test]
     fn minors_are_flagged() {
         let birth = date(2010, 6, 15);
         let first17 = *b"11010520100615001";
-        let number = format!("{}{}", std::str::from_utf8(&first17).expect("ascii"), crate::codec::id_number::check_character(&first17));
-        let card = resident(&number, birth, date(2020, 7, 1), Validity::Until(date(2030, 7, 1)));
-        assert_eq!(check_card(&card, date(2028, 6, 14)), Ok(CardCheck { age: 17, minor: true }));
-        assert_eq!(check_card(&card, date(2028, 6, 15)), Ok(CardCheck { age: 18, minor: false }));
+        let number = format!(
+            "{}{}",
+            std::str::from_utf8(&first17).expect("ascii"),
+            crate::codec::id_number::check_character(&first17)
+        );
+        let card = resident(
+            &number,
+            birth,
+            date(2020, 7, 1),
+            Validity::Until(date(2030, 7, 1)),
+        );
+        assert_eq!(
+            check_card(&card, date(2028, 6, 14)),
+            Ok(CardCheck {
+                age: 17,
+                minor: true
+            })
+        );
+        assert_eq!(
+            check_card(&card, date(2028, 6, 15)),
+            Ok(CardCheck {
+                age: 18,
+                minor: false
+            })
+        );
     }
 
     #[test]

@@ -36,13 +36,21 @@ impl PtyDevice {
 
     /// Waits up to `wait` for bytes from the driver; `Ok(0)` when none came.
     pub fn read_timeout(&mut self, buffer: &mut [u8], wait: Duration) -> io::Result<usize> {
-        let mut poll = libc::pollfd { fd: self.master.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+        let mut poll = libc::pollfd {
+            fd: self.master.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
         let millis = libc::c_int::try_from(wait.as_millis()).unwrap_or(libc::c_int::MAX);
         // SAFETY: one valid pollfd for the duration of the call.
         let ready = unsafe { libc::poll(&mut poll, 1, millis) };
         if ready < 0 {
             let error = io::Error::last_os_error();
-            return if error.kind() == io::ErrorKind::Interrupted { Ok(0) } else { Err(error) };
+            return if error.kind() == io::ErrorKind::Interrupted {
+                Ok(0)
+            } else {
+                Err(error)
+            };
         }
         if ready == 0 || poll.revents & libc::POLLIN == 0 {
             return Ok(0);
@@ -83,28 +91,34 @@ impl SimulatorThread {
         let (master, keep_alive, slave_path) = open_pty()?;
         let stop = Arc::new(AtomicBool::new(false));
         let stopping = Arc::clone(&stop);
-        let handle = std::thread::Builder::new().name(name.to_owned()).spawn(move || {
-            // Holding a slave descriptor keeps master reads from failing with EIO while
-            // the driver has the port closed (between re-opens).
-            let _keep_alive = keep_alive;
-            let mut device = PtyDevice { master, baud };
-            let mut buffer = [0u8; 512];
-            while !stopping.load(Ordering::Relaxed) {
-                match device.read_timeout(&mut buffer, STOP_POLL) {
-                    Ok(0) => {}
-                    Ok(n) => {
-                        if let Err(error) = serve(&mut device, &buffer[..n]) {
-                            tracing::warn!(%error, "simulator write failed");
+        let handle = std::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(move || {
+                // Holding a slave descriptor keeps master reads from failing with EIO while
+                // the driver has the port closed (between re-opens).
+                let _keep_alive = keep_alive;
+                let mut device = PtyDevice { master, baud };
+                let mut buffer = [0u8; 512];
+                while !stopping.load(Ordering::Relaxed) {
+                    match device.read_timeout(&mut buffer, STOP_POLL) {
+                        Ok(0) => {}
+                        Ok(n) => {
+                            if let Err(error) = serve(&mut device, &buffer[..n]) {
+                                tracing::warn!(%error, "simulator write failed");
+                            }
+                        }
+                        Err(error) => {
+                            tracing::warn!(%error, "simulator read failed; stopping");
+                            break;
                         }
                     }
-                    Err(error) => {
-                        tracing::warn!(%error, "simulator read failed; stopping");
-                        break;
-                    }
                 }
-            }
-        })?;
-        Ok(SimulatorThread { stop, handle: Some(handle), slave_path })
+            })?;
+        Ok(SimulatorThread {
+            stop,
+            handle: Some(handle),
+            slave_path,
+        })
     }
 
     /// The path a driver opens, e.g. `/dev/pts/7`.
@@ -139,8 +153,15 @@ fn open_pty() -> io::Result<(File, File, PathBuf)> {
     let mut master: libc::c_int = -1;
     let mut slave: libc::c_int = -1;
     // SAFETY: out-pointers to two ints; name, termios and winsize may be null.
-    let result =
-        unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), std::ptr::null()) };
+    let result = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
     if result != 0 {
         return Err(io::Error::last_os_error());
     }
@@ -159,7 +180,11 @@ fn open_pty() -> io::Result<(File, File, PathBuf)> {
     }
     // SAFETY: ptsname_r wrote a NUL-terminated string into `name`.
     let path = unsafe { std::ffi::CStr::from_ptr(name.as_ptr()) };
-    Ok((master, slave, PathBuf::from(path.to_string_lossy().into_owned())))
+    Ok((
+        master,
+        slave,
+        PathBuf::from(path.to_string_lossy().into_owned()),
+    ))
 }
 
 /// No echo, no line editing, no CR/LF translation: bytes pass through unchanged.
@@ -186,8 +211,10 @@ mod tests {
 
     #[test]
     fn driver_opens_the_slave_path_and_bytes_pass_unchanged() {
-        let echo = SimulatorThread::spawn("echo-sim", 115_200, |device, bytes| device.write_paced(bytes))
-            .expect("pty");
+        let echo = SimulatorThread::spawn("echo-sim", 115_200, |device, bytes| {
+            device.write_paced(bytes)
+        })
+        .expect("pty");
         assert!(echo.slave_path().starts_with("/dev/pts"));
         let mut link = Link::open(echo.slave_path(), 115_200).expect("opens the slave");
         let all_bytes: Vec<u8> = (0..=255).collect();
@@ -200,7 +227,10 @@ mod tests {
             assert!(n > 0, "echo timed out after {} bytes", received.len());
             received.extend_from_slice(&buffer[..n]);
         }
-        assert_eq!(received, all_bytes, "raw mode: CR, LF, XON/XOFF and 0xFF untouched");
+        assert_eq!(
+            received, all_bytes,
+            "raw mode: CR, LF, XON/XOFF and 0xFF untouched"
+        );
     }
 
     #[test]
@@ -211,7 +241,13 @@ mod tests {
         sim.unplug();
         let mut buffer = [0u8; 8];
         let outcome = link.read_until(&mut buffer, Instant::now() + Duration::from_millis(300));
-        assert!(matches!(outcome, Err(super::super::LinkError::Absent(_))), "{outcome:?}");
-        assert!(matches!(Link::open(&path, 115_200), Err(super::super::LinkError::Absent(_))));
+        assert!(
+            matches!(outcome, Err(super::super::LinkError::Absent(_))),
+            "{outcome:?}"
+        );
+        assert!(matches!(
+            Link::open(&path, 115_200),
+            Err(super::super::LinkError::Absent(_))
+        ));
     }
 }

@@ -23,13 +23,17 @@ pub struct SimCard {
 
 impl std::fmt::Debug for SimCard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SimCard").field("identity", &self.identity).finish_non_exhaustive()
+        f.debug_struct("SimCard")
+            .field("identity", &self.identity)
+            .finish_non_exhaustive()
     }
 }
 
 /// Deterministic filler bytes, so photos and templates differ per card but repeat per run.
 pub fn pattern(seed: &str, len: usize) -> Vec<u8> {
-    let mut state = seed.bytes().fold(0x811C_9DC5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    let mut state = seed.bytes().fold(0x811C_9DC5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
     (0..len)
         .map(|_| {
             state ^= state << 13;
@@ -44,7 +48,11 @@ impl SimCard {
     /// A card without fingerprint data and with a synthetic WLT photo.
     pub fn new(identity: Identity) -> SimCard {
         let photo_wlt = pattern(&format!("photo:{}", identity.id_number), 1024);
-        SimCard { identity, photo_wlt, fingerprint: None }
+        SimCard {
+            identity,
+            photo_wlt,
+            fingerprint: None,
+        }
     }
 
     /// A card carrying two 512-byte templates of the simulated finger `finger`.
@@ -120,7 +128,9 @@ impl SamSimulator {
                 let reply = match next {
                     Ok(body) => answer(&mut lock(&shared), device, &body),
                     Err(FrameError::Garbage { .. }) => continue,
-                    Err(_) => Reply::plain(SamResponse::new(SamStatus::HostChecksumError, Vec::new())),
+                    Err(_) => {
+                        Reply::plain(SamResponse::new(SamStatus::HostChecksumError, Vec::new()))
+                    }
                 };
                 device.write_paced(&reply.bytes)?;
             }
@@ -166,7 +176,9 @@ impl SamSimulator {
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
     // A panic in a test thread must not take the simulator down with it.
-    state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 struct Reply {
@@ -175,7 +187,9 @@ struct Reply {
 
 impl Reply {
     fn plain(response: SamResponse) -> Reply {
-        Reply { bytes: response.encode().unwrap_or_default() }
+        Reply {
+            bytes: response.encode().unwrap_or_default(),
+        }
     }
 }
 
@@ -188,7 +202,10 @@ fn answer(state: &mut State, device: &mut PtyDevice, body: &[u8]) -> Reply {
     if let Some(SamFault::Status(status)) = fault {
         return Reply::plain(SamResponse::new(status, Vec::new()));
     }
-    let is_read = matches!(command, SamCommand::ReadTextPhoto | SamCommand::ReadTextPhotoFingerprint);
+    let is_read = matches!(
+        command,
+        SamCommand::ReadTextPhoto | SamCommand::ReadTextPhotoFingerprint
+    );
     if fault == Some(SamFault::CardPulledMidRead) && is_read {
         state.card = None;
         return Reply::plain(SamResponse::new(SamStatus::ReadCardFailed, Vec::new()));
@@ -219,14 +236,18 @@ fn respond(state: &mut State, device: &mut PtyDevice, command: SamCommand) -> Sa
     let ok = |data: Vec<u8>| SamResponse::new(SamStatus::Success, data);
     let fail = |status| SamResponse::new(status, Vec::new());
     match command {
-        SamCommand::ResetSam | SamCommand::SamStatus | SamCommand::SetMaxRfFrame(_) => ok(Vec::new()),
+        SamCommand::ResetSam | SamCommand::SamStatus | SamCommand::SetMaxRfFrame(_) => {
+            ok(Vec::new())
+        }
         SamCommand::ReadSamId => ok(sim_sam_id().to_vec()),
         SamCommand::SetBaud(baud) => {
             device.set_baud(baud.bits_per_second());
             ok(Vec::new())
         }
         SamCommand::FindCard => match &state.card {
-            Some(_) if !state.read_since_placed => SamResponse::new(SamStatus::FindCardSuccess, vec![0; 4]),
+            Some(_) if !state.read_since_placed => {
+                SamResponse::new(SamStatus::FindCardSuccess, vec![0; 4])
+            }
             _ => fail(SamStatus::FindCardFailed),
         },
         SamCommand::SelectCard => match &state.card {
@@ -235,8 +256,12 @@ fn respond(state: &mut State, device: &mut PtyDevice, command: SamCommand) -> Sa
         },
         SamCommand::ReadTextPhoto | SamCommand::ReadTextPhotoFingerprint => {
             let with_fingerprint = command == SamCommand::ReadTextPhotoFingerprint;
-            let Some(card) = &state.card else { return fail(SamStatus::ReadCardFailed) };
-            let Ok(text) = card.identity.encode() else { return fail(SamStatus::InformationLengthError) };
+            let Some(card) = &state.card else {
+                return fail(SamStatus::ReadCardFailed);
+            };
+            let Ok(text) = card.identity.encode() else {
+                return fail(SamStatus::InformationLengthError);
+            };
             let data = CardData {
                 text: text.to_vec(),
                 photo_wlt: card.photo_wlt.clone(),

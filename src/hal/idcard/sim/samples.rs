@@ -8,8 +8,15 @@ use crate::codec::nation::Nation;
 use chrono::NaiveDate;
 
 /// Names of the samples, in the order `sample_cards` returns them.
-pub const SAMPLE_NAMES: [&str; 7] =
-    ["adult", "young-adult", "expired", "minor", "hong-kong", "foreigner-2017", "foreigner-2023"];
+pub const SAMPLE_NAMES: [&str; 7] = [
+    "adult",
+    "young-adult",
+    "expired",
+    "minor",
+    "hong-kong",
+    "foreigner-2017",
+    "foreigner-2023",
+];
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
@@ -22,16 +29,35 @@ pub fn number_for(region: &str, birth: NaiveDate, sequence: u16) -> String {
     format!("{first17}{}", check_character(&digits))
 }
 
-fn resident(name: &str, sex: Sex, region: &str, birth: NaiveDate, sequence: u16, from: NaiveDate, until: Validity, nation: Nation, address: &str, issuer: &str) -> Identity {
-    Identity {
-        name: name.into(),
-        sex,
-        birth_date: birth,
-        id_number: number_for(region, birth, sequence),
-        issuer: issuer.into(),
-        valid_from: from,
-        valid_until: until,
-        details: CardDetails::Resident { nation, address: address.into() },
+/// A resident card's fields, with the ID number derived from region, birth and sequence.
+struct Resident {
+    name: &'static str,
+    sex: Sex,
+    region: &'static str,
+    birth: NaiveDate,
+    sequence: u16,
+    from: NaiveDate,
+    until: Validity,
+    nation: Nation,
+    address: &'static str,
+    issuer: &'static str,
+}
+
+impl Resident {
+    fn identity(self) -> Identity {
+        Identity {
+            name: self.name.into(),
+            sex: self.sex,
+            birth_date: self.birth,
+            id_number: number_for(self.region, self.birth, self.sequence),
+            issuer: self.issuer.into(),
+            valid_from: self.from,
+            valid_until: self.until,
+            details: CardDetails::Resident {
+                nation: self.nation,
+                address: self.address.into(),
+            },
+        }
     }
 }
 
@@ -41,22 +67,58 @@ fn nation(code: u8) -> Nation {
 
 /// Every sample, by name (see `SAMPLE_NAMES`).
 pub fn sample_cards() -> Vec<(&'static str, SimCard)> {
-    let adult = resident(
-        "王建国", Sex::Male, "110105", date(1968, 3, 12), 13, date(2014, 5, 1), Validity::LongTerm,
-        Nation::HAN, "北京市朝阳区示例路18号院3号楼2单元501室", "北京市公安局朝阳分局",
-    );
-    let young_adult = resident(
-        "李晓梅", Sex::Female, "440305", date(1995, 8, 20), 24, date(2016, 9, 1),
-        Validity::Until(date(2036, 9, 1)), nation(4), "广东省深圳市南山区样例街道88号", "深圳市公安局南山分局",
-    );
-    let expired = resident(
-        "赵志强", Sex::Male, "310104", date(1980, 11, 2), 57, date(2005, 1, 10),
-        Validity::Until(date(2025, 1, 10)), nation(3), "上海市徐汇区演示路7弄12号", "上海市公安局徐汇分局",
-    );
-    let minor = resident(
-        "陈小雨", Sex::Female, "510107", date(2012, 4, 18), 62, date(2022, 5, 1),
-        Validity::Until(date(2027, 5, 1)), nation(8), "四川省成都市武侯区测试巷5号", "成都市公安局武侯区分局",
-    );
+    let adult = Resident {
+        name: "王建国",
+        sex: Sex::Male,
+        region: "110105",
+        birth: date(1968, 3, 12),
+        sequence: 13,
+        from: date(2014, 5, 1),
+        until: Validity::LongTerm,
+        nation: Nation::HAN,
+        address: "北京市朝阳区示例路18号院3号楼2单元501室",
+        issuer: "北京市公安局朝阳分局",
+    }
+    .identity();
+    let young_adult = Resident {
+        name: "李晓梅",
+        sex: Sex::Female,
+        region: "440305",
+        birth: date(1995, 8, 20),
+        sequence: 24,
+        from: date(2016, 9, 1),
+        until: Validity::Until(date(2036, 9, 1)),
+        nation: nation(4),
+        address: "广东省深圳市南山区样例街道88号",
+        issuer: "深圳市公安局南山分局",
+    }
+    .identity();
+    let expired = Resident {
+        name: "赵志强",
+        sex: Sex::Male,
+        region: "310104",
+        birth: date(1980, 11, 2),
+        sequence: 57,
+        from: date(2005, 1, 10),
+        until: Validity::Until(date(2025, 1, 10)),
+        nation: nation(3),
+        address: "上海市徐汇区演示路7弄12号",
+        issuer: "上海市公安局徐汇分局",
+    }
+    .identity();
+    let minor = Resident {
+        name: "陈小雨",
+        sex: Sex::Female,
+        region: "510107",
+        birth: date(2012, 4, 18),
+        sequence: 62,
+        from: date(2022, 5, 1),
+        until: Validity::Until(date(2027, 5, 1)),
+        nation: nation(8),
+        address: "四川省成都市武侯区测试巷5号",
+        issuer: "成都市公安局武侯区分局",
+    }
+    .identity();
     let hong_kong = Identity {
         name: "黄家明".into(),
         sex: Sex::Male,
@@ -93,7 +155,10 @@ pub fn sample_cards() -> Vec<(&'static str, SimCard)> {
         issuer: String::new(),
         valid_from: date(2024, 1, 1),
         valid_until: Validity::Until(date(2034, 1, 1)),
-        details: CardDetails::Foreigner2023 { english_name: "SMITH, JOHN".into(), renew_count: 0 },
+        details: CardDetails::Foreigner2023 {
+            english_name: "SMITH, JOHN".into(),
+            renew_count: 0,
+        },
     };
     vec![
         ("adult", SimCard::with_fingerprint(adult, 1)),
@@ -108,7 +173,10 @@ pub fn sample_cards() -> Vec<(&'static str, SimCard)> {
 
 /// One sample by name.
 pub fn sample_card(name: &str) -> Option<SimCard> {
-    sample_cards().into_iter().find(|(n, _)| *n == name).map(|(_, card)| card)
+    sample_cards()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, card)| card)
 }
 
 #[cfg(test)]
@@ -120,15 +188,28 @@ mod tests {
     fn every_sample_encodes_and_has_a_valid_number() {
         let today = date(2026, 5, 1);
         let cards = sample_cards();
-        assert_eq!(cards.iter().map(|(n, _)| *n).collect::<Vec<_>>(), SAMPLE_NAMES);
+        assert_eq!(
+            cards.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+            SAMPLE_NAMES
+        );
         for (name, card) in cards {
-            let block = card.identity.encode().unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_eq!(Identity::decode(&block).as_ref(), Ok(&card.identity), "{name}");
+            let block = card
+                .identity
+                .encode()
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(
+                Identity::decode(&block).as_ref(),
+                Ok(&card.identity),
+                "{name}"
+            );
             let outcome = check_card(&card.identity, today);
             match name {
                 "expired" => assert_eq!(outcome, Err(CardProblem::Expired(date(2025, 1, 10)))),
                 "minor" => assert!(outcome.expect("valid").minor),
-                _ => assert!(!outcome.unwrap_or_else(|e| panic!("{name}: {e}")).minor, "{name}"),
+                _ => assert!(
+                    !outcome.unwrap_or_else(|e| panic!("{name}: {e}")).minor,
+                    "{name}"
+                ),
             }
         }
     }
