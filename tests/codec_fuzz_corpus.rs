@@ -8,17 +8,10 @@ mod checks;
 
 use legal_kiosk::codec::fingerprint::{CharBuffer, FpCommand};
 use legal_kiosk::codec::sam::{CardData, SamCommand, SamResponse, SamStatus};
+use legal_kiosk::hal::idcard::sim::pattern;
 
 fn pseudo_random(seed: u32, len: usize) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(2_654_435_761).max(1);
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            state.to_le_bytes()[1]
-        })
-        .collect()
+    pattern(&seed.to_string(), len)
 }
 
 /// Each seed, then every truncation, every single-bit flip of a few positions, and noise.

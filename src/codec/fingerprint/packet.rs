@@ -181,11 +181,7 @@ fn find_header(buffer: &[u8]) -> usize {
 mod tests {
     use super::*;
 
-    fn hex(s: &str) -> Vec<u8> {
-        s.split_whitespace()
-            .map(|b| u8::from_str_radix(b, 16).expect("hex"))
-            .collect()
-    }
+    use crate::codec::sam::hex;
 
     #[test]
     fn reference_acks_decode() {

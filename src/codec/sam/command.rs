@@ -115,11 +115,7 @@ impl SamCommand {
 mod tests {
     use super::*;
 
-    fn hex(s: &str) -> Vec<u8> {
-        s.split_whitespace()
-            .map(|b| u8::from_str_radix(b, 16).expect("hex"))
-            .collect()
-    }
+    use crate::codec::sam::hex;
 
     #[test]
     fn reference_request_frames() {

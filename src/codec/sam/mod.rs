@@ -12,3 +12,11 @@ pub use command::{SamBaud, SamCommand};
 pub use frame::{encode_frame, FrameDecoder, FrameError, MAX_BODY_LEN, PREAMBLE};
 pub use response::{CardData, CardDataError, SamId, SamResponse};
 pub use status::SamStatus;
+
+/// Parses spaced hex as written in the reference ("AA AA 96"); for the codecs' golden tests.
+#[cfg(test)]
+pub(crate) fn hex(text: &str) -> Vec<u8> {
+    text.split_whitespace()
+        .map(|byte| u8::from_str_radix(byte, 16).expect("hex"))
+        .collect()
+}

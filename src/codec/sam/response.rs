@@ -178,11 +178,7 @@ mod tests {
     use super::super::frame::FrameDecoder;
     use super::*;
 
-    fn hex(s: &str) -> Vec<u8> {
-        s.split_whitespace()
-            .map(|b| u8::from_str_radix(b, 16).expect("hex"))
-            .collect()
-    }
+    use crate::codec::sam::hex;
 
     fn decode(frame: &[u8]) -> SamResponse {
         let mut decoder = FrameDecoder::new();
