@@ -59,5 +59,16 @@ bench: deps
 golden: deps
 	LEGAL_KIOSK_UPDATE_GOLDEN=1 $(CARGO) test --features ui-tests --test golden_screens
 
+# Each fuzz target runs for FUZZ_SECONDS (libFuzzer via cargo-fuzz; RUSTC_BOOTSTRAP lets the
+# stable toolchain build with the sanitizer flags). The same checks run on every `make test`
+# over a generated corpus (tests/codec_fuzz_corpus.rs).
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	cd fuzz && for target in $$(RUSTC_BOOTSTRAP=1 $(CARGO) fuzz list); do \
+		echo "fuzzing $$target for $(FUZZ_SECONDS) s"; \
+		RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$(CURDIR)/fuzz/target $(CARGO) fuzz run $$target -- -max_total_time=$(FUZZ_SECONDS) || exit 1; \
+	done
+
 clean:
 	$(CARGO) clean

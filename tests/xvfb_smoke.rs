@@ -76,9 +76,9 @@ fn demo_runs_in_a_window_under_xvfb() {
         .read_to_string(&mut err)
         .unwrap();
     assert!(still_running, "the kiosk exited early:\n{log}\n{err}");
-    assert!(log.contains("kiosk starting"), "{log}\n{err}");
+    assert!(err.contains("kiosk starting"), "{log}\n{err}");
     assert!(
-        log.contains("simulators=true"),
+        err.contains("simulators=true"),
         "the demo runs on simulators: {log}"
     );
 }

@@ -3,6 +3,8 @@
 //! `--demo`, so staff, deployers and tests script the same binary.
 
 mod audit;
+mod device;
+mod device_periph;
 mod doctor;
 mod ime;
 mod laws;
@@ -11,6 +13,7 @@ mod outbox;
 mod run;
 #[cfg(feature = "ui")]
 mod screenshot;
+mod sim;
 pub mod soak;
 
 use crate::config::KioskConfig;
@@ -61,16 +64,20 @@ pub enum Command {
     Soak(soak::SoakArgs),
     /// Statutes: search, show an article, import a full corpus.
     Laws(laws::LawsArgs),
+    /// Deployer checks of the configured devices: list, read an ID card, test the fingerprint module.
+    Device(device::DeviceArgs),
+    /// Run a device simulator on a pseudo-terminal and print its path (development builds).
+    Sim(sim::SimArgs),
 }
 
 /// Where the configuration comes from: a file or the built-in demo configuration.
 #[derive(Debug, Clone, Args)]
 pub struct ConfigArgs {
     /// Path of kiosk.toml.
-    #[arg(long, value_name = "PATH", conflicts_with = "demo")]
+    #[arg(long, value_name = "PATH", conflicts_with = "demo", global = true)]
     pub config: Option<PathBuf>,
     /// Use the built-in demo configuration (simulated devices, local case server).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub demo: bool,
 }
 
@@ -114,6 +121,8 @@ pub fn main() -> ExitCode {
         Command::Audit(args) => audit::run(args),
         Command::Soak(args) => soak::run(args),
         Command::Laws(args) => laws::run(args),
+        Command::Device(args) => device::run(args),
+        Command::Sim(args) => sim::run(args),
     };
     match result {
         Ok(code) => code,
