@@ -1,12 +1,11 @@
-//! `legal-kiosk device list|read-id|finger-test`: deployer checks of the configured devices
+//! `legal-kiosk device list|read-id|finger-test|print-test|camera-test`: deployer checks of the configured devices
 //! (real, or simulated when the config says so, e.g. with `--demo`).
 
 use super::ConfigArgs;
 use crate::codec::id_text::{mask_name, mask_number, Identity};
-use crate::config::{DevicesSection, FingerprintConfig, IdReaderConfig};
-use crate::hal::fingerprint::{FingerprintModule, R30xSerialModule};
-use crate::hal::idcard::{check_card, read_when_placed, IdCardReader, SamSerialReader};
-use crate::hal::{DeviceHealth, DeviceKind};
+use crate::config::DevicesSection;
+use crate::hal::idcard::{check_card, read_when_placed};
+use crate::hal::manager::{open_fingerprint, open_id_reader, Devices};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 use std::process::ExitCode;
@@ -55,21 +54,6 @@ pub enum DeviceCommand {
     },
 }
 
-#[derive(Debug, Serialize)]
-struct DeviceLine {
-    kind: DeviceKind,
-    driver: String,
-    /// Probed health; `null` for devices this command does not probe.
-    health: Option<DeviceHealth>,
-}
-
-/// A driver plus, for simulated devices, the simulator that must live as long as it.
-struct Opened<D: ?Sized> {
-    driver: Box<D>,
-    #[cfg(feature = "simulators")]
-    _simulator: Option<Box<dyn std::any::Any>>,
-}
-
 pub fn run(args: DeviceArgs) -> anyhow::Result<ExitCode> {
     let config = args.config.load()?;
     let devices = &config.devices;
@@ -114,66 +98,18 @@ fn report_outcome(
 }
 
 fn list(devices: &DevicesSection, json: bool) -> anyhow::Result<ExitCode> {
-    let driver_name = |debug: String| {
-        let name = debug
-            .split([' ', '{', '('])
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        name.chars().fold(String::new(), |mut out, c| {
-            if c.is_uppercase() && !out.is_empty() {
-                out.push('-');
-            }
-            out.push(c.to_ascii_lowercase());
-            out
-        })
-    };
-    let mut lines = vec![
-        DeviceLine {
-            kind: DeviceKind::IdReader,
-            driver: driver_name(format!("{:?}", devices.id_reader)),
-            health: Some(
-                open_id_reader(&devices.id_reader)?
-                    .map_or(DeviceHealth::NotFitted, |mut o| o.driver.health()),
-            ),
-        },
-        DeviceLine {
-            kind: DeviceKind::Fingerprint,
-            driver: driver_name(format!("{:?}", devices.fingerprint)),
-            health: Some(
-                open_fingerprint(&devices.fingerprint)?
-                    .map_or(DeviceHealth::NotFitted, |mut o| o.driver.health()),
-            ),
-        },
-    ];
-    for (kind, debug) in [
-        (DeviceKind::SmartCard, format!("{:?}", devices.smart_card)),
-        (DeviceKind::Printer, format!("{:?}", devices.printer)),
-        (DeviceKind::Gpio, format!("{:?}", devices.gpio)),
-        (DeviceKind::Camera, format!("{:?}", devices.camera)),
-        (DeviceKind::Speaker, format!("{:?}", devices.speaker)),
-    ] {
-        lines.push(DeviceLine {
-            kind,
-            driver: driver_name(debug),
-            health: None,
-        });
-    }
+    let lines = Devices::open(devices).health();
     if json {
         println!("{}", serde_json::to_string_pretty(&lines)?);
     } else {
         for line in &lines {
-            let health = line
-                .health
-                .as_ref()
-                .map_or("-".to_owned(), |h| format!("{h:?}"));
             println!(
-                "{:<12} {:<10} {}",
+                "{:<12} {:<10} {:?}",
                 serde_json::to_value(line.kind)?
                     .as_str()
                     .unwrap_or_default(),
                 line.driver,
-                health
+                line.health
             );
         }
     }
@@ -296,55 +232,4 @@ fn finger_test(devices: &DevicesSection) -> anyhow::Result<ExitCode> {
     module.extract(crate::codec::fingerprint::CharBuffer::One)?;
     println!("capture   ok (features extracted)");
     Ok(ExitCode::SUCCESS)
-}
-
-fn open_id_reader(config: &IdReaderConfig) -> anyhow::Result<Option<Opened<dyn IdCardReader>>> {
-    Ok(match config {
-        IdReaderConfig::None => None,
-        IdReaderConfig::Serial { port, baud } => Some(Opened {
-            driver: Box::new(SamSerialReader::new(port, *baud)),
-            #[cfg(feature = "simulators")]
-            _simulator: None,
-        }),
-        #[cfg(feature = "simulators")]
-        IdReaderConfig::Simulated => {
-            let sim = crate::hal::idcard::sim::SamSimulator::start(115_200)?;
-            if let Some(card) = crate::hal::idcard::sim::sample_card("adult") {
-                sim.place_card(card);
-            }
-            let driver = Box::new(SamSerialReader::new(sim.path(), 115_200));
-            Some(Opened {
-                driver,
-                _simulator: Some(Box::new(sim)),
-            })
-        }
-    })
-}
-
-fn open_fingerprint(
-    config: &FingerprintConfig,
-) -> anyhow::Result<Option<Opened<dyn FingerprintModule>>> {
-    Ok(match config {
-        FingerprintConfig::None => None,
-        FingerprintConfig::Serial {
-            port,
-            baud,
-            address,
-        } => Some(Opened {
-            driver: Box::new(R30xSerialModule::new(port, *baud, *address)),
-            #[cfg(feature = "simulators")]
-            _simulator: None,
-        }),
-        #[cfg(feature = "simulators")]
-        FingerprintConfig::Simulated => {
-            use crate::hal::fingerprint::sim::{Finger, FingerprintSimulator};
-            let sim = FingerprintSimulator::start(57_600, 0xFFFF_FFFF)?;
-            sim.put_finger(Finger::Present(1));
-            let driver = Box::new(R30xSerialModule::new(sim.path(), 57_600, 0xFFFF_FFFF));
-            Some(Opened {
-                driver,
-                _simulator: Some(Box::new(sim)),
-            })
-        }
-    })
 }

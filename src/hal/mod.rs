@@ -7,6 +7,7 @@ pub mod camera;
 pub mod fingerprint;
 pub mod gpio;
 pub mod idcard;
+pub mod manager;
 pub mod printer;
 pub mod serial;
 pub mod smartcard;
