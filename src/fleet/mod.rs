@@ -23,3 +23,8 @@ pub mod lockout;
 pub mod pin;
 pub mod staff_auth;
 pub mod staff_registry;
+pub mod heartbeat;
+pub mod watchdog;
+pub mod config;
+pub mod health_server;
+pub mod telemetry;
