@@ -28,3 +28,4 @@ pub mod watchdog;
 pub mod config;
 pub mod health_server;
 pub mod telemetry;
+pub mod commands;
