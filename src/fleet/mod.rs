@@ -29,3 +29,4 @@ pub mod config;
 pub mod health_server;
 pub mod telemetry;
 pub mod commands;
+pub mod mqtt;
