@@ -8,6 +8,8 @@ mod run;
 #[cfg(feature = "ui")]
 mod screenshot;
 mod ime;
+#[cfg(feature = "simulators")]
+mod fleet;
 
 use crate::config::KioskConfig;
 use crate::logging::{self, LogFormat};
@@ -49,6 +51,9 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// Pinyin input method: candidates for typed pinyin.
     Ime(ime::ImeArgs),
+    /// Fleet services (health endpoint, systemd watchdog) around a simulated UI loop.
+    #[cfg(feature = "simulators")]
+    FleetSim(fleet::FleetSimArgs),
 }
 
 /// Where the configuration comes from: a file or the built-in demo configuration.
@@ -98,6 +103,8 @@ pub fn main() -> ExitCode {
         Command::Screenshot(args) => screenshot::run(args),
         Command::Doctor(args) => doctor::run(args),
         Command::Ime(args) => ime::run(args),
+        #[cfg(feature = "simulators")]
+        Command::FleetSim(args) => fleet::run(args),
     };
     match result {
         Ok(code) => code,

@@ -30,3 +30,4 @@ pub mod health_server;
 pub mod telemetry;
 pub mod commands;
 pub mod mqtt;
+pub mod services;
