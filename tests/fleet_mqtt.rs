@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 use ed25519_dalek::SigningKey;
+use legal_kiosk::fleet::audit::Component;
 use legal_kiosk::fleet::audit::{
     AuditEventId, Auditor, CommandKind, DeviceKind, DeviceState, MemoryAuditSink, ReasonCode,
 };
@@ -16,7 +17,6 @@ use legal_kiosk::fleet::session_gate::CitizenSessionGate;
 use legal_kiosk::fleet::telemetry::{
     DeviceReport, FaultReport, KioskSample, KioskStatus, TelemetrySource,
 };
-use legal_kiosk::fleet::audit::Component;
 use rumqttc::{AsyncClient, Event, EventLoop, MqttOptions, Packet, QoS};
 use std::net::TcpListener;
 use std::process::{Child, Command};
@@ -57,9 +57,15 @@ fn start_broker() -> Broker {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("mosquitto is installed (apt-get install mosquitto)");
+    // Owned before waiting, so a failed start still kills and reaps the broker.
+    let broker = Broker {
+        child,
+        port,
+        _dir: dir,
+    };
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Broker { child, port, _dir: dir };
+            return broker;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -72,8 +78,14 @@ impl TelemetrySource for FaultySource {
     fn sample(&self) -> KioskSample {
         KioskSample {
             devices: vec![
-                DeviceReport { device: DeviceKind::IdReader, state: DeviceState::Ready },
-                DeviceReport { device: DeviceKind::Printer, state: DeviceState::PaperOut },
+                DeviceReport {
+                    device: DeviceKind::IdReader,
+                    state: DeviceState::Ready,
+                },
+                DeviceReport {
+                    device: DeviceKind::Printer,
+                    state: DeviceState::PaperOut,
+                },
             ],
             outbox_depth: 4,
             outbox_oldest_age_s: Some(90),
@@ -95,7 +107,10 @@ struct RecordingHandler {
 
 impl CommandHandler for RecordingHandler {
     fn execute(&self, kind: CommandKind) -> Result<CommandReport, ReasonCode> {
-        self.executed.lock().map_err(|_| ReasonCode::HandlerFailed)?.push(kind);
+        self.executed
+            .lock()
+            .map_err(|_| ReasonCode::HandlerFailed)?
+            .push(kind);
         Ok(CommandReport { count: Some(1) })
     }
 }
@@ -147,7 +162,13 @@ fn start_kiosk(port: u16) -> Kiosk {
         Some(auditor),
     )
     .expect("link starts");
-    Kiosk { link, gate, handler, audit, _heartbeats: heartbeats }
+    Kiosk {
+        link,
+        gate,
+        handler,
+        audit,
+        _heartbeats: heartbeats,
+    }
 }
 
 /// An operator console subscribed to everything of the kiosk.
@@ -170,9 +191,9 @@ async fn expect_message(
 ) -> serde_json::Value {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
     loop {
-        let event = tokio::time::timeout_at(deadline, eventloop.poll())
-            .await
-            .unwrap_or_else(|_| panic!("no matching message on {topic}"));
+        let Ok(event) = tokio::time::timeout_at(deadline, eventloop.poll()).await else {
+            panic!("no matching message on {topic}");
+        };
         if let Ok(Event::Incoming(Packet::Publish(publish))) = event {
             if publish.topic == topic {
                 if let Ok(json) = serde_json::from_slice::<serde_json::Value>(&publish.payload) {
@@ -221,7 +242,10 @@ async fn health_and_faults_reach_the_broker_and_the_last_will_marks_a_dead_kiosk
     let will = expect_message(&mut events, &state_topic, |j| j["status"] == "offline").await;
     assert_eq!(will["kiosk_id"], KIOSK);
     let (_after, mut after_events) = operator(broker.port, "console-after").await;
-    expect_message(&mut after_events, &state_topic, |j| j["status"] == "offline").await;
+    expect_message(&mut after_events, &state_topic, |j| {
+        j["status"] == "offline"
+    })
+    .await;
     assert!(kiosk
         .audit
         .events()
@@ -251,7 +275,10 @@ async fn signed_commands_run_when_idle_and_everything_else_is_refused() {
 
     let retry = signed(CommandKind::RetryParked, "0123456789abcdef0001");
     send(retry.clone()).await;
-    let done = expect_message(&mut events, &result_topic, |j| j["nonce"] == "0123456789abcdef0001").await;
+    let done = expect_message(&mut events, &result_topic, |j| {
+        j["nonce"] == "0123456789abcdef0001"
+    })
+    .await;
     assert_eq!(done["status"], "done");
     assert_eq!(done["kind"], "retry-parked");
 
@@ -273,11 +300,17 @@ async fn signed_commands_run_when_idle_and_everything_else_is_refused() {
         },
     );
     send(forged).await;
-    expect_message(&mut events, &result_topic, |j| j["reason"] == "bad-signature").await;
+    expect_message(&mut events, &result_topic, |j| {
+        j["reason"] == "bad-signature"
+    })
+    .await;
 
     kiosk.gate.set_active(true);
     send(signed(CommandKind::Restart, "0123456789abcdef0003")).await;
-    let busy = expect_message(&mut events, &result_topic, |j| j["nonce"] == "0123456789abcdef0003").await;
+    let busy = expect_message(&mut events, &result_topic, |j| {
+        j["nonce"] == "0123456789abcdef0003"
+    })
+    .await;
     assert_eq!(busy["reason"], "citizen-session-active");
     kiosk.gate.set_active(false);
 

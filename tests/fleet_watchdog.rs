@@ -56,13 +56,19 @@ fn spawn_kiosk(notify_socket: &std::path::Path) -> Supervised {
             }
         }
     };
-    Supervised { child, stdin, health }
+    Supervised {
+        child,
+        stdin,
+        health,
+    }
 }
 
 /// Plain HTTP/1.0 GET on loopback: the status code.
 fn http_status(addr: SocketAddr, path: &str) -> u16 {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
     write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").expect("request");
     let mut response = String::new();
     let _ = stream.read_to_string(&mut response);
@@ -76,7 +82,9 @@ fn http_status(addr: SocketAddr, path: &str) -> u16 {
 /// Next notify message (one datagram may carry several `KEY=VALUE` lines).
 fn next_notification(socket: &UnixDatagram, until: Instant) -> Option<String> {
     let left = until.checked_duration_since(Instant::now())?;
-    socket.set_read_timeout(Some(left.max(Duration::from_millis(1)))).ok()?;
+    socket
+        .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+        .ok()?;
     let mut buffer = [0u8; 4096];
     let size = socket.recv(&mut buffer).ok()?;
     Some(String::from_utf8_lossy(&buffer[..size]).into_owned())
@@ -99,16 +107,28 @@ fn a_frozen_ui_stops_the_watchdog_pings_turns_healthz_503_and_gets_restarted() {
     let socket = UnixDatagram::bind(&socket_path).expect("notify socket");
 
     let mut kiosk = spawn_kiosk(&socket_path);
-    assert!(wait_for(&socket, "READY=1", Duration::from_secs(10)), "READY=1 at start");
-    assert!(wait_for(&socket, "WATCHDOG=1", Duration::from_secs(5)), "pings while healthy");
-    assert!(wait_for(&socket, "WATCHDOG=1", Duration::from_secs(5)), "pings keep coming");
+    assert!(
+        wait_for(&socket, "READY=1", Duration::from_secs(10)),
+        "READY=1 at start"
+    );
+    assert!(
+        wait_for(&socket, "WATCHDOG=1", Duration::from_secs(5)),
+        "pings while healthy"
+    );
+    assert!(
+        wait_for(&socket, "WATCHDOG=1", Duration::from_secs(5)),
+        "pings keep coming"
+    );
     assert_eq!(http_status(kiosk.health, "/healthz"), 200);
 
     assert_eq!(http_status(kiosk.health, "/session"), 204);
     kiosk.send("session-on");
     let deadline = Instant::now() + Duration::from_secs(5);
     while http_status(kiosk.health, "/session") != 409 {
-        assert!(Instant::now() < deadline, "/session turns 409 during a citizen session");
+        assert!(
+            Instant::now() < deadline,
+            "/session turns 409 during a citizen session"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     kiosk.send("session-off");
@@ -117,7 +137,10 @@ fn a_frozen_ui_stops_the_watchdog_pings_turns_healthz_503_and_gets_restarted() {
     let frozen_at = Instant::now();
     let deadline = frozen_at + Duration::from_secs(10);
     while http_status(kiosk.health, "/healthz") != 503 {
-        assert!(Instant::now() < deadline, "/healthz turns 503 when the UI freezes");
+        assert!(
+            Instant::now() < deadline,
+            "/healthz turns 503 when the UI freezes"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 
@@ -146,7 +169,13 @@ fn a_frozen_ui_stops_the_watchdog_pings_turns_healthz_503_and_gets_restarted() {
     );
 
     let restarted = spawn_kiosk(&socket_path);
-    assert!(wait_for(&socket, "READY=1", Duration::from_secs(10)), "READY=1 after restart");
-    assert!(wait_for(&socket, "WATCHDOG=1", Duration::from_secs(5)), "pings after restart");
+    assert!(
+        wait_for(&socket, "READY=1", Duration::from_secs(10)),
+        "READY=1 after restart"
+    );
+    assert!(
+        wait_for(&socket, "WATCHDOG=1", Duration::from_secs(5)),
+        "pings after restart"
+    );
     assert_eq!(http_status(restarted.health, "/healthz"), 200);
 }

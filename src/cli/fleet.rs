@@ -79,7 +79,9 @@ pub fn run(args: FleetSimArgs) -> anyhow::Result<ExitCode> {
             args.health_listen,
             Arc::new(SdNotifier),
             timing,
-            Some(crate::fleet::audit::Auditor::new(Arc::new(MemoryAuditSink::default()))),
+            Some(crate::fleet::audit::Auditor::new(Arc::new(
+                MemoryAuditSink::default(),
+            ))),
         )
         .await?;
         let line = serde_json::json!({

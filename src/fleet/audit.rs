@@ -298,7 +298,10 @@ mod tests {
             AuditFields::default(),
             fixed_time(),
         );
-        assert_eq!(single, Err(AuditError::PairEventWrittenSingle("staff-login")));
+        assert_eq!(
+            single,
+            Err(AuditError::PairEventWrittenSingle("staff-login"))
+        );
         let pair = AuditEvent::new(
             AuditEventId::AppStart,
             Phase::Init { correlation: 1 },

@@ -133,7 +133,10 @@ fn variant_name(id: &str) -> String {
 /// The Rust source of `src/fleet/audit_events.rs`.
 pub fn render_rust(events: &[CatalogEvent]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "//! @generated from `{CATALOG_PATH}` by `src/fleet/audit_codegen.rs`: do not edit.");
+    let _ = writeln!(
+        out,
+        "//! @generated from `{CATALOG_PATH}` by `src/fleet/audit_codegen.rs`: do not edit."
+    );
     let _ = writeln!(out, "//! Regenerate: `{REGENERATE}`");
     out.push('\n');
     out.push_str("use super::audit_fields::{AuditCategory, AuditField};\n\n");
@@ -144,7 +147,11 @@ pub fn render_rust(events: &[CatalogEvent]) -> String {
         let _ = writeln!(out, "    {},", variant_name(&event.id));
     }
     out.push_str("}\n\nimpl AuditEventId {\n");
-    let _ = writeln!(out, "    pub const ALL: [AuditEventId; {}] = [", events.len());
+    let _ = writeln!(
+        out,
+        "    pub const ALL: [AuditEventId; {}] = [",
+        events.len()
+    );
     for event in events {
         let _ = writeln!(out, "        AuditEventId::{},", variant_name(&event.id));
     }
@@ -162,7 +169,9 @@ pub fn render_rust(events: &[CatalogEvent]) -> String {
         out.push_str("        }\n    }\n");
     };
     out.push_str("    /// The stable kebab-case id written to JSON lines.\n");
-    arms(&mut out, "pub fn id(self) -> &'static str", &|e| format!("{:?}", e.id));
+    arms(&mut out, "pub fn id(self) -> &'static str", &|e| {
+        format!("{:?}", e.id)
+    });
     out.push('\n');
     arms(&mut out, "pub fn category(self) -> AuditCategory", &|e| {
         format!("AuditCategory::{:?}", e.category)
@@ -173,17 +182,25 @@ pub fn render_rust(events: &[CatalogEvent]) -> String {
     });
     out.push('\n');
     out.push_str("    /// The only fields this event may carry.\n");
-    arms(&mut out, "pub fn fields(self) -> &'static [AuditField]", &|e| {
-        let list: Vec<String> = e
-            .fields
-            .iter()
-            .map(|field| format!("AuditField::{field:?}"))
-            .collect();
-        format!("&[{}]", list.join(", "))
-    });
+    arms(
+        &mut out,
+        "pub fn fields(self) -> &'static [AuditField]",
+        &|e| {
+            let list: Vec<String> = e
+                .fields
+                .iter()
+                .map(|field| format!("AuditField::{field:?}"))
+                .collect();
+            format!("&[{}]", list.join(", "))
+        },
+    );
     out.push('\n');
-    out.push_str("    /// True for long actions written as an `init` and a `complete` with an outcome.\n");
-    arms(&mut out, "pub fn is_pair(self) -> bool", &|e| e.pair.to_string());
+    out.push_str(
+        "    /// True for long actions written as an `init` and a `complete` with an outcome.\n",
+    );
+    arms(&mut out, "pub fn is_pair(self) -> bool", &|e| {
+        e.pair.to_string()
+    });
     out.push_str("\n    pub fn from_id(id: &str) -> Option<AuditEventId> {\n        match id {\n");
     for event in events {
         let _ = writeln!(
@@ -211,13 +228,17 @@ event. Events carry typed fields only: no free text and no personal data (no nam
 phone numbers, card UIDs or fingerprints). Long actions are written as an `init` record and a \
 `complete` record with the same `correlation` and an outcome.\n\n",
     );
-    out.push_str("## JSON lines\n\nOne JSON object per line (export format and log format):\n\n```json\n");
+    out.push_str(
+        "## JSON lines\n\nOne JSON object per line (export format and log format):\n\n```json\n",
+    );
     out.push_str(r#"{"ts":"2025-03-01T08:30:00.000Z","event":"staff-login","category":"user-action","phase":"complete","correlation":42,"outcome":"failure","outcome-reason":"wrong-pin","fields":{"credential-kind":"card","count":3}}"#);
     out.push_str("\n```\n\n");
     out.push_str("| key | meaning |\n|---|---|\n");
     out.push_str("| `ts` | UTC time, RFC 3339 with milliseconds |\n");
     out.push_str("| `event` | event id (below) |\n");
-    out.push_str("| `category` | user-action, system-action, system-status, application-status |\n");
+    out.push_str(
+        "| `category` | user-action, system-action, system-status, application-status |\n",
+    );
     out.push_str("| `phase` | `single`, or `init` / `complete` for pairs |\n");
     out.push_str("| `correlation` | pairs only: links `init` and `complete` |\n");
     out.push_str("| `outcome` | `complete` only: success, failure, cancelled |\n");
@@ -247,8 +268,16 @@ phone numbers, card UIDs or fingerprints). Long actions are written as an `init`
                 out,
                 "| `{}` | {} | {} | {} |",
                 event.id,
-                if event.pair { "init/complete" } else { "single" },
-                if fields.is_empty() { "—".to_string() } else { fields.join(", ") },
+                if event.pair {
+                    "init/complete"
+                } else {
+                    "single"
+                },
+                if fields.is_empty() {
+                    "—".to_string()
+                } else {
+                    fields.join(", ")
+                },
                 event.description
             );
         }
@@ -263,8 +292,9 @@ mod tests {
     use std::path::Path;
 
     fn catalog() -> Vec<CatalogEvent> {
-        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(CATALOG_PATH))
-            .expect("the catalog is readable");
+        let text =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(CATALOG_PATH))
+                .expect("the catalog is readable");
         parse_catalog(&text).expect("the catalog is valid")
     }
 
@@ -320,7 +350,10 @@ mod tests {
             Err(CatalogError::BadId("Bad_Id".into()))
         );
         let twice = entry("a", "user-action", "") + &entry("a", "user-action", "");
-        assert_eq!(parse_catalog(&twice), Err(CatalogError::DuplicateId("a".into())));
+        assert_eq!(
+            parse_catalog(&twice),
+            Err(CatalogError::DuplicateId("a".into()))
+        );
         assert!(matches!(
             parse_catalog(&entry("a", "gossip", "")),
             Err(CatalogError::UnknownCategory { .. })
@@ -333,6 +366,9 @@ mod tests {
             parse_catalog(&entry("a", "user-action", "\"count\", \"count\"")),
             Err(CatalogError::DuplicateField { .. })
         ));
-        assert!(matches!(parse_catalog("event = 3"), Err(CatalogError::Parse(_))));
+        assert!(matches!(
+            parse_catalog("event = 3"),
+            Err(CatalogError::Parse(_))
+        ));
     }
 }

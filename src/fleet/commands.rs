@@ -221,8 +221,8 @@ impl CommandProcessor {
         key.verify(envelope.payload.as_bytes(), &signature)
             .map_err(|_| (None, ReasonCode::BadSignature))?;
         // Signed by operations from here on: refusals can name the command.
-        let command: RemoteCommand = serde_json::from_str(&envelope.payload)
-            .map_err(|_| (None, ReasonCode::Malformed))?;
+        let command: RemoteCommand =
+            serde_json::from_str(&envelope.payload).map_err(|_| (None, ReasonCode::Malformed))?;
         let nonce_ok = (16..=64).contains(&command.nonce.len())
             && command.nonce.bytes().all(|b| b.is_ascii_hexdigit());
         if !nonce_ok {
@@ -262,7 +262,10 @@ impl CommandProcessor {
             reason: Some(reason),
             ..AuditFields::default()
         };
-        if let Err(error) = self.auditor.single(AuditEventId::RemoteCommandRefused, fields) {
+        if let Err(error) = self
+            .auditor
+            .single(AuditEventId::RemoteCommandRefused, fields)
+        {
             tracing::error!(%error, "audit of a refused remote command failed");
         }
     }

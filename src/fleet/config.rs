@@ -90,15 +90,18 @@ impl BrokerUrl {
         let (host, port) = rest.rsplit_once(':').ok_or_else(bad)?;
         let port: u16 = port.parse().map_err(|_| bad())?;
         let host_ok = !host.is_empty()
-            && host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'[' | b']' | b':'));
+            && host.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'[' | b']' | b':')
+            });
         if !host_ok || port == 0 {
             return Err(bad());
         }
         Ok(BrokerUrl {
             tls,
-            host: host.trim_start_matches('[').trim_end_matches(']').to_owned(),
+            host: host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_owned(),
             port,
         })
     }
@@ -116,7 +119,11 @@ impl FleetSection {
         if self.client_cert.is_some() != self.client_key.is_some() {
             return Err(FleetConfigError::HalfClientIdentity);
         }
-        let broker = self.broker_url.as_deref().map(BrokerUrl::parse).transpose()?;
+        let broker = self
+            .broker_url
+            .as_deref()
+            .map(BrokerUrl::parse)
+            .transpose()?;
         if broker.as_ref().is_some_and(|b| b.tls) && self.ca_file.is_none() {
             return Err(FleetConfigError::TlsWithoutCa);
         }
@@ -144,7 +151,10 @@ mod tests {
     fn unknown_keys_and_bad_values_are_refused() {
         assert!(parse("brokr_url = \"mqtt://x:1\"").is_err());
         let public = parse("health_listen = \"0.0.0.0:8089\"").expect("parses");
-        assert!(matches!(public.validate(), Err(FleetConfigError::HealthNotLoopback(_))));
+        assert!(matches!(
+            public.validate(),
+            Err(FleetConfigError::HealthNotLoopback(_))
+        ));
         let tls = parse("broker_url = \"mqtts://broker.local:8883\"").expect("parses");
         assert_eq!(tls.validate(), Err(FleetConfigError::TlsWithoutCa));
         let half = parse("client_cert = \"/a.pem\"").expect("parses");
@@ -155,13 +165,23 @@ mod tests {
     fn broker_urls_parse() {
         assert_eq!(
             BrokerUrl::parse("mqtts://fleet.example.cn:8883"),
-            Ok(BrokerUrl { tls: true, host: "fleet.example.cn".into(), port: 8883 })
+            Ok(BrokerUrl {
+                tls: true,
+                host: "fleet.example.cn".into(),
+                port: 8883
+            })
         );
         assert_eq!(
             BrokerUrl::parse("mqtt://127.0.0.1:1883").map(|b| b.tls),
             Ok(false)
         );
-        for bad in ["http://x:1", "mqtt://x", "mqtt://:1", "mqtt://x:0", "mqtt://x y:1"] {
+        for bad in [
+            "http://x:1",
+            "mqtt://x",
+            "mqtt://:1",
+            "mqtt://x:0",
+            "mqtt://x y:1",
+        ] {
             assert!(BrokerUrl::parse(bad).is_err(), "{bad}");
         }
     }

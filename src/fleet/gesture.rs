@@ -64,7 +64,11 @@ impl CornerTapRecognizer {
 mod tests {
     use super::*;
 
-    fn tap_times(recognizer: &mut CornerTapRecognizer, start: Instant, offsets_ms: &[u64]) -> Vec<bool> {
+    fn tap_times(
+        recognizer: &mut CornerTapRecognizer,
+        start: Instant,
+        offsets_ms: &[u64],
+    ) -> Vec<bool> {
         offsets_ms
             .iter()
             .map(|&ms| recognizer.on_tap(10.0, 10.0, start + Duration::from_millis(ms)))

@@ -8,11 +8,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// Each component with the time of its last beat (milliseconds since the registry's origin).
+type BeatTable = Vec<(Component, Arc<AtomicU64>)>;
+
 /// The registry of heartbeats of one process. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Heartbeats {
     origin: Instant,
-    entries: Arc<Mutex<Vec<(Component, Arc<AtomicU64>)>>>,
+    entries: Arc<Mutex<BeatTable>>,
 }
 
 /// One component's heartbeat. Call [`Heartbeat::beat`] from the loop that must stay alive
@@ -130,7 +133,10 @@ mod tests {
     #[test]
     fn a_component_that_stops_beating_goes_stale_alone() {
         let heartbeats = Heartbeats::new();
-        assert!(!heartbeats.liveness(Duration::from_secs(1)).healthy(), "none registered");
+        assert!(
+            !heartbeats.liveness(Duration::from_secs(1)).healthy(),
+            "none registered"
+        );
         let ui = heartbeats.register(Component::Ui);
         let worker = heartbeats.register(Component::Forwarder);
         assert!(heartbeats.liveness(Duration::from_millis(200)).healthy());
@@ -148,6 +154,9 @@ mod tests {
         let heartbeats = Heartbeats::new();
         heartbeats.register(Component::Ui);
         heartbeats.register(Component::Ui);
-        assert_eq!(heartbeats.liveness(Duration::from_secs(1)).components.len(), 1);
+        assert_eq!(
+            heartbeats.liveness(Duration::from_secs(1)).components.len(),
+            1
+        );
     }
 }

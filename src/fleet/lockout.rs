@@ -69,8 +69,9 @@ impl LockoutState {
 }
 
 fn unix_ms(time: SystemTime) -> u64 {
-    time.duration_since(UNIX_EPOCH)
-        .map_or(0, |since| u64::try_from(since.as_millis()).unwrap_or(u64::MAX))
+    time.duration_since(UNIX_EPOCH).map_or(0, |since| {
+        u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -169,7 +170,10 @@ mod tests {
         state.register_failure(now, &policy);
         state.register_failure(now, &policy);
         assert_eq!(state.remaining(now, &policy), Duration::from_secs(2));
-        assert_eq!(state.remaining(now + Duration::from_secs(3), &policy), Duration::ZERO);
+        assert_eq!(
+            state.remaining(now + Duration::from_secs(3), &policy),
+            Duration::ZERO
+        );
         let long_ago = UNIX_EPOCH + Duration::from_secs(1_000_000_000);
         assert_eq!(state.remaining(long_ago, &policy), policy.max_delay);
     }
@@ -179,7 +183,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("staff-lockout.json");
         let store = FileLockoutStore::new(&path);
-        assert_eq!(store.load().expect("missing file is empty state"), LockoutState::default());
+        assert_eq!(
+            store.load().expect("missing file is empty state"),
+            LockoutState::default()
+        );
         let state = LockoutState {
             consecutive_failures: 3,
             locked_until_unix_ms: Some(42),
@@ -187,6 +194,9 @@ mod tests {
         store.save(&state).expect("save");
         assert_eq!(FileLockoutStore::new(&path).load().expect("load"), state);
         std::fs::write(&path, b"{not json").expect("corrupt it");
-        assert!(matches!(store.load(), Err(LockoutStoreError::Corrupt { .. })));
+        assert!(matches!(
+            store.load(),
+            Err(LockoutStoreError::Corrupt { .. })
+        ));
     }
 }

@@ -9,8 +9,8 @@ use super::config::BrokerUrl;
 use super::telemetry::{offline_payload, KioskStatus};
 use chrono::Utc;
 use rumqttc::{
-    AsyncClient, Event, EventLoop, LastWill, MqttOptions, Outgoing, Packet, QoS,
-    TlsConfiguration, Transport,
+    AsyncClient, Event, EventLoop, LastWill, MqttOptions, Outgoing, Packet, QoS, TlsConfiguration,
+    Transport,
 };
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -176,7 +176,10 @@ impl FleetLink {
             .await;
         let _ = self.client.disconnect().await;
         let mut task = self.task;
-        if tokio::time::timeout(Duration::from_secs(3), &mut task).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(3), &mut task)
+            .await
+            .is_err()
+        {
             task.abort();
         }
     }
@@ -202,10 +205,12 @@ impl LinkTask {
     fn publish_state(&self) {
         match serde_json::to_vec(&self.status.state_message()) {
             Ok(payload) => {
-                if let Err(error) =
-                    self.client
-                        .try_publish(self.topics.state.clone(), QoS::AtLeastOnce, true, payload)
-                {
+                if let Err(error) = self.client.try_publish(
+                    self.topics.state.clone(),
+                    QoS::AtLeastOnce,
+                    true,
+                    payload,
+                ) {
                     tracing::warn!(%error, "state publication dropped");
                 }
             }
@@ -242,7 +247,9 @@ impl LinkTask {
                     }
                 }
                 Ok(Err(error)) => tracing::warn!(%error, "command result not serializable"),
-                Err(error) => tracing::error!(%error, "command execution panicked or was cancelled"),
+                Err(error) => {
+                    tracing::error!(%error, "command execution panicked or was cancelled")
+                }
             }
         });
     }
@@ -310,11 +317,23 @@ mod tests {
     #[test]
     fn tls_config_refuses_missing_or_empty_ca_files() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let missing = TlsFiles { ca: dir.path().join("none.pem"), client_identity: None };
-        assert!(matches!(tls_client_config(&missing), Err(FleetLinkError::TlsFile { .. })));
+        let missing = TlsFiles {
+            ca: dir.path().join("none.pem"),
+            client_identity: None,
+        };
+        assert!(matches!(
+            tls_client_config(&missing),
+            Err(FleetLinkError::TlsFile { .. })
+        ));
         let empty = dir.path().join("empty.pem");
         std::fs::write(&empty, "not a certificate\n").expect("write");
-        let empty = TlsFiles { ca: empty, client_identity: None };
-        assert!(matches!(tls_client_config(&empty), Err(FleetLinkError::TlsFile { .. })));
+        let empty = TlsFiles {
+            ca: empty,
+            client_identity: None,
+        };
+        assert!(matches!(
+            tls_client_config(&empty),
+            Err(FleetLinkError::TlsFile { .. })
+        ));
     }
 }

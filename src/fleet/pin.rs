@@ -148,6 +148,9 @@ mod tests {
         assert_eq!("md5$x".parse::<PinHash>(), Err(PinError::BadHashFormat));
         let short_hash = format!("pbkdf2-sha256$20000${}${}", "00".repeat(16), "11".repeat(8));
         assert_eq!(short_hash.parse::<PinHash>(), Err(PinError::BadHashFormat));
-        assert_eq!(PinHash::create("12", MIN_ITERATIONS), Err(PinError::BadPinFormat));
+        assert_eq!(
+            PinHash::create("12", MIN_ITERATIONS),
+            Err(PinError::BadPinFormat)
+        );
     }
 }

@@ -109,9 +109,15 @@ impl StaffAuth {
             credential_kind: Some(kind),
             ..AuditFields::default()
         };
-        let action = self.auditor.begin(AuditEventId::StaffLogin, fields.clone())?;
+        let action = self
+            .auditor
+            .begin(AuditEventId::StaffLogin, fields.clone())?;
         if self.gate.is_active() {
-            self.finish(action, Outcome::Failure(ReasonCode::CitizenSessionActive), fields)?;
+            self.finish(
+                action,
+                Outcome::Failure(ReasonCode::CitizenSessionActive),
+                fields,
+            )?;
             return Err(AuthError::CitizenSessionActive);
         }
         let retry_after = self.locked_for(now);
@@ -153,7 +159,11 @@ impl StaffAuth {
         }
         let retry_after = self.locked_for(now);
         if !retry_after.is_zero() {
-            self.finish(pending.action, Outcome::Failure(ReasonCode::LockedOut), fields)?;
+            self.finish(
+                pending.action,
+                Outcome::Failure(ReasonCode::LockedOut),
+                fields,
+            )?;
             return Err(AuthError::LockedOut { retry_after });
         }
         if !member.pin.verify(pin) {

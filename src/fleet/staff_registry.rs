@@ -171,18 +171,30 @@ impl StaffRegistry {
     }
 }
 
-/// Test and provisioning helper: a `staff.toml` text for the given members.
-pub fn render_registry(salt: &[u8], members: &[(&str, Option<&[u8]>, &[u16], &PinHash)]) -> String {
+/// One staff member as the provisioning tool writes them.
+#[derive(Debug, Clone, Copy)]
+pub struct StaffEntrySpec<'a> {
+    pub id: &'a str,
+    pub card_uid: Option<&'a [u8]>,
+    pub fingerprint_ids: &'a [u16],
+    pub pin: &'a PinHash,
+}
+
+/// The `staff.toml` text for the given members (provisioning tools and tests).
+pub fn render_registry(salt: &[u8], members: &[StaffEntrySpec<'_>]) -> String {
     let mut out = format!("salt = \"{}\"\n", hex::encode(salt));
-    for (id, card_uid, fingerprints, pin) in members {
-        out.push_str(&format!("\n[[staff]]\nid = \"{id}\"\n"));
-        if let Some(uid) = card_uid {
+    for member in members {
+        out.push_str(&format!("\n[[staff]]\nid = \"{}\"\n", member.id));
+        if let Some(uid) = member.card_uid {
             out.push_str(&format!(
                 "card_uid_sha256 = \"{}\"\n",
                 hex::encode(card_uid_hash(salt, uid))
             ));
         }
-        out.push_str(&format!("fingerprint_ids = {fingerprints:?}\npin = \"{pin}\"\n"));
+        out.push_str(&format!(
+            "fingerprint_ids = {:?}\npin = \"{}\"\n",
+            member.fingerprint_ids, member.pin
+        ));
     }
     out
 }
@@ -196,7 +208,15 @@ mod tests {
     fn credentials_are_found_by_salted_hash_only() {
         let pin = PinHash::create("1234", MIN_ITERATIONS).expect("pin");
         let salt = [7u8; 16];
-        let text = render_registry(&salt, &[("S07", Some(b"\x04\xA2\x19\x7F"), &[12], &pin)]);
+        let text = render_registry(
+            &salt,
+            &[StaffEntrySpec {
+                id: "S07",
+                card_uid: Some(b"\x04\xA2\x19\x7F"),
+                fingerprint_ids: &[12],
+                pin: &pin,
+            }],
+        );
         assert!(!text.contains("04a2197f"), "the UID itself is never stored");
         let registry = StaffRegistry::parse(&text).expect("valid registry");
         let by_card = registry.find(&StaffCredential::Card {
@@ -207,7 +227,9 @@ mod tests {
             .find(&StaffCredential::Fingerprint { template_id: 12 })
             .is_some());
         assert!(registry
-            .find(&StaffCredential::Card { uid: b"\x04\xA2\x19\x7E".to_vec() })
+            .find(&StaffCredential::Card {
+                uid: b"\x04\xA2\x19\x7E".to_vec()
+            })
             .is_none());
         assert!(!format!("{:?}", StaffCredential::Card { uid: vec![0xA2] }).contains("a2"));
     }

@@ -103,8 +103,16 @@ pub fn prometheus_text(state: &StateMessage) -> String {
             let _ = writeln!(out, "kiosk_{name}{labels} {value}");
         }
     };
-    gauge("up", "1 when every heartbeat is fresh.", vec![(String::new(), u64::from(state.healthy))]);
-    gauge("uptime_seconds", "Seconds since the app started.", vec![(String::new(), state.uptime_s)]);
+    gauge(
+        "up",
+        "1 when every heartbeat is fresh.",
+        vec![(String::new(), u64::from(state.healthy))],
+    );
+    gauge(
+        "uptime_seconds",
+        "Seconds since the app started.",
+        vec![(String::new(), state.uptime_s)],
+    );
     gauge(
         "citizen_session_active",
         "1 while a citizen session holds data.",
@@ -116,18 +124,35 @@ pub fn prometheus_text(state: &StateMessage) -> String {
         state
             .heartbeats
             .iter()
-            .map(|c| (format!("{{component=\"{}\"}}", c.component.name()), c.age_ms))
+            .map(|c| {
+                (
+                    format!("{{component=\"{}\"}}", c.component.name()),
+                    c.age_ms,
+                )
+            })
             .collect(),
     );
-    gauge("outbox_depth", "Submissions waiting for delivery.", vec![(String::new(), state.sample.outbox_depth)]);
+    gauge(
+        "outbox_depth",
+        "Submissions waiting for delivery.",
+        vec![(String::new(), state.sample.outbox_depth)],
+    );
     gauge(
         "outbox_oldest_age_seconds",
         "Age of the oldest undelivered submission.",
         vec![(String::new(), state.sample.outbox_oldest_age_s.unwrap_or(0))],
     );
-    gauge("parked_items", "Submissions parked for staff attention.", vec![(String::new(), state.sample.parked_items)]);
+    gauge(
+        "parked_items",
+        "Submissions parked for staff attention.",
+        vec![(String::new(), state.sample.parked_items)],
+    );
     if let Some(free) = state.sample.storage_free_bytes {
-        gauge("storage_free_bytes", "Free bytes in the data directory.", vec![(String::new(), free)]);
+        gauge(
+            "storage_free_bytes",
+            "Free bytes in the data directory.",
+            vec![(String::new(), free)],
+        );
     }
     gauge(
         "device_ready",
@@ -141,7 +166,10 @@ pub fn prometheus_text(state: &StateMessage) -> String {
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_default();
-                (format!("{{device=\"{kind}\"}}"), u64::from(d.state == DeviceState::Ready))
+                (
+                    format!("{{device=\"{kind}\"}}"),
+                    u64::from(d.state == DeviceState::Ready),
+                )
             })
             .collect(),
     );
@@ -176,7 +204,10 @@ mod tests {
     #[test]
     fn state_message_has_the_fixed_schema() {
         let sample = KioskSample {
-            devices: vec![DeviceReport { device: DeviceKind::Printer, state: DeviceState::PaperOut }],
+            devices: vec![DeviceReport {
+                device: DeviceKind::Printer,
+                state: DeviceState::PaperOut,
+            }],
             outbox_depth: 3,
             outbox_oldest_age_s: Some(120),
             ..KioskSample::default()
@@ -196,7 +227,10 @@ mod tests {
     #[test]
     fn prometheus_text_reports_each_gauge() {
         let sample = KioskSample {
-            devices: vec![DeviceReport { device: DeviceKind::IdReader, state: DeviceState::Ready }],
+            devices: vec![DeviceReport {
+                device: DeviceKind::IdReader,
+                state: DeviceState::Ready,
+            }],
             outbox_depth: 7,
             ..KioskSample::default()
         };

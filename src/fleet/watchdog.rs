@@ -91,10 +91,14 @@ pub async fn run_watchdog(
             if let Some(since) = unhealthy_since.take() {
                 tracing::info!("all heartbeats fresh again");
                 let _ = notifier.notify(&NotifyMessage::Status("healthy".into()));
-                record(&auditor, AuditEventId::WatchdogRecovered, AuditFields {
-                    duration_ms: Some(millis(since.elapsed())),
-                    ..AuditFields::default()
-                });
+                record(
+                    &auditor,
+                    AuditEventId::WatchdogRecovered,
+                    AuditFields {
+                        duration_ms: Some(millis(since.elapsed())),
+                        ..AuditFields::default()
+                    },
+                );
             }
         } else if unhealthy_since.is_none() {
             unhealthy_since = Some(Instant::now());
@@ -105,11 +109,15 @@ pub async fn run_watchdog(
                 stale.join(", ")
             )));
             for component in liveness.stale() {
-                record(&auditor, AuditEventId::WatchdogUnhealthy, AuditFields {
-                    component: Some(component.component),
-                    duration_ms: Some(component.age_ms),
-                    ..AuditFields::default()
-                });
+                record(
+                    &auditor,
+                    AuditEventId::WatchdogUnhealthy,
+                    AuditFields {
+                        component: Some(component.component),
+                        duration_ms: Some(component.age_ms),
+                        ..AuditFields::default()
+                    },
+                );
             }
         }
     }
@@ -193,7 +201,10 @@ mod tests {
         let ids: Vec<AuditEventId> = sink.events().iter().map(|e| e.id).collect();
         assert_eq!(
             ids,
-            vec![AuditEventId::WatchdogUnhealthy, AuditEventId::WatchdogRecovered]
+            vec![
+                AuditEventId::WatchdogUnhealthy,
+                AuditEventId::WatchdogRecovered
+            ]
         );
         assert_eq!(sink.events()[0].fields.component, Some(Component::Ui));
     }

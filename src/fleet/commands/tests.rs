@@ -69,11 +69,17 @@ fn fixture() -> Fixture {
 #[test]
 fn a_signed_fresh_command_runs_once_and_is_audited() {
     let f = fixture();
-    let message = sign_command(&operations_key(), &command(CommandKind::RetryParked, "00112233445566778899aabb"));
+    let message = sign_command(
+        &operations_key(),
+        &command(CommandKind::RetryParked, "00112233445566778899aabb"),
+    );
     let result = f.processor.process(message.as_bytes(), now());
     assert_eq!(result.status, ResultStatus::Done);
     assert_eq!(result.count, Some(2));
-    assert_eq!(*f.handler.executed.lock().expect("lock"), vec![CommandKind::RetryParked]);
+    assert_eq!(
+        *f.handler.executed.lock().expect("lock"),
+        vec![CommandKind::RetryParked]
+    );
     let replay = f.processor.process(message.as_bytes(), now());
     assert_eq!(replay.reason, Some(ReasonCode::Replayed));
     assert_eq!(f.handler.executed.lock().expect("lock").len(), 1);
@@ -94,28 +100,52 @@ fn forged_unsigned_stale_and_misaddressed_commands_are_refused() {
     let good = command(CommandKind::Restart, "aaaaaaaaaaaaaaaa0001");
     let forger = SigningKey::from_bytes(&[7u8; 32]);
     let forged = sign_command(&forger, &good);
-    assert_eq!(f.processor.process(forged.as_bytes(), now()).reason, Some(ReasonCode::BadSignature));
-    let unsigned = serde_json::json!({ "payload": serde_json::to_string(&good).expect("json") }).to_string();
-    assert_eq!(f.processor.process(unsigned.as_bytes(), now()).reason, Some(ReasonCode::Unsigned));
+    assert_eq!(
+        f.processor.process(forged.as_bytes(), now()).reason,
+        Some(ReasonCode::BadSignature)
+    );
+    let unsigned =
+        serde_json::json!({ "payload": serde_json::to_string(&good).expect("json") }).to_string();
+    assert_eq!(
+        f.processor.process(unsigned.as_bytes(), now()).reason,
+        Some(ReasonCode::Unsigned)
+    );
     // A valid signature over a payload that was altered afterwards.
-    let signed: serde_json::Value = serde_json::from_str(&sign_command(&operations_key(), &good)).expect("json");
+    let signed: serde_json::Value =
+        serde_json::from_str(&sign_command(&operations_key(), &good)).expect("json");
     let altered = serde_json::json!({
         "payload": signed["payload"].as_str().expect("payload").replace("restart", "retry-parked"),
         "signature": signed["signature"],
     })
     .to_string();
-    assert_eq!(f.processor.process(altered.as_bytes(), now()).reason, Some(ReasonCode::BadSignature));
+    assert_eq!(
+        f.processor.process(altered.as_bytes(), now()).reason,
+        Some(ReasonCode::BadSignature)
+    );
     let mut stale = command(CommandKind::Restart, "aaaaaaaaaaaaaaaa0002");
     stale.issued_at -= 3600;
     let stale = sign_command(&operations_key(), &stale);
-    assert_eq!(f.processor.process(stale.as_bytes(), now()).reason, Some(ReasonCode::Expired));
+    assert_eq!(
+        f.processor.process(stale.as_bytes(), now()).reason,
+        Some(ReasonCode::Expired)
+    );
     let mut elsewhere = command(CommandKind::Restart, "aaaaaaaaaaaaaaaa0003");
     elsewhere.kiosk_id = "SZ-FT-002".into();
     let elsewhere = sign_command(&operations_key(), &elsewhere);
-    assert_eq!(f.processor.process(elsewhere.as_bytes(), now()).reason, Some(ReasonCode::WrongKiosk));
-    assert_eq!(f.processor.process(b"\xff\x00garbage", now()).reason, Some(ReasonCode::Malformed));
+    assert_eq!(
+        f.processor.process(elsewhere.as_bytes(), now()).reason,
+        Some(ReasonCode::WrongKiosk)
+    );
+    assert_eq!(
+        f.processor.process(b"\xff\x00garbage", now()).reason,
+        Some(ReasonCode::Malformed)
+    );
     assert!(f.handler.executed.lock().expect("lock").is_empty());
-    assert!(f.sink.events().iter().all(|e| e.id == AuditEventId::RemoteCommandRefused));
+    assert!(f
+        .sink
+        .events()
+        .iter()
+        .all(|e| e.id == AuditEventId::RemoteCommandRefused));
     assert_eq!(f.sink.events().len(), 6);
 }
 
@@ -123,7 +153,10 @@ fn forged_unsigned_stale_and_misaddressed_commands_are_refused() {
 fn commands_wait_for_the_citizen_session_to_end() {
     let f = fixture();
     f.gate.set_active(true);
-    let message = sign_command(&operations_key(), &command(CommandKind::Restart, "bbbbbbbbbbbbbbbb0001"));
+    let message = sign_command(
+        &operations_key(),
+        &command(CommandKind::Restart, "bbbbbbbbbbbbbbbb0001"),
+    );
     let result = f.processor.process(message.as_bytes(), now());
     assert_eq!(result.status, ResultStatus::Refused);
     assert_eq!(result.reason, Some(ReasonCode::CitizenSessionActive));
@@ -133,20 +166,29 @@ fn commands_wait_for_the_citizen_session_to_end() {
 #[test]
 fn handler_failures_are_reported_and_audited_as_failures() {
     let f = fixture();
-    let message = sign_command(&operations_key(), &command(CommandKind::PrintStatusTicket, "cccccccccccccccc0001"));
+    let message = sign_command(
+        &operations_key(),
+        &command(CommandKind::PrintStatusTicket, "cccccccccccccccc0001"),
+    );
     let result = f.processor.process(message.as_bytes(), now());
     assert_eq!(result.status, ResultStatus::Failed);
     assert_eq!(result.reason, Some(ReasonCode::DeviceError));
     let last = f.sink.events().pop().expect("audited");
     assert!(matches!(
         last.phase,
-        crate::fleet::audit::Phase::Complete { outcome: Outcome::Failure(ReasonCode::DeviceError), .. }
+        crate::fleet::audit::Phase::Complete {
+            outcome: Outcome::Failure(ReasonCode::DeviceError),
+            ..
+        }
     ));
 }
 
 #[test]
 fn operations_keys_are_read_as_hex() {
     let key = operations_key().verifying_key();
-    assert_eq!(parse_operations_key(&hex::encode(key.to_bytes())), Some(key));
+    assert_eq!(
+        parse_operations_key(&hex::encode(key.to_bytes())),
+        Some(key)
+    );
     assert_eq!(parse_operations_key("abcd"), None);
 }

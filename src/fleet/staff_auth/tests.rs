@@ -2,7 +2,7 @@ use super::*;
 use crate::fleet::audit::{AuditEvent, MemoryAuditSink, Phase};
 use crate::fleet::lockout::FileLockoutStore;
 use crate::fleet::pin::{PinHash, MIN_ITERATIONS};
-use crate::fleet::staff_registry::render_registry;
+use crate::fleet::staff_registry::{render_registry, StaffEntrySpec};
 use std::sync::Arc;
 use std::time::UNIX_EPOCH;
 
@@ -18,7 +18,15 @@ struct Fixture {
 
 fn registry() -> StaffRegistry {
     let pin = PinHash::create("482913", MIN_ITERATIONS).expect("pin");
-    let text = render_registry(&[9u8; 16], &[("S07", Some(CARD_UID), &[12], &pin)]);
+    let text = render_registry(
+        &[9u8; 16],
+        &[StaffEntrySpec {
+            id: "S07",
+            card_uid: Some(CARD_UID),
+            fingerprint_ids: &[12],
+            pin: &pin,
+        }],
+    );
     StaffRegistry::parse(&text).expect("registry")
 }
 
@@ -77,13 +85,20 @@ fn completions(events: &[AuditEvent]) -> Vec<Outcome> {
 #[test]
 fn card_and_right_pin_open_staff_mode_and_are_audited_as_a_pair() {
     let mut f = fixture();
-    f.auth.present_credential(&card(), start()).expect("known card");
+    f.auth
+        .present_credential(&card(), start())
+        .expect("known card");
     let session = f.auth.enter_pin("482913", start()).expect("right PIN");
     assert_eq!(session.staff_id_hash.as_str().len(), 16);
     let events = f.sink.events();
     assert_eq!(events.len(), 2);
-    let (Phase::Init { correlation: a }, Phase::Complete { correlation: b, outcome }) =
-        (events[0].phase, events[1].phase)
+    let (
+        Phase::Init { correlation: a },
+        Phase::Complete {
+            correlation: b,
+            outcome,
+        },
+    ) = (events[0].phase, events[1].phase)
     else {
         panic!("expected an init/complete pair, got {events:?}");
     };
@@ -91,7 +106,10 @@ fn card_and_right_pin_open_staff_mode_and_are_audited_as_a_pair() {
     assert_eq!(outcome, Outcome::Success);
     assert_eq!(events[1].fields.staff_id_hash, Some(session.staff_id_hash));
     let exported: String = events.iter().map(AuditEvent::to_json_line).collect();
-    assert!(!exported.to_lowercase().contains("04a2197f"), "no card UID in audit");
+    assert!(
+        !exported.to_lowercase().contains("04a2197f"),
+        "no card UID in audit"
+    );
 }
 
 #[test]
@@ -124,15 +142,23 @@ fn wrong_pins_lock_out_with_doubling_delays() {
     assert_eq!(delays, vec![1, 2, 4, 8]);
     let outcomes = completions(&f.sink.events());
     assert_eq!(
-        outcomes.iter().filter(|o| **o == Outcome::Failure(ReasonCode::WrongPin)).count(),
+        outcomes
+            .iter()
+            .filter(|o| **o == Outcome::Failure(ReasonCode::WrongPin))
+            .count(),
         4
     );
     assert_eq!(
-        outcomes.iter().filter(|o| **o == Outcome::Failure(ReasonCode::LockedOut)).count(),
+        outcomes
+            .iter()
+            .filter(|o| **o == Outcome::Failure(ReasonCode::LockedOut))
+            .count(),
         4
     );
     // The right PIN after the lock expires opens and resets the counter.
-    f.auth.present_credential(&card(), now).expect("lock expired");
+    f.auth
+        .present_credential(&card(), now)
+        .expect("lock expired");
     f.auth.enter_pin("482913", now).expect("right PIN");
     assert_eq!(f.auth.locked_for(now), Duration::ZERO);
 }
@@ -153,7 +179,9 @@ fn the_lockout_survives_a_restart() {
 #[test]
 fn unknown_cards_count_as_failures() {
     let mut f = fixture();
-    let stranger = StaffCredential::Card { uid: vec![1, 2, 3, 4] };
+    let stranger = StaffCredential::Card {
+        uid: vec![1, 2, 3, 4],
+    };
     match f.auth.present_credential(&stranger, start()) {
         Err(AuthError::UnknownCredential { retry_after }) => {
             assert_eq!(retry_after, Duration::from_secs(1))
