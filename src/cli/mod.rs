@@ -6,6 +6,8 @@ mod audit;
 mod device;
 mod device_periph;
 mod doctor;
+#[cfg(feature = "simulators")]
+mod fleet;
 mod ime;
 mod laws;
 mod outbox;
@@ -68,6 +70,9 @@ pub enum Command {
     Device(device::DeviceArgs),
     /// Run a device simulator on a pseudo-terminal and print its path (development builds).
     Sim(sim::SimArgs),
+    /// Fleet services (health endpoint, systemd watchdog) around a simulated UI loop.
+    #[cfg(feature = "simulators")]
+    FleetSim(fleet::FleetSimArgs),
 }
 
 /// Where the configuration comes from: a file or the built-in demo configuration.
@@ -123,6 +128,8 @@ pub fn main() -> ExitCode {
         Command::Laws(args) => laws::run(args),
         Command::Device(args) => device::run(args),
         Command::Sim(args) => sim::run(args),
+        #[cfg(feature = "simulators")]
+        Command::FleetSim(args) => fleet::run(args),
     };
     match result {
         Ok(code) => code,

@@ -30,6 +30,8 @@ pub struct KioskConfig {
     #[serde(default)]
     pub store: StoreSection,
     #[serde(default)]
+    pub fleet: crate::fleet::config::FleetSection,
+    #[serde(default)]
     pub devices: DevicesSection,
 }
 
@@ -262,6 +264,7 @@ impl KioskConfig {
             idle: IdleSection::default(),
             case_system: CaseSystemSection::default(),
             store: StoreSection::default(),
+            fleet: crate::fleet::config::FleetSection::default(),
             devices: DevicesSection::demo(),
         }
     }
@@ -333,6 +336,15 @@ impl KioskConfig {
         self.devices
             .validate()
             .map_err(|(key, message)| invalid(&key, message))?;
+        self.fleet.validate().map_err(|e| {
+            let key = match e {
+                crate::fleet::config::FleetConfigError::HealthNotLoopback(_) => "health_listen",
+                crate::fleet::config::FleetConfigError::ZeroInterval => "publish_interval_s",
+                crate::fleet::config::FleetConfigError::HalfClientIdentity => "client_cert",
+                _ => "broker_url",
+            };
+            invalid(&["fleet", key], e.to_string())
+        })?;
         Ok(())
     }
 }

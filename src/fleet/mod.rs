@@ -1,1 +1,34 @@
 //! Staff maintenance and fleet operations: audit catalog, health, watchdog, telemetry, remote commands.
+//!
+//! Engines only; the Slint staff screens call them. Nothing here holds personal data: audit
+//! events, telemetry and command results carry typed codes, counts and receipt numbers.
+//!
+//! - [`audit`]: the typed audit event catalog (`data/audit/events.toml` → [`audit::AuditEventId`]),
+//!   JSON lines, and the [`audit::AuditSink`] the store implements.
+//! - [`gesture`], [`staff_auth`], [`lockout`], [`pin`]: entering staff mode.
+//! - [`heartbeat`], [`watchdog`], [`health_server`]: liveness, systemd watchdog, loopback health.
+//! - [`telemetry`], [`mqtt`], [`commands`]: fleet telemetry and signed remote commands over MQTT.
+//! - [`status_ticket`]: the lines of the printable status ticket.
+//! - [`config`]: the `[fleet]` section of kiosk.toml.
+
+pub mod audit;
+#[cfg(test)]
+mod audit_codegen;
+#[rustfmt::skip]
+mod audit_events;
+mod audit_fields;
+pub mod commands;
+pub mod config;
+pub mod gesture;
+pub mod health_server;
+pub mod heartbeat;
+pub mod lockout;
+pub mod mqtt;
+pub mod pin;
+pub mod services;
+pub mod session_gate;
+pub mod staff_auth;
+pub mod staff_registry;
+pub mod status_ticket;
+pub mod telemetry;
+pub mod watchdog;
