@@ -44,9 +44,10 @@ impl CardKind {
                 "港澳台居民居住证",
                 "Residence permit for Hong Kong, Macao and Taiwan residents",
             ),
-            CardKind::ForeignPermanentResidenceCard => {
-                bi("外国人永久居留身份证", "Foreigner's permanent residence card")
-            }
+            CardKind::ForeignPermanentResidenceCard => bi(
+                "外国人永久居留身份证",
+                "Foreigner's permanent residence card",
+            ),
         }
     }
 }
@@ -83,9 +84,13 @@ impl fmt::Debug for Applicant {
 /// Why a card that was read cannot be used for an application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CardRefusal {
-    Expired { expired_on: NaiveDate },
+    Expired {
+        expired_on: NaiveDate,
+    },
     /// Under 14: a guardian applies (PIPL art. 31; capacity).
-    Minor { age: u32 },
+    Minor {
+        age: u32,
+    },
 }
 
 /// Age below which a guardian must apply.
@@ -101,9 +106,7 @@ impl Applicant {
     pub fn check(&self, today: NaiveDate) -> Result<(), CardRefusal> {
         if let Some(expiry) = self.card_expiry {
             if expiry < today {
-                return Err(CardRefusal::Expired {
-                    expired_on: expiry,
-                });
+                return Err(CardRefusal::Expired { expired_on: expiry });
             }
         }
         let age = self.age_on(today);
@@ -209,14 +212,19 @@ pub(crate) mod tests {
         a.card_expiry = None;
         assert_eq!(a.check(day(2090, 1, 1)), Ok(()));
         a.birth_date = day(2015, 1, 1);
-        assert_eq!(a.check(day(2026, 1, 1)), Err(CardRefusal::Minor { age: 11 }));
+        assert_eq!(
+            a.check(day(2026, 1, 1)),
+            Err(CardRefusal::Minor { age: 11 })
+        );
     }
 
     #[test]
     fn debug_is_masked() {
         let shown = format!("{:?}", zhang_san());
         assert!(shown.contains("张*三") && shown.contains("110105********002x"));
-        assert!(!shown.contains("张小三") && !shown.contains("19900307") && !shown.contains("建国路"));
+        assert!(
+            !shown.contains("张小三") && !shown.contains("19900307") && !shown.contains("建国路")
+        );
     }
 
     #[test]
@@ -225,7 +233,11 @@ pub(crate) mod tests {
         let recorded = id_number_digest(&key, "11010519900307002X");
         assert!(identity_matches(&recorded, &key, "11010519900307002x"));
         assert!(!identity_matches(&recorded, &key, "110105199003070038"));
-        assert!(!identity_matches(&recorded, &IdDigestKey::new("other"), "11010519900307002X"));
+        assert!(!identity_matches(
+            &recorded,
+            &IdDigestKey::new("other"),
+            "11010519900307002X"
+        ));
         assert!(!identity_matches("", &key, "11010519900307002X"));
     }
 }

@@ -101,7 +101,9 @@ pub struct Material {
 pub enum Need {
     Required,
     /// Needed only in the situation described.
-    Conditional { when: Bilingual },
+    Conditional {
+        when: Bilingual,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -273,7 +275,10 @@ impl Catalogue {
         if m.materials.is_empty() {
             return Err(invalid("lists no materials"));
         }
-        unique("material of a matter", m.materials.iter().map(|r| &r.material))?;
+        unique(
+            "material of a matter",
+            m.materials.iter().map(|r| &r.material),
+        )?;
         for requirement in &m.materials {
             if self.material(&requirement.material).is_none() {
                 return Err(unknown("material", &requirement.material));
@@ -431,7 +436,7 @@ mod raw {
                 .matter
                 .into_iter()
                 .map(MatterRow::into_matter)
-                .collect::<Result<_, _>>()?;
+                .collect();
             Ok(Catalogue {
                 categories: self
                     .category
@@ -476,13 +481,14 @@ mod raw {
     }
 
     impl MatterRow {
-        fn into_matter(self) -> Result<Matter, CatalogueError> {
+        fn into_matter(self) -> Matter {
             let id = self.id;
             let materials = self
                 .materials
                 .into_iter()
-                .map(|r| {
-                    let need = match r.need {
+                .map(|r| MaterialRequirement {
+                    material: r.id,
+                    need: match r.need {
                         NeedRow::Required => Need::Required,
                         NeedRow::Conditional => Need::Conditional {
                             when: Bilingual::new(
@@ -490,14 +496,10 @@ mod raw {
                                 r.when_en.unwrap_or_default(),
                             ),
                         },
-                    };
-                    Ok(MaterialRequirement {
-                        material: r.id,
-                        need,
-                    })
+                    },
                 })
-                .collect::<Result<_, CatalogueError>>()?;
-            Ok(Matter {
+                .collect();
+            Matter {
                 id,
                 category: self.category,
                 legal_group: self.legal_group,
@@ -512,7 +514,7 @@ mod raw {
                 typical_days: self.typical_days,
                 fee_item: self.fee_item,
                 materials,
-            })
+            }
         }
     }
 }
@@ -566,7 +568,10 @@ materials = [{ id = "id_card", need = "required" }]
 
     #[test]
     fn duplicate_matter_id_is_refused() {
-        let doubled = format!("{MINIMAL}\n{}", &MINIMAL[MINIMAL.find("[[matter]]").unwrap()..]);
+        let doubled = format!(
+            "{MINIMAL}\n{}",
+            &MINIMAL[MINIMAL.find("[[matter]]").unwrap()..]
+        );
         assert!(matches!(
             Catalogue::from_toml_str(&doubled),
             Err(CatalogueError::DuplicateId { kind: "matter", id }) if id == "birth"
@@ -587,23 +592,36 @@ materials = [{ id = "id_card", need = "required" }]
         let broken = MINIMAL.replace(r#"en = "Birth""#, r#"en = " ""#);
         assert!(matches!(
             Catalogue::from_toml_str(&broken),
-            Err(CatalogueError::MissingText { kind: "matter", field: "name", .. })
+            Err(CatalogueError::MissingText {
+                kind: "matter",
+                field: "name",
+                ..
+            })
         ));
     }
 
     #[test]
     fn conditional_material_needs_its_condition_in_both_languages() {
-        let broken = MINIMAL.replace(r#"need = "required""#, r#"need = "conditional", when_zh = "如有""#);
+        let broken = MINIMAL.replace(
+            r#"need = "required""#,
+            r#"need = "conditional", when_zh = "如有""#,
+        );
         assert!(matches!(
             Catalogue::from_toml_str(&broken),
-            Err(CatalogueError::MissingText { field: "material condition", .. })
+            Err(CatalogueError::MissingText {
+                field: "material condition",
+                ..
+            })
         ));
     }
 
     #[test]
     fn unknown_keys_and_schemas_are_refused() {
         let typo = MINIMAL.replace("typical_days", "typical_dayz");
-        assert!(matches!(Catalogue::from_toml_str(&typo), Err(CatalogueError::Parse(_))));
+        assert!(matches!(
+            Catalogue::from_toml_str(&typo),
+            Err(CatalogueError::Parse(_))
+        ));
         let future = MINIMAL.replace("schema = 1", "schema = 2");
         assert!(matches!(
             Catalogue::from_toml_str(&future),

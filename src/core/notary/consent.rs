@@ -231,8 +231,14 @@ pub fn alternatives_when_declined(office: &OfficeInfo) -> Vec<Bilingual> {
             "That is fine: you can still apply another way.",
         ),
         Bilingual::new(
-            format!("人工窗口：{}，{}", office.office_address.zh, office.counter_hours.zh),
-            format!("Staffed counter: {}, {}", office.office_address.en, office.counter_hours.en),
+            format!(
+                "人工窗口：{}，{}",
+                office.office_address.zh, office.counter_hours.zh
+            ),
+            format!(
+                "Staffed counter: {}, {}",
+                office.office_address.en, office.counter_hours.en
+            ),
         ),
         Bilingual::new(
             format!("电话咨询或预约：{}", office.phone),
@@ -257,7 +263,11 @@ mod tests {
         let notice = ConsentNotice::new(&office);
         assert_eq!(notice.sections.len(), 6);
         assert_eq!(notice.consents.len(), 3);
-        for s in notice.sections.iter().chain(notice.consents.iter().map(|(_, s)| s)) {
+        for s in notice
+            .sections
+            .iter()
+            .chain(notice.consents.iter().map(|(_, s)| s))
+        {
             assert!(s.heading.is_complete() && s.body.is_complete());
         }
         assert!(notice.sections[0].body.zh.contains("某市公共法律服务中心"));

@@ -181,7 +181,10 @@ impl FeeSchedule {
     }
 
     /// Checks that every matter's fee item exists (run once at start-up with the catalogue).
-    pub fn covers<'a>(&self, matters: impl IntoIterator<Item = &'a Matter>) -> Result<(), FeeError> {
+    pub fn covers<'a>(
+        &self,
+        matters: impl IntoIterator<Item = &'a Matter>,
+    ) -> Result<(), FeeError> {
         for matter in matters {
             if !self.items.contains_key(&matter.fee_item) {
                 return Err(FeeError::UnknownItem(matter.fee_item.clone()));
@@ -236,12 +239,14 @@ impl FeeSchedule {
                 });
             }
         }
-        let reduction = self.best_reduction(matter, options).map(|r| AppliedReduction {
-            id: r.id.clone(),
-            label: r.label.clone(),
-            percent_off: r.percent_off,
-            amount_fen: notary_fen.unwrap_or(0) * u64::from(r.percent_off) / 100,
-        });
+        let reduction = self
+            .best_reduction(matter, options)
+            .map(|r| AppliedReduction {
+                id: r.id.clone(),
+                label: r.label.clone(),
+                percent_off: r.percent_off,
+                amount_fen: notary_fen.unwrap_or(0) * u64::from(r.percent_off) / 100,
+            });
         let gross: u64 = lines.iter().filter_map(|l| l.amount_fen).sum();
         Ok(FeeEstimate {
             incomplete: lines.iter().any(|l| l.amount_fen.is_none()),
@@ -253,7 +258,11 @@ impl FeeSchedule {
     }
 
     fn translation_line(&self, language: &str) -> FeeLine {
-        match self.rates.iter().find(|r| r.languages.iter().any(|l| l == language)) {
+        match self
+            .rates
+            .iter()
+            .find(|r| r.languages.iter().any(|l| l == language))
+        {
             Some(rate) => {
                 let quantity = match rate.unit {
                     TranslationUnit::Page => self.estimate_pages,
@@ -269,7 +278,10 @@ impl FeeSchedule {
             }
             None => FeeLine {
                 kind: FeeLineKind::Translation,
-                label: Bilingual::new("翻译费（由公证处报价）", "Translation (quoted by the office)"),
+                label: Bilingual::new(
+                    "翻译费（由公证处报价）",
+                    "Translation (quoted by the office)",
+                ),
                 quantity: 1,
                 unit_fen: 0,
                 amount_fen: None,
@@ -486,7 +498,10 @@ mod tests {
     use super::*;
 
     fn setup() -> (Catalogue, FeeSchedule) {
-        (Catalogue::shipped().unwrap(), FeeSchedule::example().unwrap())
+        (
+            Catalogue::shipped().unwrap(),
+            FeeSchedule::example().unwrap(),
+        )
     }
 
     #[test]
@@ -510,7 +525,11 @@ mod tests {
                 },
             )
             .unwrap();
-        let amounts: Vec<_> = estimate.lines.iter().map(|l| (l.kind, l.amount_fen)).collect();
+        let amounts: Vec<_> = estimate
+            .lines
+            .iter()
+            .map(|l| (l.kind, l.amount_fen))
+            .collect();
         assert_eq!(
             amounts,
             vec![
@@ -547,7 +566,10 @@ mod tests {
         let (catalogue, fees) = setup();
         let will = catalogue.matter("will").unwrap();
         let ids = |age| -> Vec<String> {
-            fees.declarable_reductions(will, Some(age)).iter().map(|r| r.id.clone()).collect()
+            fees.declarable_reductions(will, Some(age))
+                .iter()
+                .map(|r| r.id.clone())
+                .collect()
         };
         assert!(ids(81).contains(&"elderly_first_will".to_string()));
         assert!(!ids(79).contains(&"elderly_first_will".to_string()));
@@ -585,10 +607,17 @@ mod tests {
 
     #[test]
     fn malformed_schedules_are_refused() {
-        let bad_rule = EXAMPLE_FEES_TOML.replacen("rule = \"per_item\"\nfen = 15000", "rule = \"per_item\"", 1);
+        let bad_rule = EXAMPLE_FEES_TOML.replacen(
+            "rule = \"per_item\"\nfen = 15000",
+            "rule = \"per_item\"",
+            1,
+        );
         assert!(matches!(
             FeeSchedule::from_toml_str(&bad_rule),
-            Err(FeeError::Invalid { problem: "per_item needs `fen`", .. })
+            Err(FeeError::Invalid {
+                problem: "per_item needs `fen`",
+                ..
+            })
         ));
         let bad_percent = EXAMPLE_FEES_TOML.replacen("percent_off = 50", "percent_off = 150", 1);
         assert!(FeeSchedule::from_toml_str(&bad_percent).is_err());

@@ -238,7 +238,11 @@ impl FormData {
 
     /// Apostille or legalisation, from the country of use.
     pub fn authentication(&self, catalogue: &Catalogue) -> Authentication {
-        match self.country_of_use.as_deref().and_then(|c| catalogue.country(c)) {
+        match self
+            .country_of_use
+            .as_deref()
+            .and_then(|c| catalogue.country(c))
+        {
             None => Authentication::None,
             Some(c) if c.apostille => Authentication::Apostille,
             Some(_) => Authentication::ConsularLegalisation,
@@ -246,13 +250,30 @@ impl FormData {
     }
 
     /// Every problem, in field order; empty when the form may go on.
-    pub fn validate(&self, matter: &Matter, catalogue: &Catalogue, today: NaiveDate) -> Vec<FieldError> {
+    pub fn validate(
+        &self,
+        matter: &Matter,
+        catalogue: &Catalogue,
+        today: NaiveDate,
+    ) -> Vec<FieldError> {
         let mut errors = Vec::new();
-        let mut fail = |field, zh: &str, en: &str| errors.push(FieldError { field, message: bi(zh, en) });
+        let mut fail = |field, zh: &str, en: &str| {
+            errors.push(FieldError {
+                field,
+                message: bi(zh, en),
+            })
+        };
         if self.purpose.is_none() {
-            fail(FormField::Purpose, "请选择公证用途。", "Please choose what the certificate is for.");
+            fail(
+                FormField::Purpose,
+                "请选择公证用途。",
+                "Please choose what the certificate is for.",
+            );
         }
-        let country = self.country_of_use.as_deref().map(|c| (c, catalogue.country(c)));
+        let country = self
+            .country_of_use
+            .as_deref()
+            .map(|c| (c, catalogue.country(c)));
         match country {
             Some(_) if !matter.foreign_use => fail(
                 FormField::CountryOfUse,
@@ -285,12 +306,18 @@ impl FormData {
             _ => {}
         }
         if !(1..=MAX_COPIES).contains(&self.copies) {
-            fail(FormField::Copies, "公证书份数应为1至10份。", "The number of copies must be from 1 to 10.");
+            fail(
+                FormField::Copies,
+                "公证书份数应为1至10份。",
+                "The number of copies must be from 1 to 10.",
+            );
         }
         if self.delivery == DeliveryMethod::Post {
             let address = self.postal_address.trim();
             let chars = address.chars().count();
-            if chars < POSTAL_ADDRESS_MIN_CHARS || chars > ADDRESS_MAX_CHARS || has_control(address) {
+            if !(POSTAL_ADDRESS_MIN_CHARS..=ADDRESS_MAX_CHARS).contains(&chars)
+                || has_control(address)
+            {
                 fail(
                     FormField::PostalAddress,
                     "请填写完整的邮寄地址（省、市、区、街道和门牌号，8至120字）。",
@@ -393,7 +420,12 @@ mod tests {
         let errors = form.validate(birth, &c, today());
         assert_eq!(
             fields(&errors),
-            vec![FormField::Purpose, FormField::Copies, FormField::PostalAddress, FormField::Phone]
+            vec![
+                FormField::Purpose,
+                FormField::Copies,
+                FormField::PostalAddress,
+                FormField::Phone
+            ]
         );
         assert!(errors.iter().all(|e| e.message.is_complete()));
         assert_eq!(filled().validate(birth, &c, today()), vec![]);
@@ -410,11 +442,20 @@ mod tests {
         assert_eq!(form.authentication(&c), Authentication::Apostille);
         form.apply(FormEdit::TranslationLanguage(None), &c);
         assert!(!form.translation_conformity);
-        assert_eq!(fields(&form.validate(birth, &c, today())), vec![FormField::TranslationLanguage]);
+        assert_eq!(
+            fields(&form.validate(birth, &c, today())),
+            vec![FormField::TranslationLanguage]
+        );
         form.apply(FormEdit::CountryOfUse(Some("VN".into())), &c);
-        assert_eq!(form.authentication(&c), Authentication::ConsularLegalisation);
+        assert_eq!(
+            form.authentication(&c),
+            Authentication::ConsularLegalisation
+        );
         form.apply(FormEdit::CountryOfUse(Some("XX".into())), &c);
-        assert_eq!(fields(&form.validate(birth, &c, today())), vec![FormField::CountryOfUse]);
+        assert_eq!(
+            fields(&form.validate(birth, &c, today())),
+            vec![FormField::CountryOfUse]
+        );
     }
 
     #[test]
@@ -427,7 +468,10 @@ mod tests {
         assert_eq!(errors, vec![FormField::CountryOfUse]);
         let mut form = filled();
         form.preferred_date = Some(today());
-        assert_eq!(fields(&form.validate(will, &c, today())), vec![FormField::PreferredDate]);
+        assert_eq!(
+            fields(&form.validate(will, &c, today())),
+            vec![FormField::PreferredDate]
+        );
         form.preferred_date = today().checked_add_days(Days::new(30));
         assert_eq!(form.validate(will, &c, today()), vec![]);
     }

@@ -20,7 +20,12 @@ pub struct CapturedImage {
 
 impl fmt::Debug for CapturedImage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "CapturedImage({} bytes, sha256 {}…)", self.jpeg.len(), &self.sha256[..12])
+        write!(
+            f,
+            "CapturedImage({} bytes, sha256 {}…)",
+            self.jpeg.len(),
+            self.sha256.get(..12).unwrap_or("")
+        )
     }
 }
 
@@ -72,7 +77,9 @@ pub enum CaptureState {
     /// The kiosk cannot capture it (no camera, in-person matter, or not a scannable paper).
     BringOnly,
     NotCaptured,
-    Captured { bytes: usize },
+    Captured {
+        bytes: usize,
+    },
 }
 
 /// One row of the materials screen.
@@ -196,7 +203,10 @@ mod tests {
     #[test]
     fn only_jpegs_are_accepted() {
         assert_eq!(CapturedImage::from_jpeg(vec![]), Err(CaptureProblem::Empty));
-        assert_eq!(CapturedImage::from_jpeg(b"\x89PNG".to_vec()), Err(CaptureProblem::NotJpeg));
+        assert_eq!(
+            CapturedImage::from_jpeg(b"\x89PNG".to_vec()),
+            Err(CaptureProblem::NotJpeg)
+        );
         let image = CapturedImage::from_jpeg(jpeg()).unwrap();
         assert_eq!(image.sha256.len(), 64);
     }
@@ -206,18 +216,26 @@ mod tests {
         let c = Catalogue::shipped().unwrap();
         let matter = c.matter("no_criminal_record").unwrap();
         let mut captures = Captures::new();
-        captures.insert("police_certificate".into(), CapturedImage::from_jpeg(jpeg()).unwrap());
+        captures.insert(
+            "police_certificate".into(),
+            CapturedImage::from_jpeg(jpeg()).unwrap(),
+        );
         let items = checklist(matter, &c, &captures, true);
         assert_eq!(items.len(), 4);
         assert_eq!(items[2].capture, CaptureState::Captured { bytes: 9 });
         assert_eq!(items[0].capture, CaptureState::NotCaptured);
         assert!(!items[3].required && items[3].when.is_some());
         let bring = to_bring(&items);
-        let reasons: Vec<_> = bring.iter().map(|b| (b.material_id.as_str(), b.reason)).collect();
+        let reasons: Vec<_> = bring
+            .iter()
+            .map(|b| (b.material_id.as_str(), b.reason))
+            .collect();
         assert!(reasons.contains(&("police_certificate", BringReason::OriginalToShow)));
         assert!(reasons.contains(&("hukou", BringReason::NotCaptured)));
         let no_camera = checklist(matter, &c, &Captures::new(), false);
-        assert!(no_camera.iter().all(|i| i.capture == CaptureState::BringOnly));
+        assert!(no_camera
+            .iter()
+            .all(|i| i.capture == CaptureState::BringOnly));
     }
 
     #[test]

@@ -17,10 +17,10 @@ pub mod progress;
 pub mod receipt;
 pub mod text;
 
-pub use applicant::{identity_matches, id_number_digest, Applicant, CardKind, IdDigestKey, Sex};
+pub use applicant::{id_number_digest, identity_matches, Applicant, CardKind, IdDigestKey, Sex};
 pub use catalogue::{Catalogue, CatalogueError, Matter};
 pub use consent::{ConsentItem, ConsentRecord, OfficeInfo};
-pub use fees::{FeeEstimate, FeeError, FeeOptions, FeeSchedule};
+pub use fees::{FeeError, FeeEstimate, FeeOptions, FeeSchedule};
 pub use form::{DeliveryMethod, FormEdit, FormField, Purpose};
 pub use journey::{
     CardEvent, Command, Effect, Event, FingerprintResult, Journey, JourneySetup, JourneyView,

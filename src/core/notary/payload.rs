@@ -194,7 +194,12 @@ pub struct Attachment {
 
 impl fmt::Debug for Attachment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Attachment({}, {} bytes)", self.material_id, self.jpeg.len())
+        write!(
+            f,
+            "Attachment({}, {} bytes)",
+            self.material_id,
+            self.jpeg.len()
+        )
     }
 }
 

@@ -189,7 +189,11 @@ impl ProgressQuery {
         }
     }
 
-    pub fn event(&mut self, event: ProgressEvent, now: DateTime<FixedOffset>) -> Vec<ProgressEffect> {
+    pub fn event(
+        &mut self,
+        event: ProgressEvent,
+        now: DateTime<FixedOffset>,
+    ) -> Vec<ProgressEffect> {
         match (self.step, event) {
             (ProgressStep::LookingUp, ProgressEvent::SubmissionFound(found)) => match found {
                 Some(record) => {
@@ -264,9 +268,9 @@ impl ProgressQuery {
         };
         let (status, staleness) = match answer {
             StatusAnswer::Online(status) => (Some(status), None),
-            StatusAnswer::Offline { cached: Some((status, fetched_at)) } => {
-                (Some(status), Some(staleness(now, fetched_at)))
-            }
+            StatusAnswer::Offline {
+                cached: Some((status, fetched_at)),
+            } => (Some(status), Some(staleness(now, fetched_at))),
             StatusAnswer::Offline { cached: None } => (None, None),
         };
         self.status = Some(match status {
@@ -314,13 +318,25 @@ fn staleness(now: DateTime<FixedOffset>, fetched_at: DateTime<FixedOffset>) -> B
 /// Labels for the case system's state codes; unknown codes are shown as they are.
 pub fn state_label(code: &str) -> Bilingual {
     match code {
-        "pending_forward" => bi("已在本机保存，等待送达公证处", "Saved at the kiosk, being sent to the office"),
+        "pending_forward" => bi(
+            "已在本机保存，等待送达公证处",
+            "Saved at the kiosk, being sent to the office",
+        ),
         "submitted" => bi("已提交，等待受理", "Submitted, awaiting acceptance"),
-        "supplement_required" => bi("需要补充材料，请留意公证处电话", "More documents needed; the office will phone you"),
+        "supplement_required" => bi(
+            "需要补充材料，请留意公证处电话",
+            "More documents needed; the office will phone you",
+        ),
         "accepted" => bi("已受理", "Accepted"),
         "in_review" => bi("审查中", "Under review"),
-        "issued" => bi("公证书已出具，可领取", "Certificate issued, ready to collect"),
-        "rejected" => bi("不予办理，请联系公证处了解原因", "Refused; contact the office for the reasons"),
+        "issued" => bi(
+            "公证书已出具，可领取",
+            "Certificate issued, ready to collect",
+        ),
+        "rejected" => bi(
+            "不予办理，请联系公证处了解原因",
+            "Refused; contact the office for the reasons",
+        ),
         "withdrawn" => bi("已撤回", "Withdrawn"),
         other => Bilingual::new(other, other),
     }
@@ -356,12 +372,18 @@ mod tests {
     #[test]
     fn malformed_numbers_and_codes_are_refused_with_a_message() {
         let mut q = ProgressQuery::new(key());
-        assert!(q.command(ProgressCommand::EnterNumber("12345".into())).is_empty());
+        assert!(q
+            .command(ProgressCommand::EnterNumber("12345".into()))
+            .is_empty());
         assert!(q.view().message.is_some());
-        assert!(q.command(ProgressCommand::ScannedQr("https://example.com".into())).is_empty());
+        assert!(q
+            .command(ProgressCommand::ScannedQr("https://example.com".into()))
+            .is_empty());
         assert_eq!(
             q.command(ProgressCommand::EnterNumber("gz20260301-0042".into())),
-            vec![ProgressEffect::LookupSubmission(ReceiptRef::Number("GZ20260301-0042".into()))]
+            vec![ProgressEffect::LookupSubmission(ReceiptRef::Number(
+                "GZ20260301-0042".into()
+            ))]
         );
     }
 
@@ -372,10 +394,18 @@ mod tests {
         found(&mut q);
         let mut stranger = zhang_san();
         stranger.id_number = "110105198001010038".into();
-        assert!(q.event(ProgressEvent::Card(CardEvent::Read(Box::new(stranger))), at(9)).is_empty());
+        assert!(q
+            .event(
+                ProgressEvent::Card(CardEvent::Read(Box::new(stranger))),
+                at(9)
+            )
+            .is_empty());
         assert_eq!(q.view().step, ProgressStep::AwaitCard);
         assert!(q.view().message.is_some());
-        let effects = q.event(ProgressEvent::Card(CardEvent::Read(Box::new(zhang_san()))), at(9));
+        let effects = q.event(
+            ProgressEvent::Card(CardEvent::Read(Box::new(zhang_san()))),
+            at(9),
+        );
         assert_eq!(
             effects,
             vec![ProgressEffect::FetchStatus {
@@ -398,9 +428,14 @@ mod tests {
     #[test]
     fn offline_shows_the_cached_state_and_its_age() {
         let mut q = ProgressQuery::new(key());
-        q.command(ProgressCommand::ScannedQr("lk-notary:abcdefghijklmnop1234".into()));
+        q.command(ProgressCommand::ScannedQr(
+            "lk-notary:abcdefghijklmnop1234".into(),
+        ));
         found(&mut q);
-        q.event(ProgressEvent::Card(CardEvent::Read(Box::new(zhang_san()))), at(9));
+        q.event(
+            ProgressEvent::Card(CardEvent::Read(Box::new(zhang_san()))),
+            at(9),
+        );
         let cached = CaseStatus {
             state: "in_review".into(),
             case_number: None,
@@ -421,7 +456,9 @@ mod tests {
     fn unknown_receipts_return_to_entry() {
         let mut q = ProgressQuery::new(key());
         q.command(ProgressCommand::EnterNumber("GZ20260301-0042".into()));
-        assert!(q.event(ProgressEvent::SubmissionFound(None), at(9)).is_empty());
+        assert!(q
+            .event(ProgressEvent::SubmissionFound(None), at(9))
+            .is_empty());
         assert_eq!(q.view().step, ProgressStep::Enter);
         assert!(q.view().message.is_some());
     }

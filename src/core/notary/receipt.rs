@@ -49,7 +49,8 @@ pub fn parse_receipt_number(input: &str) -> Option<String> {
     let rest = upper.strip_prefix("GZ")?;
     let (date, sequence) = rest.split_once('-')?;
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let date_ok = date.len() == 8 && digits(date) && NaiveDate::parse_from_str(date, "%Y%m%d").is_ok();
+    let date_ok =
+        date.len() == 8 && digits(date) && NaiveDate::parse_from_str(date, "%Y%m%d").is_ok();
     let sequence_ok = (4..=6).contains(&sequence.len()) && digits(sequence);
     (date_ok && sequence_ok).then_some(upper)
 }
@@ -104,14 +105,23 @@ pub fn build_receipt(input: &ReceiptInput<'_>) -> Vec<NotaryReceiptLine> {
         Separator,
         labelled(bi("回执编号：", "Receipt no.: "), input.number),
         labelled(bi("公证事项：", "Matter: "), input.matter_name.get(lang)),
-        labelled(bi("申请人：", "Applicant: "), &mask_name(input.applicant_name)),
-        labelled(bi("证件号码：", "ID number: "), &mask_id_number(input.id_number)),
+        labelled(
+            bi("申请人：", "Applicant: "),
+            &mask_name(input.applicant_name),
+        ),
+        labelled(
+            bi("证件号码：", "ID number: "),
+            &mask_id_number(input.id_number),
+        ),
         labelled(
             bi("提交时间：", "Submitted: "),
             &input.issued_at.format("%Y-%m-%d %H:%M").to_string(),
         ),
         Separator,
-        labelled(bi("预估费用：", "Estimated fee: "), &fee_summary(input.fee, lang)),
+        labelled(
+            bi("预估费用：", "Estimated fee: "),
+            &fee_summary(input.fee, lang),
+        ),
     ];
     if let Some(reduction) = &input.fee.reduction {
         lines.push(Text(format!(
@@ -139,8 +149,14 @@ pub fn build_receipt(input: &ReceiptInput<'_>) -> Vec<NotaryReceiptLine> {
         lines.push(Text(format!("· {}", step.get(lang))));
     }
     lines.push(Separator);
-    lines.push(labelled(bi("地址：", "Address: "), input.office.office_address.get(lang)));
-    lines.push(labelled(bi("办公时间：", "Hours: "), input.office.office_hours.get(lang)));
+    lines.push(labelled(
+        bi("地址：", "Address: "),
+        input.office.office_address.get(lang),
+    ));
+    lines.push(labelled(
+        bi("办公时间：", "Hours: "),
+        input.office.office_hours.get(lang),
+    ));
     lines.push(labelled(bi("电话：", "Phone: "), &input.office.phone));
     lines.push(Qr(qr_payload(input.token)));
     lines.push(Text(t(bi(
@@ -153,7 +169,14 @@ pub fn build_receipt(input: &ReceiptInput<'_>) -> Vec<NotaryReceiptLine> {
 fn fee_summary(fee: &FeeEstimate, lang: Language) -> String {
     let total = format_fen(fee.total_fen);
     if fee.incomplete {
-        format!("{total}{}", bi(" 起（部分费用由公证处核定）", " plus amounts the office sets").get(lang))
+        format!(
+            "{total}{}",
+            bi(
+                " 起（部分费用由公证处核定）",
+                " plus amounts the office sets"
+            )
+            .get(lang)
+        )
     } else {
         total
     }
@@ -218,9 +241,22 @@ mod tests {
         let date = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
         let number = receipt_number(date, 42);
         assert_eq!(number, "GZ20260301-0042");
-        assert_eq!(parse_receipt_number(" gz20260301-0042 ").as_deref(), Some("GZ20260301-0042"));
-        assert_eq!(parse_receipt_number(&receipt_number(date, 123456)).as_deref(), Some("GZ20260301-123456"));
-        for bad in ["", "GZ20260301", "GZ20261301-0042", "GZ20260301-42", "XX20260301-0042", "GZ2026030１-0042"] {
+        assert_eq!(
+            parse_receipt_number(" gz20260301-0042 ").as_deref(),
+            Some("GZ20260301-0042")
+        );
+        assert_eq!(
+            parse_receipt_number(&receipt_number(date, 123456)).as_deref(),
+            Some("GZ20260301-123456")
+        );
+        for bad in [
+            "",
+            "GZ20260301",
+            "GZ20261301-0042",
+            "GZ20260301-42",
+            "XX20260301-0042",
+            "GZ2026030１-0042",
+        ] {
             assert_eq!(parse_receipt_number(bad), None, "{bad}");
         }
     }

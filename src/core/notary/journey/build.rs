@@ -1,16 +1,16 @@
 //! Building what leaves the journey: the fee estimate, the review lines, the submission and
 //! the receipt.
 
+use super::super::applicant::{id_number_digest, CardKind};
 use super::super::fees::{FeeEstimate, FeeOptions};
 use super::super::form::DeliveryMethod;
 use super::super::materials::{checklist, to_bring, BringItem, CaptureState, ChecklistItem};
 use super::super::payload::{
-    Acknowledgements, AttachmentRef, Attachment, FingerprintCheck, IdentityVerification,
+    Acknowledgements, Attachment, AttachmentRef, FingerprintCheck, IdentityVerification,
     MaterialSource, OfficeRouting, PayloadApplicant, PayloadDelivery, PayloadFee, PayloadMaterial,
     PayloadMatter, Submission, SubmissionKind, SubmissionPayload, SubmissionReceipt,
     PAYLOAD_SCHEMA,
 };
-use super::super::applicant::{id_number_digest, CardKind};
 use super::super::receipt::{build_receipt, NotaryReceiptLine, ReceiptInput};
 use super::super::text::{bi, Bilingual};
 use super::{Journey, ReviewLine};
@@ -78,7 +78,10 @@ impl Journey {
                 same(&applicant.birth_date.format("%Y-%m-%d").to_string()),
             ),
             ReviewLine::new(bi("证件号码", "ID number"), same(&applicant.id_number)),
-            ReviewLine::new(bi("户籍地址", "Registered address"), same(&applicant.address)),
+            ReviewLine::new(
+                bi("户籍地址", "Registered address"),
+                same(&applicant.address),
+            ),
             ReviewLine::new(bi("现住址", "Current address"), same(&form.current_address)),
             ReviewLine::new(bi("手机号码", "Mobile phone"), same(&form.phone)),
         ];
@@ -104,7 +107,10 @@ impl Journey {
                 } else {
                     bi("不需要", "No")
                 };
-                lines.push(ReviewLine::new(bi("译文相符证明", "Translation conformity"), yes_no));
+                lines.push(ReviewLine::new(
+                    bi("译文相符证明", "Translation conformity"),
+                    yes_no,
+                ));
             }
             lines.push(ReviewLine::new(
                 bi("认证", "Authentication"),
@@ -115,9 +121,15 @@ impl Journey {
             bi("份数", "Copies"),
             same(&form.copies.to_string()),
         ));
-        lines.push(ReviewLine::new(bi("领取方式", "Delivery"), form.delivery.label()));
+        lines.push(ReviewLine::new(
+            bi("领取方式", "Delivery"),
+            form.delivery.label(),
+        ));
         if form.delivery == DeliveryMethod::Post {
-            lines.push(ReviewLine::new(bi("邮寄地址", "Postal address"), same(&form.postal_address)));
+            lines.push(ReviewLine::new(
+                bi("邮寄地址", "Postal address"),
+                same(&form.postal_address),
+            ));
         }
         if let Some(date) = form.preferred_date {
             lines.push(ReviewLine::new(
@@ -132,7 +144,10 @@ impl Journey {
             .map(|i| i.name)
             .collect::<Vec<_>>();
         if !captured.is_empty() {
-            lines.push(ReviewLine::new(bi("已拍摄材料", "Captured"), join(&captured)));
+            lines.push(ReviewLine::new(
+                bi("已拍摄材料", "Captured"),
+                join(&captured),
+            ));
         }
         let bring: Vec<Bilingual> = self.to_bring().iter().map(BringItem::line).collect();
         if !bring.is_empty() {
@@ -140,7 +155,10 @@ impl Journey {
         }
         if let Some(fee) = self.fee_estimate(now) {
             let total = super::super::fees::format_fen(fee.total_fen);
-            lines.push(ReviewLine::new(bi("预估费用", "Estimated fee"), same(&total)));
+            lines.push(ReviewLine::new(
+                bi("预估费用", "Estimated fee"),
+                same(&total),
+            ));
         }
         lines
     }
@@ -154,7 +172,10 @@ impl Journey {
         let fee = self.fee_estimate(now)?;
         let catalogue = self.catalogue();
         let form = &self.data.form;
-        let fingerprint = self.data.fingerprint.unwrap_or(FingerprintCheck::NotRequested);
+        let fingerprint = self
+            .data
+            .fingerprint
+            .unwrap_or(FingerprintCheck::NotRequested);
         let mut attachments = Vec::new();
         let materials = self
             .checklist()
@@ -209,7 +230,8 @@ impl Journey {
                 address_registered: applicant.address.clone(),
                 address_current: form.current_address.trim().to_string(),
                 phone: form.phone.clone(),
-                nationality: (applicant.card_kind == CardKind::ResidentIdCard).then(|| "CHN".into()),
+                nationality: (applicant.card_kind == CardKind::ResidentIdCard)
+                    .then(|| "CHN".into()),
             },
             matter: PayloadMatter {
                 id: matter.id.clone(),
@@ -294,7 +316,15 @@ impl Journey {
 
 fn join(items: &[Bilingual]) -> Bilingual {
     Bilingual::new(
-        items.iter().map(|b| b.zh.as_str()).collect::<Vec<_>>().join("；"),
-        items.iter().map(|b| b.en.as_str()).collect::<Vec<_>>().join("; "),
+        items
+            .iter()
+            .map(|b| b.zh.as_str())
+            .collect::<Vec<_>>()
+            .join("；"),
+        items
+            .iter()
+            .map(|b| b.en.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
     )
 }

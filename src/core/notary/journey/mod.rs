@@ -222,7 +222,8 @@ impl Journey {
             Command::Cancel => self.cancel(),
             Command::Next => self.next(now),
             Command::SelectCategory(category) if self.step == Step::ChooseMatter => {
-                self.data.category = category.filter(|c| self.catalogue().categories().iter().any(|k| &k.id == c));
+                self.data.category =
+                    category.filter(|c| self.catalogue().categories().iter().any(|k| &k.id == c));
                 vec![]
             }
             Command::Search(query) if self.step == Step::ChooseMatter => {
@@ -418,7 +419,10 @@ impl Journey {
                 let Some(matter) = self.matter() else {
                     return vec![];
                 };
-                let errors = self.data.form.validate(matter, self.catalogue(), now.date_naive());
+                let errors = self
+                    .data
+                    .form
+                    .validate(matter, self.catalogue(), now.date_naive());
                 if errors.is_empty() {
                     self.step = Step::Materials;
                 }
@@ -610,7 +614,11 @@ impl Journey {
         let Some(matter) = self.matter() else {
             return;
         };
-        let age = self.data.applicant.as_ref().map(|a| a.age_on(now.date_naive()));
+        let age = self
+            .data
+            .applicant
+            .as_ref()
+            .map(|a| a.age_on(now.date_naive()));
         let offered = self
             .setup
             .fees

@@ -86,7 +86,12 @@ pub struct PreviewView {
 
 impl fmt::Debug for PreviewView {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PreviewView({}, {} bytes)", self.material_id, self.jpeg.len())
+        write!(
+            f,
+            "PreviewView({}, {} bytes)",
+            self.material_id,
+            self.jpeg.len()
+        )
     }
 }
 
