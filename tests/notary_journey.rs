@@ -743,9 +743,21 @@ fn expired_removed_and_unreadable_cards_get_messages_and_a_retry() {
     long_term.card_expiry = None;
     read_card(&mut j, long_term);
     assert_eq!(j.step(), Step::Form);
-    // Going back forgets the card and waits for one again.
+    cmd(&mut j, Command::Edit(FormEdit::Phone("13812345678".into())));
+    // Going back forgets the card and the entries, and waits for a card again.
     assert_eq!(cmd(&mut j, Command::Back), vec![Effect::AwaitCard]);
     assert_eq!(identify(&j).phase, IdentifyPhase::AwaitingCard);
+    let mut someone_else = applicant();
+    someone_else.address = "天津市和平区南京路2号".into();
+    read_card(&mut j, someone_else);
+    match j.view(now()).screen {
+        ScreenView::Form(form) => {
+            assert!(form.data.phone.is_empty());
+            assert_eq!(form.data.current_address, "天津市和平区南京路2号");
+        }
+        other => panic!("{other:?}"),
+    }
+    cmd(&mut j, Command::Back);
     assert_eq!(cmd(&mut j, Command::Back), vec![Effect::StopAwaitingCard]);
     assert_eq!(j.step(), Step::Consent);
 }

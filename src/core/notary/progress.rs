@@ -9,13 +9,23 @@ use super::text::{bi, Bilingual};
 use chrono::{DateTime, FixedOffset};
 use std::fmt;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How the applicant names the submission. `Debug` hides the token (a credential).
+#[derive(Clone, PartialEq, Eq)]
 pub enum ReceiptRef {
     Number(String),
     Token(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+impl fmt::Debug for ReceiptRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReceiptRef::Number(n) => write!(f, "Number({n})"),
+            ReceiptRef::Token(_) => f.write_str("Token(..)"),
+        }
+    }
+}
+
+#[derive(Clone, PartialEq, Eq)]
 pub enum ProgressCommand {
     /// Typed receipt number (validated here).
     EnterNumber(String),
@@ -24,6 +34,20 @@ pub enum ProgressCommand {
     RetryCard,
     Back,
     Cancel,
+}
+
+impl fmt::Debug for ProgressCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProgressCommand::EnterNumber(n) => {
+                write!(f, "EnterNumber({} chars)", n.chars().count())
+            }
+            ProgressCommand::ScannedQr(_) => f.write_str("ScannedQr(..)"),
+            ProgressCommand::RetryCard => f.write_str("RetryCard"),
+            ProgressCommand::Back => f.write_str("Back"),
+            ProgressCommand::Cancel => f.write_str("Cancel"),
+        }
+    }
 }
 
 /// What the store knows about a submission (never the ID number itself).

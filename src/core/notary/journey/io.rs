@@ -12,8 +12,8 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use std::fmt;
 
-/// A tap or entry on the notary screens.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A tap or entry on the notary screens. `Debug` hides the free-text comment.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Command {
     SetLanguage(Language),
     /// One step back (from the first screen: leave the journey).
@@ -43,6 +43,36 @@ pub enum Command {
     RetryPrint,
     Rate(Rating),
     SetRatingComment(String),
+}
+
+impl fmt::Debug for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Command::SetRatingComment(text) => {
+                write!(f, "SetRatingComment({} chars)", text.chars().count())
+            }
+            Command::SetLanguage(l) => write!(f, "SetLanguage({l:?})"),
+            Command::SelectCategory(c) => write!(f, "SelectCategory({c:?})"),
+            Command::Search(q) => write!(f, "Search({q:?})"),
+            Command::ChooseMatter(m) => write!(f, "ChooseMatter({m:?})"),
+            Command::SetConsent(item, on) => write!(f, "SetConsent({item:?}, {on})"),
+            Command::Edit(edit) => write!(f, "Edit({edit:?})"),
+            Command::Capture(m) => write!(f, "Capture({m:?})"),
+            Command::DiscardCapture(m) => write!(f, "DiscardCapture({m:?})"),
+            Command::ToggleReduction(r) => write!(f, "ToggleReduction({r:?})"),
+            Command::Rate(r) => write!(f, "Rate({r:?})"),
+            Command::Back => f.write_str("Back"),
+            Command::Cancel => f.write_str("Cancel"),
+            Command::Next => f.write_str("Next"),
+            Command::DeclineConsent => f.write_str("DeclineConsent"),
+            Command::RetryCard => f.write_str("RetryCard"),
+            Command::VerifyFingerprint => f.write_str("VerifyFingerprint"),
+            Command::SkipFingerprint => f.write_str("SkipFingerprint"),
+            Command::KeepCapture => f.write_str("KeepCapture"),
+            Command::Retake => f.write_str("Retake"),
+            Command::RetryPrint => f.write_str("RetryPrint"),
+        }
+    }
 }
 
 /// A device or store answer, fed back by the adapter.

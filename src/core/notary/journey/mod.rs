@@ -477,7 +477,10 @@ impl Journey {
         self.step = Step::End;
     }
 
+    /// The form belongs to the card holder: a different card must not find their entries.
     fn forget_identity(&mut self) {
+        self.data.form = FormData::default();
+        self.data.form_errors.clear();
         self.data.applicant = None;
         self.data.card_read_at = None;
         self.data.fingerprint = None;
