@@ -1,1 +1,31 @@
 //! The notary application journey (公证申请): catalogue, fees, consent, form and the flow state machine.
+//!
+//! Everything here is UI-independent and pure: the Slint adapter sends [`Command`]s, carries
+//! out the [`Effect`]s the journey asks for (card reader, fingerprint, camera, store,
+//! printer) and feeds the results back as [`Event`]s, then renders [`JourneyView`].
+
+pub mod applicant;
+pub mod catalogue;
+pub mod consent;
+pub mod fees;
+pub mod form;
+pub mod journey;
+pub mod mask;
+pub mod materials;
+pub mod payload;
+pub mod progress;
+pub mod receipt;
+pub mod text;
+
+pub use applicant::{id_number_digest, identity_matches, Applicant, CardKind, IdDigestKey, Sex};
+pub use catalogue::{Catalogue, CatalogueError, Matter};
+pub use consent::{ConsentItem, ConsentRecord, OfficeInfo};
+pub use fees::{FeeError, FeeEstimate, FeeOptions, FeeSchedule};
+pub use form::{DeliveryMethod, FormEdit, FormField, Purpose};
+pub use journey::{
+    CardEvent, Command, Effect, Event, FingerprintResult, Journey, JourneySetup, JourneyView,
+    PrintFailure, Rating, ScreenView, Step, SubmitFailure,
+};
+pub use payload::{Submission, SubmissionPayload, SubmissionReceipt};
+pub use receipt::{build_receipt, to_printer_receipt, NotaryReceiptLine};
+pub use text::Bilingual;

@@ -1,0 +1,640 @@
+//! The catalogue of notary matters (公证事项), loaded from `data/notary/matters.toml` and
+//! validated as a whole at load, so a broken office list is refused at start-up rather than
+//! half-way through a citizen's application.
+
+use super::text::Bilingual;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::path::Path;
+use thiserror::Error;
+
+/// The catalogue the project ships.
+pub const SHIPPED_MATTERS_TOML: &str = include_str!("../../../data/notary/matters.toml");
+
+#[derive(Debug, Error)]
+pub enum CatalogueError {
+    #[error("cannot read the catalogue {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the catalogue is not valid TOML for this schema: {0}")]
+    Parse(String),
+    #[error("catalogue schema {0} is not supported (expected 1)")]
+    UnsupportedSchema(u32),
+    #[error("the catalogue defines no matters")]
+    NoMatters,
+    #[error("{kind} id {id:?} is defined more than once")]
+    DuplicateId { kind: &'static str, id: String },
+    #[error("{kind} {id:?} lacks its {field} text in Chinese or English")]
+    MissingText {
+        kind: &'static str,
+        id: String,
+        field: &'static str,
+    },
+    #[error("matter {matter:?} refers to undefined {kind} {id:?}")]
+    UnknownReference {
+        matter: String,
+        kind: &'static str,
+        id: String,
+    },
+    #[error("{kind} {id:?}: {problem}")]
+    Invalid {
+        kind: &'static str,
+        id: String,
+        problem: &'static str,
+    },
+}
+
+/// Legal grouping used by fee schedules and case systems (公证法 art. 11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LegalGroup {
+    /// 证明有法律意义的事实
+    Fact,
+    /// 证明法律行为
+    Act,
+    /// 证明有法律意义的文书
+    Document,
+    /// 事务
+    Affair,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Category {
+    pub id: String,
+    pub name: Bilingual,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TranslationLanguage {
+    pub code: String,
+    pub name: Bilingual,
+}
+
+/// A country or region where a certificate will be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Country {
+    pub code: String,
+    pub name: Bilingual,
+    /// Hague Apostille Convention applies (else consular legalisation).
+    pub apostille: bool,
+    /// The destination wants a 译文相符 certificate with the translation.
+    pub translation_conformity_required: bool,
+    /// The usual translation language.
+    pub language: String,
+}
+
+/// A document an applicant provides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Material {
+    pub id: String,
+    pub name: Bilingual,
+    /// The document camera can capture it at the kiosk.
+    pub scan: bool,
+    /// The original must be shown to the notary.
+    pub original: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Need {
+    Required,
+    /// Needed only in the situation described.
+    Conditional {
+        when: Bilingual,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaterialRequirement {
+    pub material: String,
+    pub need: Need,
+}
+
+/// One notary matter as the kiosk offers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matter {
+    pub id: String,
+    pub category: String,
+    pub legal_group: LegalGroup,
+    pub name: Bilingual,
+    /// Pinyin initials, full pinyin and synonyms for the search box.
+    pub keywords: Vec<String>,
+    pub explanation: Bilingual,
+    pub who_may_apply: Bilingual,
+    /// The applicant must attend: the kiosk takes an appointment request instead.
+    pub in_person: bool,
+    pub agent_allowed: bool,
+    /// The office asks for a fingerprint mark (公证程序规则 art. 17).
+    pub fingerprint_mark: bool,
+    /// Country of use, translation and apostille/legalisation apply.
+    pub foreign_use: bool,
+    pub typical_days: u32,
+    /// Key into the office's fee schedule.
+    pub fee_item: String,
+    pub materials: Vec<MaterialRequirement>,
+}
+
+/// The whole validated catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Catalogue {
+    categories: Vec<Category>,
+    languages: Vec<TranslationLanguage>,
+    countries: Vec<Country>,
+    materials: Vec<Material>,
+    matters: Vec<Matter>,
+}
+
+impl Catalogue {
+    /// The catalogue shipped in `data/notary/matters.toml`.
+    pub fn shipped() -> Result<Catalogue, CatalogueError> {
+        Catalogue::from_toml_str(SHIPPED_MATTERS_TOML)
+    }
+
+    pub fn load(path: &Path) -> Result<Catalogue, CatalogueError> {
+        let text = std::fs::read_to_string(path).map_err(|source| CatalogueError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Catalogue::from_toml_str(&text)
+    }
+
+    pub fn from_toml_str(text: &str) -> Result<Catalogue, CatalogueError> {
+        let raw: raw::File =
+            toml::from_str(text).map_err(|e| CatalogueError::Parse(e.message().to_string()))?;
+        let catalogue = raw.into_catalogue()?;
+        catalogue.validate()?;
+        Ok(catalogue)
+    }
+
+    pub fn categories(&self) -> &[Category] {
+        &self.categories
+    }
+    pub fn languages(&self) -> &[TranslationLanguage] {
+        &self.languages
+    }
+    pub fn countries(&self) -> &[Country] {
+        &self.countries
+    }
+    pub fn matters(&self) -> &[Matter] {
+        &self.matters
+    }
+
+    pub fn matter(&self, id: &str) -> Option<&Matter> {
+        self.matters.iter().find(|m| m.id == id)
+    }
+    pub fn material(&self, id: &str) -> Option<&Material> {
+        self.materials.iter().find(|m| m.id == id)
+    }
+    pub fn country(&self, code: &str) -> Option<&Country> {
+        self.countries.iter().find(|c| c.code == code)
+    }
+    pub fn language(&self, code: &str) -> Option<&TranslationLanguage> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    pub fn in_category<'a>(&'a self, category: &'a str) -> impl Iterator<Item = &'a Matter> + 'a {
+        self.matters.iter().filter(move |m| m.category == category)
+    }
+
+    /// Matters whose Chinese or English name contains `query`, or with a keyword (pinyin
+    /// initials, full pinyin) starting with it. An empty query finds everything.
+    pub fn search(&self, query: &str) -> Vec<&Matter> {
+        let query = query.trim().to_lowercase();
+        if query.is_empty() {
+            return self.matters.iter().collect();
+        }
+        self.matters
+            .iter()
+            .filter(|m| {
+                m.name.zh.contains(&query)
+                    || m.name.en.to_lowercase().contains(&query)
+                    || m.keywords.iter().any(|k| k.starts_with(&query))
+            })
+            .collect()
+    }
+
+    fn validate(&self) -> Result<(), CatalogueError> {
+        if self.matters.is_empty() {
+            return Err(CatalogueError::NoMatters);
+        }
+        unique("category", self.categories.iter().map(|c| &c.id))?;
+        unique("language", self.languages.iter().map(|l| &l.code))?;
+        unique("country", self.countries.iter().map(|c| &c.code))?;
+        unique("material", self.materials.iter().map(|m| &m.id))?;
+        unique("matter", self.matters.iter().map(|m| &m.id))?;
+        for c in &self.categories {
+            complete("category", &c.id, "name", &c.name)?;
+        }
+        for l in &self.languages {
+            complete("language", &l.code, "name", &l.name)?;
+        }
+        for m in &self.materials {
+            complete("material", &m.id, "name", &m.name)?;
+        }
+        for c in &self.countries {
+            complete("country", &c.code, "name", &c.name)?;
+            if self.language(&c.language).is_none() {
+                return Err(CatalogueError::Invalid {
+                    kind: "country",
+                    id: c.code.clone(),
+                    problem: "its usual language is not among the translation languages",
+                });
+            }
+        }
+        for m in &self.matters {
+            self.validate_matter(m)?;
+        }
+        Ok(())
+    }
+
+    fn validate_matter(&self, m: &Matter) -> Result<(), CatalogueError> {
+        complete("matter", &m.id, "name", &m.name)?;
+        complete("matter", &m.id, "explanation", &m.explanation)?;
+        complete("matter", &m.id, "who may apply", &m.who_may_apply)?;
+        let unknown = |kind: &'static str, id: &str| CatalogueError::UnknownReference {
+            matter: m.id.clone(),
+            kind,
+            id: id.to_string(),
+        };
+        if !self.categories.iter().any(|c| c.id == m.category) {
+            return Err(unknown("category", &m.category));
+        }
+        let invalid = |problem: &'static str| CatalogueError::Invalid {
+            kind: "matter",
+            id: m.id.clone(),
+            problem,
+        };
+        if !(1..=60).contains(&m.typical_days) {
+            return Err(invalid("typical_days must be 1..=60"));
+        }
+        if m.fee_item.trim().is_empty() {
+            return Err(invalid("fee_item is empty"));
+        }
+        if m.materials.is_empty() {
+            return Err(invalid("lists no materials"));
+        }
+        unique(
+            "material of a matter",
+            m.materials.iter().map(|r| &r.material),
+        )?;
+        for requirement in &m.materials {
+            if self.material(&requirement.material).is_none() {
+                return Err(unknown("material", &requirement.material));
+            }
+            if let Need::Conditional { when } = &requirement.need {
+                complete("matter", &m.id, "material condition", when)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn unique<'a>(
+    kind: &'static str,
+    ids: impl Iterator<Item = &'a String>,
+) -> Result<(), CatalogueError> {
+    let mut seen = HashSet::new();
+    for id in ids {
+        if id.trim().is_empty() {
+            return Err(CatalogueError::Invalid {
+                kind,
+                id: id.clone(),
+                problem: "empty id",
+            });
+        }
+        if !seen.insert(id) {
+            return Err(CatalogueError::DuplicateId {
+                kind,
+                id: id.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn complete(
+    kind: &'static str,
+    id: &str,
+    field: &'static str,
+    text: &Bilingual,
+) -> Result<(), CatalogueError> {
+    if text.is_complete() {
+        Ok(())
+    } else {
+        Err(CatalogueError::MissingText {
+            kind,
+            id: id.to_string(),
+            field,
+        })
+    }
+}
+
+/// The file's shape, before validation.
+mod raw {
+    use super::*;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct File {
+        schema: u32,
+        #[serde(default)]
+        category: Vec<Named>,
+        #[serde(default)]
+        language: Vec<Language>,
+        #[serde(default)]
+        country: Vec<CountryRow>,
+        #[serde(default)]
+        material: Vec<MaterialRow>,
+        #[serde(default)]
+        matter: Vec<MatterRow>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Named {
+        id: String,
+        zh: String,
+        en: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Language {
+        code: String,
+        zh: String,
+        en: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct CountryRow {
+        code: String,
+        zh: String,
+        en: String,
+        apostille: bool,
+        translation_conformity_required: bool,
+        language: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct MaterialRow {
+        id: String,
+        zh: String,
+        en: String,
+        scan: bool,
+        original: bool,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum NeedRow {
+        Required,
+        Conditional,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RequirementRow {
+        id: String,
+        need: NeedRow,
+        when_zh: Option<String>,
+        when_en: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct MatterRow {
+        id: String,
+        category: String,
+        legal_group: LegalGroup,
+        zh: String,
+        en: String,
+        #[serde(default)]
+        keywords: Vec<String>,
+        explain_zh: String,
+        explain_en: String,
+        who_zh: String,
+        who_en: String,
+        in_person: bool,
+        agent_allowed: bool,
+        fingerprint_mark: bool,
+        foreign_use: bool,
+        typical_days: u32,
+        fee_item: String,
+        materials: Vec<RequirementRow>,
+    }
+
+    impl File {
+        pub fn into_catalogue(self) -> Result<Catalogue, CatalogueError> {
+            if self.schema != 1 {
+                return Err(CatalogueError::UnsupportedSchema(self.schema));
+            }
+            let matters = self
+                .matter
+                .into_iter()
+                .map(MatterRow::into_matter)
+                .collect();
+            Ok(Catalogue {
+                categories: self
+                    .category
+                    .into_iter()
+                    .map(|c| Category {
+                        id: c.id,
+                        name: Bilingual::new(c.zh, c.en),
+                    })
+                    .collect(),
+                languages: self
+                    .language
+                    .into_iter()
+                    .map(|l| TranslationLanguage {
+                        code: l.code,
+                        name: Bilingual::new(l.zh, l.en),
+                    })
+                    .collect(),
+                countries: self
+                    .country
+                    .into_iter()
+                    .map(|c| Country {
+                        code: c.code,
+                        name: Bilingual::new(c.zh, c.en),
+                        apostille: c.apostille,
+                        translation_conformity_required: c.translation_conformity_required,
+                        language: c.language,
+                    })
+                    .collect(),
+                materials: self
+                    .material
+                    .into_iter()
+                    .map(|m| Material {
+                        id: m.id,
+                        name: Bilingual::new(m.zh, m.en),
+                        scan: m.scan,
+                        original: m.original,
+                    })
+                    .collect(),
+                matters,
+            })
+        }
+    }
+
+    impl MatterRow {
+        fn into_matter(self) -> Matter {
+            let id = self.id;
+            let materials = self
+                .materials
+                .into_iter()
+                .map(|r| MaterialRequirement {
+                    material: r.id,
+                    need: match r.need {
+                        NeedRow::Required => Need::Required,
+                        NeedRow::Conditional => Need::Conditional {
+                            when: Bilingual::new(
+                                r.when_zh.unwrap_or_default(),
+                                r.when_en.unwrap_or_default(),
+                            ),
+                        },
+                    },
+                })
+                .collect();
+            Matter {
+                id,
+                category: self.category,
+                legal_group: self.legal_group,
+                name: Bilingual::new(self.zh, self.en),
+                keywords: self.keywords.iter().map(|k| k.to_lowercase()).collect(),
+                explanation: Bilingual::new(self.explain_zh, self.explain_en),
+                who_may_apply: Bilingual::new(self.who_zh, self.who_en),
+                in_person: self.in_person,
+                agent_allowed: self.agent_allowed,
+                fingerprint_mark: self.fingerprint_mark,
+                foreign_use: self.foreign_use,
+                typical_days: self.typical_days,
+                fee_item: self.fee_item,
+                materials,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+schema = 1
+[[category]]
+id = "identity"
+zh = "身份"
+en = "Identity"
+[[language]]
+code = "en"
+zh = "英语"
+en = "English"
+[[material]]
+id = "id_card"
+zh = "身份证"
+en = "ID card"
+scan = true
+original = true
+[[matter]]
+id = "birth"
+category = "identity"
+legal_group = "fact"
+zh = "出生公证"
+en = "Birth"
+keywords = ["cs"]
+explain_zh = "说明"
+explain_en = "Explanation"
+who_zh = "本人"
+who_en = "You"
+in_person = false
+agent_allowed = true
+fingerprint_mark = false
+foreign_use = true
+typical_days = 5
+fee_item = "fact_certificate"
+materials = [{ id = "id_card", need = "required" }]
+"#;
+
+    #[test]
+    fn minimal_catalogue_loads() {
+        let c = Catalogue::from_toml_str(MINIMAL).unwrap();
+        assert_eq!(c.matters().len(), 1);
+        assert_eq!(c.matter("birth").unwrap().name.en, "Birth");
+    }
+
+    #[test]
+    fn duplicate_matter_id_is_refused() {
+        let doubled = format!(
+            "{MINIMAL}\n{}",
+            &MINIMAL[MINIMAL.find("[[matter]]").unwrap()..]
+        );
+        assert!(matches!(
+            Catalogue::from_toml_str(&doubled),
+            Err(CatalogueError::DuplicateId { kind: "matter", id }) if id == "birth"
+        ));
+    }
+
+    #[test]
+    fn undefined_material_is_refused() {
+        let broken = MINIMAL.replace(r#"{ id = "id_card", need"#, r#"{ id = "hukou", need"#);
+        assert!(matches!(
+            Catalogue::from_toml_str(&broken),
+            Err(CatalogueError::UnknownReference { kind: "material", id, .. }) if id == "hukou"
+        ));
+    }
+
+    #[test]
+    fn missing_english_is_refused() {
+        let broken = MINIMAL.replace(r#"en = "Birth""#, r#"en = " ""#);
+        assert!(matches!(
+            Catalogue::from_toml_str(&broken),
+            Err(CatalogueError::MissingText {
+                kind: "matter",
+                field: "name",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn conditional_material_needs_its_condition_in_both_languages() {
+        let broken = MINIMAL.replace(
+            r#"need = "required""#,
+            r#"need = "conditional", when_zh = "如有""#,
+        );
+        assert!(matches!(
+            Catalogue::from_toml_str(&broken),
+            Err(CatalogueError::MissingText {
+                field: "material condition",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn unknown_keys_and_schemas_are_refused() {
+        let typo = MINIMAL.replace("typical_days", "typical_dayz");
+        assert!(matches!(
+            Catalogue::from_toml_str(&typo),
+            Err(CatalogueError::Parse(_))
+        ));
+        let future = MINIMAL.replace("schema = 1", "schema = 2");
+        assert!(matches!(
+            Catalogue::from_toml_str(&future),
+            Err(CatalogueError::UnsupportedSchema(2))
+        ));
+    }
+
+    #[test]
+    fn search_finds_chinese_english_and_pinyin_initials() {
+        let c = Catalogue::from_toml_str(MINIMAL).unwrap();
+        assert_eq!(c.search("出生").len(), 1);
+        assert_eq!(c.search("BIRTH").len(), 1);
+        assert_eq!(c.search("cs").len(), 1);
+        assert!(c.search("遗嘱").is_empty());
+    }
+}

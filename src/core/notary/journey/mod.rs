@@ -1,0 +1,663 @@
+//! The notary journey as a pure state machine: commands and events in, effects out, and a
+//! view to render. No I/O, no clocks: the caller passes `now` with every input.
+//!
+//! ChooseMatter → MatterInfo → Consent → Identify → Form → Materials → Fee → Review →
+//! Submitting → Receipt → Rating → End. In-person matters take the same path but end with
+//! an appointment request, and capture nothing (the documents are examined at the office).
+
+mod build;
+mod io;
+mod view;
+
+pub use io::{
+    CaptureFailed, CardEvent, Command, Effect, Event, FingerprintResult, PrintFailure, Rating,
+    RatingRecord, SubmitFailure, RATING_COMMENT_MAX_CHARS,
+};
+pub use view::{
+    Choice, FormView, IdentifyView, JourneyView, MatterDetails, MatterSummary, PreviewView,
+    ReductionChoice, ReviewLine, ScreenView,
+};
+
+use super::applicant::{Applicant, CardRefusal, IdDigestKey};
+use super::catalogue::{Catalogue, Matter};
+use super::consent::{ConsentChoices, ConsentRecord, OfficeInfo};
+use super::fees::FeeSchedule;
+use super::form::{FieldError, FormData};
+use super::materials::{checklist, CaptureState, CapturedImage, Captures};
+use super::payload::{FingerprintCheck, SubmissionReceipt};
+use super::receipt::NotaryReceiptLine;
+use super::text::{bi, Bilingual};
+use crate::config::Language;
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use std::sync::Arc;
+
+/// What a deployment gives the journey.
+#[derive(Debug, Clone)]
+pub struct JourneySetup {
+    pub catalogue: Arc<Catalogue>,
+    pub fees: Arc<FeeSchedule>,
+    pub office: OfficeInfo,
+    pub kiosk_id: String,
+    pub camera_fitted: bool,
+    pub fingerprint_fitted: bool,
+    pub id_digest_key: IdDigestKey,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step {
+    ChooseMatter,
+    MatterInfo,
+    Consent,
+    ConsentDeclined,
+    Identify,
+    Form,
+    Materials,
+    Fee,
+    Review,
+    Submitting,
+    Receipt,
+    Rating,
+    End,
+}
+
+/// Where identification stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IdentifyPhase {
+    #[default]
+    AwaitingCard,
+    Problem(IdentifyProblem),
+    OfferFingerprint,
+    VerifyingFingerprint,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentifyProblem {
+    Unreadable,
+    RemovedEarly,
+    Expired { expired_on: NaiveDate },
+    MinorNeedsGuardian { age: u32 },
+    FingerprintNotMatched,
+    FingerprintFailed,
+}
+
+impl IdentifyProblem {
+    pub fn message(self) -> Bilingual {
+        match self {
+            IdentifyProblem::Unreadable => bi(
+                "未能读取身份证，请将证件平放在读卡区后重试。",
+                "The ID card could not be read. Lay it flat on the reader and try again.",
+            ),
+            IdentifyProblem::RemovedEarly => bi(
+                "读卡完成前证件被拿开了，请重新放好，等提示音后再拿开。",
+                "The card was removed too early. Place it again and wait for the beep.",
+            ),
+            IdentifyProblem::Expired { expired_on } => Bilingual::new(
+                format!(
+                    "您的身份证已于{}过期，无法办理。请先换领新证，或携带临时身份证到人工窗口办理。",
+                    expired_on.format("%Y年%m月%d日")
+                ),
+                format!(
+                    "Your ID card expired on {}. Please renew it, or bring a temporary ID card to the staffed counter.",
+                    expired_on.format("%Y-%m-%d")
+                ),
+            ),
+            IdentifyProblem::MinorNeedsGuardian { age } => Bilingual::new(
+                format!("申请人未满14周岁（{age}岁），须由父母或其他监护人办理。请监护人放置本人身份证。"),
+                format!("The applicant is under 14 ({age}). A parent or guardian must apply: please place the guardian's ID card."),
+            ),
+            IdentifyProblem::FingerprintNotMatched => bi(
+                "指纹与身份证不一致。可以重试，或跳过由公证员当面核验。",
+                "The fingerprint does not match the card. Try again, or skip and the notary will check in person.",
+            ),
+            IdentifyProblem::FingerprintFailed => bi(
+                "指纹仪暂时无法使用。可以重试，或跳过由公证员当面核验。",
+                "The fingerprint reader is not working. Try again, or skip and the notary will check in person.",
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrintState {
+    Printing,
+    Printed,
+    Failed(PrintFailure),
+}
+
+/// Everything one citizen's journey holds; `wipe` returns it to the default.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct JourneyData {
+    language: Language,
+    category: Option<String>,
+    query: String,
+    matter_id: Option<String>,
+    consent: ConsentChoices,
+    consent_record: Option<ConsentRecord>,
+    identify: IdentifyPhase,
+    applicant: Option<Applicant>,
+    card_read_at: Option<DateTime<FixedOffset>>,
+    fingerprint: Option<FingerprintCheck>,
+    form: FormData,
+    form_errors: Vec<FieldError>,
+    captures: Captures,
+    capturing: Option<String>,
+    preview: Option<(String, CapturedImage)>,
+    submit_error: Option<SubmitFailure>,
+    receipt: Option<SubmissionReceipt>,
+    receipt_lines: Vec<NotaryReceiptLine>,
+    print: Option<PrintState>,
+    rating: Option<Rating>,
+    rating_comment: String,
+    message: Option<Bilingual>,
+}
+
+pub struct Journey {
+    setup: JourneySetup,
+    step: Step,
+    data: JourneyData,
+}
+
+impl std::fmt::Debug for Journey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Journey")
+            .field("step", &self.step)
+            .field("matter", &self.data.matter_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Journey {
+    pub fn new(setup: JourneySetup) -> Journey {
+        Journey {
+            setup,
+            step: Step::ChooseMatter,
+            data: JourneyData::default(),
+        }
+    }
+
+    pub fn step(&self) -> Step {
+        self.step
+    }
+
+    /// Clears everything the citizen entered or the devices delivered (idle timeout, card
+    /// removal policy, end of session) and returns to the first screen.
+    pub fn wipe(&mut self) {
+        self.data = JourneyData::default();
+        self.step = Step::ChooseMatter;
+    }
+
+    /// Whether any personal data (card, form, images, consent, receipt, comment) is held.
+    pub fn holds_personal_data(&self) -> bool {
+        let d = &self.data;
+        d.applicant.is_some()
+            || d.card_read_at.is_some()
+            || d.consent_record.is_some()
+            || d.form != FormData::default()
+            || !d.captures.is_empty()
+            || d.preview.is_some()
+            || d.receipt.is_some()
+            || !d.receipt_lines.is_empty()
+            || !d.rating_comment.is_empty()
+    }
+
+    fn catalogue(&self) -> &Catalogue {
+        &self.setup.catalogue
+    }
+
+    fn matter(&self) -> Option<&Matter> {
+        self.data
+            .matter_id
+            .as_deref()
+            .and_then(|id| self.setup.catalogue.matter(id))
+    }
+
+    pub fn command(&mut self, command: Command, now: DateTime<FixedOffset>) -> Vec<Effect> {
+        self.data.message = None;
+        match command {
+            Command::SetLanguage(language) => {
+                self.data.language = language;
+                vec![]
+            }
+            Command::Back => self.back(),
+            Command::Cancel => self.cancel(),
+            Command::Next => self.next(now),
+            Command::SelectCategory(category) if self.step == Step::ChooseMatter => {
+                self.data.category =
+                    category.filter(|c| self.catalogue().categories().iter().any(|k| &k.id == c));
+                vec![]
+            }
+            Command::Search(query) if self.step == Step::ChooseMatter => {
+                self.data.query = query;
+                vec![]
+            }
+            Command::ChooseMatter(id) if self.step == Step::ChooseMatter => {
+                if self.catalogue().matter(&id).is_some() {
+                    self.data.matter_id = Some(id);
+                    self.step = Step::MatterInfo;
+                }
+                vec![]
+            }
+            Command::SetConsent(item, on) if self.step == Step::Consent => {
+                self.data.consent.set(item, on);
+                vec![]
+            }
+            Command::DeclineConsent if self.step == Step::Consent => {
+                self.step = Step::ConsentDeclined;
+                vec![]
+            }
+            Command::RetryCard if self.step == Step::Identify => self.retry_card(),
+            Command::VerifyFingerprint if self.step == Step::Identify => self.verify_fingerprint(),
+            Command::SkipFingerprint if self.step == Step::Identify => self.skip_fingerprint(),
+            Command::Edit(edit) if self.step == Step::Form => {
+                let catalogue = Arc::clone(&self.setup.catalogue);
+                self.data.form.apply(edit, &catalogue);
+                vec![]
+            }
+            Command::Capture(id) if self.step == Step::Materials => self.capture(id),
+            Command::KeepCapture if self.step == Step::Materials => {
+                if let Some((id, image)) = self.data.preview.take() {
+                    self.data.captures.insert(id, image);
+                }
+                vec![]
+            }
+            Command::Retake if self.step == Step::Materials => match self.data.preview.take() {
+                Some((id, _)) => self.capture(id),
+                None => vec![],
+            },
+            Command::DiscardCapture(id) if self.step == Step::Materials => {
+                self.data.captures.remove(&id);
+                vec![]
+            }
+            Command::ToggleReduction(id) if self.step == Step::Fee => {
+                self.toggle_reduction(id, now);
+                vec![]
+            }
+            Command::RetryPrint if self.step == Step::Receipt => self.print(),
+            Command::Rate(rating) if self.step == Step::Rating => {
+                self.data.rating = Some(rating);
+                vec![]
+            }
+            Command::SetRatingComment(text) if self.step == Step::Rating => {
+                self.data.rating_comment = text.chars().take(RATING_COMMENT_MAX_CHARS).collect();
+                vec![]
+            }
+            _ => vec![],
+        }
+    }
+
+    pub fn event(&mut self, event: Event, now: DateTime<FixedOffset>) -> Vec<Effect> {
+        match event {
+            Event::Card(card) if self.step == Step::Identify => self.card(card, now),
+            Event::Fingerprint(result)
+                if self.step == Step::Identify
+                    && self.data.identify == IdentifyPhase::VerifyingFingerprint =>
+            {
+                self.fingerprint_result(result)
+            }
+            Event::DocumentCaptured {
+                material_id,
+                result,
+            } if self.step == Step::Materials
+                && self.data.capturing.as_deref() == Some(material_id.as_str()) =>
+            {
+                self.data.capturing = None;
+                match result.map(CapturedImage::from_jpeg) {
+                    Ok(Ok(image)) => self.data.preview = Some((material_id, image)),
+                    Ok(Err(problem)) => self.data.message = Some(problem.message()),
+                    Err(CaptureFailed) => {
+                        self.data.message = Some(bi(
+                            "拍摄失败，请重试；也可以不拍摄，办理时携带原件。",
+                            "The camera did not take the picture. Try again, or skip it and bring the original.",
+                        ))
+                    }
+                }
+                vec![]
+            }
+            Event::Submitted(result) if self.step == Step::Submitting => match result {
+                Ok(receipt) => {
+                    self.data.submit_error = None;
+                    self.data.receipt_lines = self.receipt_lines(&receipt, now);
+                    self.data.receipt = Some(receipt);
+                    self.step = Step::Receipt;
+                    self.print()
+                }
+                Err(failure) => {
+                    self.data.submit_error = Some(failure);
+                    self.data.message = Some(failure.message());
+                    self.step = Step::Review;
+                    vec![]
+                }
+            },
+            Event::Printed(result)
+                if self.step == Step::Receipt && self.data.print == Some(PrintState::Printing) =>
+            {
+                self.data.print = Some(match result {
+                    Ok(()) => PrintState::Printed,
+                    Err(failure) => PrintState::Failed(failure),
+                });
+                vec![]
+            }
+            // Late answers for a screen the citizen has left are dropped.
+            _ => vec![],
+        }
+    }
+
+    fn back(&mut self) -> Vec<Effect> {
+        let (previous, effects) = match self.step {
+            Step::ChooseMatter => return self.cancel(),
+            Step::MatterInfo => (Step::ChooseMatter, vec![]),
+            Step::Consent => (Step::MatterInfo, vec![]),
+            Step::ConsentDeclined => (Step::Consent, vec![]),
+            Step::Identify => {
+                self.forget_identity();
+                (Step::Consent, vec![Effect::StopAwaitingCard])
+            }
+            Step::Form => {
+                self.forget_identity();
+                (Step::Identify, vec![Effect::AwaitCard])
+            }
+            Step::Materials => {
+                self.data.preview = None;
+                self.data.capturing = None;
+                (Step::Form, vec![])
+            }
+            Step::Fee => (Step::Materials, vec![]),
+            Step::Review => (Step::Fee, vec![]),
+            // After submission there is no way back into the application.
+            Step::Submitting | Step::Receipt | Step::Rating | Step::End => return vec![],
+        };
+        self.step = previous;
+        effects
+    }
+
+    fn cancel(&mut self) -> Vec<Effect> {
+        // While the store commits, leaving could orphan a submission the citizen never sees.
+        if self.step == Step::Submitting {
+            return vec![];
+        }
+        let mut effects = Vec::new();
+        if self.step == Step::Identify {
+            effects.push(Effect::StopAwaitingCard);
+        }
+        self.wipe();
+        effects.push(Effect::Exit);
+        effects
+    }
+
+    fn next(&mut self, now: DateTime<FixedOffset>) -> Vec<Effect> {
+        match self.step {
+            Step::ChooseMatter => vec![],
+            Step::MatterInfo => {
+                self.data.consent = ConsentChoices::default();
+                self.step = Step::Consent;
+                vec![]
+            }
+            Step::Consent => {
+                if self.data.consent.all_given() {
+                    self.data.consent_record = Some(ConsentRecord::new(self.data.consent, now));
+                    self.step = Step::Identify;
+                    self.data.identify = IdentifyPhase::AwaitingCard;
+                    vec![Effect::AwaitCard]
+                } else {
+                    self.step = Step::ConsentDeclined;
+                    vec![]
+                }
+            }
+            Step::ConsentDeclined | Step::End => {
+                self.wipe();
+                vec![Effect::Exit]
+            }
+            Step::Identify => match self.data.identify {
+                IdentifyPhase::Problem(
+                    IdentifyProblem::FingerprintNotMatched | IdentifyProblem::FingerprintFailed,
+                )
+                | IdentifyPhase::OfferFingerprint => self.verify_fingerprint(),
+                IdentifyPhase::Problem(_) => self.retry_card(),
+                IdentifyPhase::AwaitingCard | IdentifyPhase::VerifyingFingerprint => vec![],
+            },
+            Step::Form => {
+                let Some(matter) = self.matter() else {
+                    return vec![];
+                };
+                let errors = self
+                    .data
+                    .form
+                    .validate(matter, self.catalogue(), now.date_naive());
+                if errors.is_empty() {
+                    self.step = Step::Materials;
+                }
+                self.data.form_errors = errors;
+                vec![]
+            }
+            Step::Materials => {
+                if self.data.capturing.is_none() {
+                    if let Some((id, image)) = self.data.preview.take() {
+                        self.data.captures.insert(id, image);
+                    }
+                    self.step = Step::Fee;
+                }
+                vec![]
+            }
+            Step::Fee => {
+                self.step = Step::Review;
+                vec![]
+            }
+            Step::Review => self.submit(now),
+            Step::Submitting => vec![],
+            Step::Receipt => {
+                if self.data.print == Some(PrintState::Printing) {
+                    return vec![];
+                }
+                self.step = Step::Rating;
+                vec![]
+            }
+            Step::Rating => {
+                let effects = match self.data.rating {
+                    Some(rating) => vec![Effect::SubmitRating(RatingRecord {
+                        matter_id: self.data.matter_id.clone().unwrap_or_default(),
+                        receipt_number: self.data.receipt.as_ref().map(|r| r.number.clone()),
+                        rating,
+                        comment: Some(self.data.rating_comment.trim().to_string())
+                            .filter(|c| !c.is_empty()),
+                        rated_at: now,
+                    })],
+                    None => vec![],
+                };
+                self.finish();
+                effects
+            }
+        }
+    }
+
+    /// The end screen keeps only the language.
+    fn finish(&mut self) {
+        let language = self.data.language;
+        self.wipe();
+        self.data.language = language;
+        self.step = Step::End;
+    }
+
+    /// The form belongs to the card holder: a different card must not find their entries.
+    fn forget_identity(&mut self) {
+        self.data.form = FormData::default();
+        self.data.form_errors.clear();
+        self.data.applicant = None;
+        self.data.card_read_at = None;
+        self.data.fingerprint = None;
+        self.data.identify = IdentifyPhase::AwaitingCard;
+    }
+
+    fn retry_card(&mut self) -> Vec<Effect> {
+        match self.data.identify {
+            IdentifyPhase::Problem(
+                IdentifyProblem::FingerprintNotMatched | IdentifyProblem::FingerprintFailed,
+            ) => vec![],
+            IdentifyPhase::Problem(_) => {
+                self.data.identify = IdentifyPhase::AwaitingCard;
+                vec![Effect::AwaitCard]
+            }
+            _ => vec![],
+        }
+    }
+
+    fn card(&mut self, card: CardEvent, now: DateTime<FixedOffset>) -> Vec<Effect> {
+        if self.data.identify != IdentifyPhase::AwaitingCard {
+            return vec![];
+        }
+        let applicant = match card {
+            CardEvent::Read(applicant) => applicant,
+            CardEvent::Unreadable => return self.identify_problem(IdentifyProblem::Unreadable),
+            CardEvent::RemovedEarly => return self.identify_problem(IdentifyProblem::RemovedEarly),
+        };
+        match applicant.check(now.date_naive()) {
+            Err(CardRefusal::Expired { expired_on }) => {
+                return self.identify_problem(IdentifyProblem::Expired { expired_on })
+            }
+            Err(CardRefusal::Minor { age }) => {
+                return self.identify_problem(IdentifyProblem::MinorNeedsGuardian { age })
+            }
+            Ok(()) => {}
+        }
+        if self.data.form.current_address.is_empty() {
+            self.data.form.current_address = applicant.address.clone();
+        }
+        self.data.applicant = Some(*applicant);
+        self.data.card_read_at = Some(now);
+        let wants_fingerprint = self.matter().is_some_and(|m| m.fingerprint_mark);
+        if !wants_fingerprint {
+            self.identified(FingerprintCheck::NotRequested);
+        } else if !self.setup.fingerprint_fitted {
+            self.identified(FingerprintCheck::Unavailable);
+        } else {
+            self.data.identify = IdentifyPhase::OfferFingerprint;
+        }
+        vec![]
+    }
+
+    /// The card data are not kept when the card cannot be used.
+    fn identify_problem(&mut self, problem: IdentifyProblem) -> Vec<Effect> {
+        self.data.identify = IdentifyPhase::Problem(problem);
+        vec![]
+    }
+
+    fn identified(&mut self, fingerprint: FingerprintCheck) {
+        self.data.fingerprint = Some(fingerprint);
+        self.data.form_errors.clear();
+        self.step = Step::Form;
+    }
+
+    fn verify_fingerprint(&mut self) -> Vec<Effect> {
+        let ready = self.data.applicant.is_some()
+            && matches!(
+                self.data.identify,
+                IdentifyPhase::OfferFingerprint
+                    | IdentifyPhase::Problem(
+                        IdentifyProblem::FingerprintNotMatched | IdentifyProblem::FingerprintFailed
+                    )
+            );
+        if !ready {
+            return vec![];
+        }
+        self.data.identify = IdentifyPhase::VerifyingFingerprint;
+        vec![Effect::VerifyFingerprint]
+    }
+
+    fn skip_fingerprint(&mut self) -> Vec<Effect> {
+        if self.data.applicant.is_some()
+            && self.data.identify != IdentifyPhase::VerifyingFingerprint
+            && self.data.identify != IdentifyPhase::AwaitingCard
+        {
+            self.identified(FingerprintCheck::Skipped);
+        }
+        vec![]
+    }
+
+    fn fingerprint_result(&mut self, result: FingerprintResult) -> Vec<Effect> {
+        match result {
+            FingerprintResult::Matched => self.identified(FingerprintCheck::Matched),
+            FingerprintResult::NotMatched => {
+                self.data.identify = IdentifyPhase::Problem(IdentifyProblem::FingerprintNotMatched)
+            }
+            FingerprintResult::Failed => {
+                self.data.identify = IdentifyPhase::Problem(IdentifyProblem::FingerprintFailed)
+            }
+        }
+        vec![]
+    }
+
+    fn capture(&mut self, material_id: String) -> Vec<Effect> {
+        if self.data.capturing.is_some() {
+            return vec![];
+        }
+        let Some(matter) = self.matter() else {
+            return vec![];
+        };
+        let capturable = checklist(
+            matter,
+            self.catalogue(),
+            &self.data.captures,
+            self.setup.camera_fitted,
+        )
+        .iter()
+        .any(|item| item.material_id == material_id && item.capture != CaptureState::BringOnly);
+        if !capturable {
+            return vec![];
+        }
+        self.data.preview = None;
+        self.data.capturing = Some(material_id.clone());
+        vec![Effect::CaptureDocument { material_id }]
+    }
+
+    fn toggle_reduction(&mut self, id: String, now: DateTime<FixedOffset>) {
+        let declared = &mut self.data.form.declared_reductions;
+        if let Some(position) = declared.iter().position(|r| *r == id) {
+            declared.remove(position);
+            return;
+        }
+        let Some(matter) = self.matter() else {
+            return;
+        };
+        let age = self
+            .data
+            .applicant
+            .as_ref()
+            .map(|a| a.age_on(now.date_naive()));
+        let offered = self
+            .setup
+            .fees
+            .declarable_reductions(matter, age)
+            .iter()
+            .any(|r| r.id == id);
+        if offered {
+            self.data.form.declared_reductions.push(id);
+        }
+    }
+
+    fn submit(&mut self, now: DateTime<FixedOffset>) -> Vec<Effect> {
+        match self.submission(now) {
+            Some(submission) => {
+                self.step = Step::Submitting;
+                self.data.submit_error = None;
+                vec![Effect::Submit(Box::new(submission))]
+            }
+            None => {
+                self.data.message = Some(bi(
+                    "申请信息不完整，请返回检查。",
+                    "The application is incomplete; please go back and check it.",
+                ));
+                vec![]
+            }
+        }
+    }
+
+    fn print(&mut self) -> Vec<Effect> {
+        if self.data.receipt_lines.is_empty() || self.data.print == Some(PrintState::Printing) {
+            return vec![];
+        }
+        self.data.print = Some(PrintState::Printing);
+        vec![Effect::PrintReceipt(self.data.receipt_lines.clone())]
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,88 @@
+use super::*;
+use crate::core::notary::applicant::tests::zhang_san;
+use crate::core::notary::consent::ConsentItem;
+use crate::core::notary::form::{FormEdit, Purpose};
+use chrono::TimeZone;
+
+fn now() -> DateTime<FixedOffset> {
+    FixedOffset::east_opt(8 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2026, 3, 1, 10, 0, 0)
+        .unwrap()
+}
+
+fn journey() -> Journey {
+    Journey::new(JourneySetup {
+        catalogue: Arc::new(Catalogue::shipped().unwrap()),
+        fees: Arc::new(FeeSchedule::example().unwrap()),
+        office: OfficeInfo::default(),
+        kiosk_id: "kiosk-1".into(),
+        camera_fitted: true,
+        fingerprint_fitted: false,
+        id_digest_key: IdDigestKey::new("k"),
+    })
+}
+
+fn to_form(j: &mut Journey, matter: &str) {
+    j.command(Command::ChooseMatter(matter.into()), now());
+    j.command(Command::Next, now());
+    for item in ConsentItem::ALL {
+        j.command(Command::SetConsent(item, true), now());
+    }
+    assert_eq!(j.command(Command::Next, now()), vec![Effect::AwaitCard]);
+    j.event(Event::Card(CardEvent::Read(Box::new(zhang_san()))), now());
+    assert_eq!(j.step(), Step::Form);
+}
+
+#[test]
+fn wipe_returns_every_field_to_its_default() {
+    let mut j = journey();
+    to_form(&mut j, "birth");
+    j.command(Command::Edit(FormEdit::Purpose(Purpose::Study)), now());
+    j.command(Command::Edit(FormEdit::Phone("13812345678".into())), now());
+    j.command(Command::Next, now());
+    j.command(Command::Capture("hukou".into()), now());
+    j.event(
+        Event::DocumentCaptured {
+            material_id: "hukou".into(),
+            result: Ok(vec![0xFF, 0xD8, 0xFF, 0xD9]),
+        },
+        now(),
+    );
+    assert!(j.holds_personal_data());
+    assert_ne!(j.data, JourneyData::default());
+    j.wipe();
+    assert_eq!(j.data, JourneyData::default());
+    assert!(!j.holds_personal_data());
+    assert_eq!(j.step(), Step::ChooseMatter);
+}
+
+#[test]
+fn fingerprint_matter_without_a_module_records_it_as_unavailable() {
+    let mut j = journey();
+    to_form(&mut j, "poa_affairs");
+    assert_eq!(j.data.fingerprint, Some(FingerprintCheck::Unavailable));
+}
+
+#[test]
+fn stale_answers_are_ignored() {
+    let mut j = journey();
+    to_form(&mut j, "birth");
+    assert!(j
+        .event(Event::Submitted(Err(SubmitFailure::StorageFull)), now())
+        .is_empty());
+    assert!(j.event(Event::Printed(Ok(())), now()).is_empty());
+    assert_eq!(j.step(), Step::Form);
+    assert!(j.data.message.is_none());
+}
+
+#[test]
+fn debug_output_carries_no_personal_data() {
+    let mut j = journey();
+    to_form(&mut j, "birth");
+    j.command(Command::Edit(FormEdit::Phone("13812345678".into())), now());
+    let shown = format!("{j:?} {:?}", j.view(now()));
+    assert!(!shown.contains("张小三"), "{shown}");
+    assert!(!shown.contains("13812345678"));
+    assert!(!shown.contains("19900307"));
+}

@@ -1,0 +1,403 @@
+//! What the UI renders: one [`JourneyView`] per state, with every text in both languages.
+
+use super::super::applicant::Applicant;
+use super::super::catalogue::Matter;
+use super::super::consent::{alternatives_when_declined, ConsentChoices, ConsentNotice};
+use super::super::fees::FeeEstimate;
+use super::super::form::{Authentication, FieldError, FormData, Purpose};
+use super::super::materials::{BringItem, ChecklistItem};
+use super::super::receipt::{qr_payload, NotaryReceiptLine};
+use super::super::text::{bi, Bilingual};
+use super::{IdentifyPhase, Journey, PrintState, Rating, Step};
+use crate::config::Language;
+use chrono::{DateTime, FixedOffset};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JourneyView {
+    pub step: Step,
+    pub language: Language,
+    pub can_go_back: bool,
+    pub can_cancel: bool,
+    /// Waiting for a device or the store: disable the buttons, show progress.
+    pub busy: bool,
+    /// A message about the last action (error or hint).
+    pub message: Option<Bilingual>,
+    pub screen: ScreenView,
+}
+
+/// An item of a pick list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub id: String,
+    pub name: Bilingual,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatterSummary {
+    pub id: String,
+    pub name: Bilingual,
+    /// Pre-booking only (must attend in person).
+    pub appointment_only: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatterDetails {
+    pub id: String,
+    pub name: Bilingual,
+    pub explanation: Bilingual,
+    pub who_may_apply: Bilingual,
+    pub appointment_only: bool,
+    pub in_person_note: Option<Bilingual>,
+    pub materials: Vec<ChecklistItem>,
+    pub typical_days: u32,
+    pub fingerprint_mark: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentifyView {
+    pub phase: IdentifyPhase,
+    pub instruction: Bilingual,
+    pub problem: Option<Bilingual>,
+    pub can_retry_card: bool,
+    pub can_verify_fingerprint: bool,
+    pub can_skip_fingerprint: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormView {
+    /// Read-only: from the card chip.
+    pub applicant: Option<Applicant>,
+    pub data: FormData,
+    pub errors: Vec<FieldError>,
+    pub purposes: Vec<(Purpose, Bilingual)>,
+    /// Empty when the matter is for use in China only.
+    pub countries: Vec<Choice>,
+    pub languages: Vec<Choice>,
+    pub authentication: Authentication,
+    pub shows_preferred_date: bool,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct PreviewView {
+    pub material_id: String,
+    pub jpeg: Vec<u8>,
+}
+
+impl fmt::Debug for PreviewView {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "PreviewView({}, {} bytes)",
+            self.material_id,
+            self.jpeg.len()
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReductionChoice {
+    pub id: String,
+    pub label: Bilingual,
+    pub percent_off: u32,
+    pub ticked: bool,
+}
+
+/// A labelled value of the review screen. `Debug` hides the value (it is personal data).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ReviewLine {
+    pub label: Bilingual,
+    pub value: Bilingual,
+}
+
+impl ReviewLine {
+    pub fn new(label: Bilingual, value: Bilingual) -> ReviewLine {
+        ReviewLine { label, value }
+    }
+}
+
+impl fmt::Debug for ReviewLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ReviewLine({}: ..)", self.label.en)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScreenView {
+    ChooseMatter {
+        categories: Vec<Choice>,
+        selected_category: Option<String>,
+        query: String,
+        matters: Vec<MatterSummary>,
+    },
+    MatterInfo(Box<MatterDetails>),
+    Consent {
+        notice: Box<ConsentNotice>,
+        choices: ConsentChoices,
+    },
+    ConsentDeclined {
+        alternatives: Vec<Bilingual>,
+    },
+    Identify(IdentifyView),
+    Form(Box<FormView>),
+    Materials {
+        items: Vec<ChecklistItem>,
+        preview: Option<PreviewView>,
+        capturing: Option<String>,
+        to_bring: Vec<Bilingual>,
+    },
+    Fee {
+        estimate: Option<FeeEstimate>,
+        reductions: Vec<ReductionChoice>,
+    },
+    Review {
+        lines: Vec<ReviewLine>,
+        /// The truthfulness statement and service-address confirmation shown above the button.
+        statement: Bilingual,
+    },
+    Submitting,
+    Receipt {
+        number: String,
+        qr_payload: String,
+        lines: Vec<NotaryReceiptLine>,
+        print: PrintState,
+        print_problem: Option<Bilingual>,
+    },
+    Rating {
+        levels: Vec<(Rating, Bilingual)>,
+        chosen: Option<Rating>,
+        comment: String,
+    },
+    End {
+        message: Bilingual,
+    },
+}
+
+impl Journey {
+    pub fn view(&self, now: DateTime<FixedOffset>) -> JourneyView {
+        let busy = match self.step {
+            Step::Submitting => true,
+            Step::Identify => self.data.identify == IdentifyPhase::VerifyingFingerprint,
+            Step::Materials => self.data.capturing.is_some(),
+            _ => false,
+        };
+        JourneyView {
+            step: self.step,
+            language: self.data.language,
+            can_go_back: !matches!(
+                self.step,
+                Step::Submitting | Step::Receipt | Step::Rating | Step::End
+            ),
+            can_cancel: self.step != Step::Submitting,
+            busy,
+            message: self.data.message.clone(),
+            screen: self.screen(now),
+        }
+    }
+
+    fn screen(&self, now: DateTime<FixedOffset>) -> ScreenView {
+        let catalogue = self.catalogue();
+        match self.step {
+            Step::ChooseMatter => {
+                let found = catalogue.search(&self.data.query);
+                let matters = found
+                    .into_iter()
+                    .filter(|m| self.data.category.as_ref().is_none_or(|c| &m.category == c))
+                    .map(summary)
+                    .collect();
+                ScreenView::ChooseMatter {
+                    categories: catalogue
+                        .categories()
+                        .iter()
+                        .map(|c| Choice {
+                            id: c.id.clone(),
+                            name: c.name.clone(),
+                        })
+                        .collect(),
+                    selected_category: self.data.category.clone(),
+                    query: self.data.query.clone(),
+                    matters,
+                }
+            }
+            Step::MatterInfo => match self.matter() {
+                Some(matter) => ScreenView::MatterInfo(Box::new(MatterDetails {
+                    id: matter.id.clone(),
+                    name: matter.name.clone(),
+                    explanation: matter.explanation.clone(),
+                    who_may_apply: matter.who_may_apply.clone(),
+                    appointment_only: matter.in_person,
+                    in_person_note: matter.in_person.then(|| {
+                        bi(
+                            "此事项须本人到公证处当面办理。本机为您提交预约申请并列出需携带的材料。",
+                            "You must attend the office in person for this matter. This kiosk sends an appointment request and lists what to bring.",
+                        )
+                    }),
+                    materials: self.checklist(),
+                    typical_days: matter.typical_days,
+                    fingerprint_mark: matter.fingerprint_mark,
+                })),
+                None => ScreenView::End {
+                    message: bi("请重新选择事项。", "Please choose a matter again."),
+                },
+            },
+            Step::Consent => ScreenView::Consent {
+                notice: Box::new(ConsentNotice::new(&self.setup.office)),
+                choices: self.data.consent,
+            },
+            Step::ConsentDeclined => ScreenView::ConsentDeclined {
+                alternatives: alternatives_when_declined(&self.setup.office),
+            },
+            Step::Identify => ScreenView::Identify(self.identify_view()),
+            Step::Form => ScreenView::Form(Box::new(self.form_view())),
+            Step::Materials => ScreenView::Materials {
+                items: self.checklist(),
+                preview: self.data.preview.as_ref().map(|(id, image)| PreviewView {
+                    material_id: id.clone(),
+                    jpeg: image.jpeg.clone(),
+                }),
+                capturing: self.data.capturing.clone(),
+                to_bring: self.to_bring().iter().map(BringItem::line).collect(),
+            },
+            Step::Fee => ScreenView::Fee {
+                estimate: self.fee_estimate(now),
+                reductions: self.reduction_choices(now),
+            },
+            Step::Review => ScreenView::Review {
+                lines: self.review_lines(now),
+                statement: bi(
+                    "我保证以上信息真实，提供虚假材料须承担法律责任（《公证法》第四十四条）。我确认上述手机号码和地址为送达地址。",
+                    "I confirm the above is true; false statements carry legal liability (Notary Law art. 44). The phone number and address above are my address for service.",
+                ),
+            },
+            Step::Submitting => ScreenView::Submitting,
+            Step::Receipt => ScreenView::Receipt {
+                number: self
+                    .data
+                    .receipt
+                    .as_ref()
+                    .map(|r| r.number.clone())
+                    .unwrap_or_default(),
+                qr_payload: self
+                    .data
+                    .receipt
+                    .as_ref()
+                    .map(|r| qr_payload(&r.token))
+                    .unwrap_or_default(),
+                lines: self.data.receipt_lines.clone(),
+                print: self.data.print.unwrap_or(PrintState::Printing),
+                print_problem: match self.data.print {
+                    Some(PrintState::Failed(failure)) => Some(failure.message()),
+                    _ => None,
+                },
+            },
+            Step::Rating => ScreenView::Rating {
+                levels: Rating::ALL.iter().map(|r| (*r, r.label())).collect(),
+                chosen: self.data.rating,
+                comment: self.data.rating_comment.clone(),
+            },
+            Step::End => ScreenView::End {
+                message: bi(
+                    "感谢使用。您的信息已从本机清除。",
+                    "Thank you. Your information has been cleared from this kiosk.",
+                ),
+            },
+        }
+    }
+
+    fn identify_view(&self) -> IdentifyView {
+        let phase = self.data.identify;
+        let instruction = match phase {
+            IdentifyPhase::AwaitingCard | IdentifyPhase::Problem(_) => bi(
+                "请将身份证放在读卡区，听到提示音前不要拿开。",
+                "Place your ID card on the reader and leave it until you hear the beep.",
+            ),
+            IdentifyPhase::OfferFingerprint => bi(
+                "此事项需要按指纹。请将右手食指放在指纹仪上；也可以跳过，由公证员当面核验。",
+                "This matter asks for a fingerprint. Place your right index finger on the reader, or skip and the notary checks in person.",
+            ),
+            IdentifyPhase::VerifyingFingerprint => {
+                bi("正在核验指纹，请保持手指不动。", "Checking your fingerprint; keep your finger still.")
+            }
+        };
+        let fingerprint_problem = matches!(
+            phase,
+            IdentifyPhase::Problem(
+                super::IdentifyProblem::FingerprintNotMatched
+                    | super::IdentifyProblem::FingerprintFailed
+            )
+        );
+        IdentifyView {
+            phase,
+            instruction,
+            problem: match phase {
+                IdentifyPhase::Problem(problem) => Some(problem.message()),
+                _ => None,
+            },
+            can_retry_card: matches!(phase, IdentifyPhase::Problem(_)) && !fingerprint_problem,
+            can_verify_fingerprint: phase == IdentifyPhase::OfferFingerprint || fingerprint_problem,
+            can_skip_fingerprint: phase == IdentifyPhase::OfferFingerprint || fingerprint_problem,
+        }
+    }
+
+    fn form_view(&self) -> FormView {
+        let catalogue = self.catalogue();
+        let foreign_use = self.matter().is_some_and(|m| m.foreign_use);
+        FormView {
+            applicant: self.data.applicant.clone(),
+            data: self.data.form.clone(),
+            errors: self.data.form_errors.clone(),
+            purposes: Purpose::ALL.iter().map(|p| (*p, p.label())).collect(),
+            countries: if foreign_use {
+                catalogue
+                    .countries()
+                    .iter()
+                    .map(|c| Choice {
+                        id: c.code.clone(),
+                        name: c.name.clone(),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            languages: if foreign_use {
+                catalogue
+                    .languages()
+                    .iter()
+                    .map(|l| Choice {
+                        id: l.code.clone(),
+                        name: l.name.clone(),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            authentication: self.data.form.authentication(catalogue),
+            shows_preferred_date: self.matter().is_some_and(|m| m.in_person),
+        }
+    }
+
+    fn reduction_choices(&self, now: DateTime<FixedOffset>) -> Vec<ReductionChoice> {
+        let Some(matter) = self.matter() else {
+            return Vec::new();
+        };
+        self.setup
+            .fees
+            .declarable_reductions(matter, self.applicant_age(now))
+            .into_iter()
+            .map(|r| ReductionChoice {
+                id: r.id.clone(),
+                label: r.label.clone(),
+                percent_off: r.percent_off,
+                ticked: self.data.form.declared_reductions.contains(&r.id),
+            })
+            .collect()
+    }
+}
+
+fn summary(matter: &Matter) -> MatterSummary {
+    MatterSummary {
+        id: matter.id.clone(),
+        name: matter.name.clone(),
+        appointment_only: matter.in_person,
+    }
+}

@@ -1,0 +1,226 @@
+//! The submission handed to the store and forwarded to the office's case system: every
+//! field legal-domain.md §2.2 lists that a kiosk can know, as versioned JSON, plus the
+//! captured images it refers to by digest.
+
+use super::applicant::{CardKind, Sex};
+use super::catalogue::LegalGroup;
+use super::consent::ConsentRecord;
+use super::fees::FeeEstimate;
+use super::form::{Authentication, DeliveryMethod, Purpose};
+use super::mask::mask_id_number;
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+pub const PAYLOAD_SCHEMA: &str = "legal-kiosk/notary-submission/1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmissionKind {
+    /// A full application (申请).
+    Application,
+    /// An in-person matter: a request for an appointment (预约).
+    AppointmentRequest,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionPayload {
+    pub schema: String,
+    pub kind: SubmissionKind,
+    pub kiosk_id: String,
+    pub created_at: DateTime<FixedOffset>,
+    /// Language the applicant used at the kiosk ("zh" / "en").
+    pub language: String,
+    pub applicant: PayloadApplicant,
+    pub matter: PayloadMatter,
+    pub materials: Vec<PayloadMaterial>,
+    pub identity_verification: IdentityVerification,
+    pub consents: ConsentRecord,
+    pub acknowledgements: Acknowledgements,
+    pub fee: PayloadFee,
+    pub office_routing: OfficeRouting,
+}
+
+impl fmt::Debug for SubmissionPayload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SubmissionPayload")
+            .field("kind", &self.kind)
+            .field("matter", &self.matter.id)
+            .field("applicant", &self.applicant)
+            .field("materials", &self.materials.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl SubmissionPayload {
+    pub fn to_json(&self) -> String {
+        // Serialising plain structs with string keys cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// The party (定式公证书 party fields; 公证程序规则 art. 17 (1)).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayloadApplicant {
+    pub name: String,
+    pub sex: Sex,
+    pub ethnicity: Option<String>,
+    pub birth_date: NaiveDate,
+    pub id_type: CardKind,
+    pub id_number: String,
+    /// Keyed digest of the ID number, for the progress query without decrypting.
+    pub id_number_digest: String,
+    pub id_issuing_authority: Option<String>,
+    /// `None` with `id_long_term` = true: 长期.
+    pub id_valid_until: Option<NaiveDate>,
+    pub id_long_term: bool,
+    pub address_registered: String,
+    pub address_current: String,
+    pub phone: String,
+    /// ISO 3166 alpha-3; "CHN" for resident identity cards, unknown otherwise.
+    pub nationality: Option<String>,
+}
+
+impl fmt::Debug for PayloadApplicant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PayloadApplicant({})", mask_id_number(&self.id_number))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayloadMatter {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub legal_group: LegalGroup,
+    pub purpose: Purpose,
+    /// ISO 3166 alpha-2; `None` = used in mainland China.
+    pub country_of_use: Option<String>,
+    pub translation_language: Option<String>,
+    pub translation_conformity: bool,
+    pub authentication: Authentication,
+    pub copies: u32,
+    pub delivery: PayloadDelivery,
+    pub in_person_required: bool,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayloadDelivery {
+    pub method: DeliveryMethod,
+    pub postal_address: Option<String>,
+}
+
+impl fmt::Debug for PayloadDelivery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PayloadDelivery({:?})", self.method)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialSource {
+    Scanned,
+    BringInPerson,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayloadMaterial {
+    pub material_id: String,
+    pub name_zh: String,
+    pub required: bool,
+    pub source: MaterialSource,
+    pub original_to_show: bool,
+    pub attachment: Option<AttachmentRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentRef {
+    pub sha256: String,
+    pub size: u64,
+    pub content_type: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FingerprintCheck {
+    /// The matter asks for none.
+    NotRequested,
+    /// No fingerprint module fitted: staff check at the office.
+    Unavailable,
+    /// Live finger matched the card chip's template (on the device; nothing kept).
+    Matched,
+    /// The applicant skipped it or it did not match: staff check at the office.
+    Skipped,
+}
+
+/// How identity was verified; never raw biometrics (legal-domain.md §6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityVerification {
+    pub method: String,
+    pub card_read_at: DateTime<FixedOffset>,
+    pub fingerprint: FingerprintCheck,
+    pub device_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acknowledgements {
+    /// The applicant confirmed on the review screen that the phone and address given are
+    /// the service address (送达地址确认).
+    pub service_address_confirmed: bool,
+    /// The review screen showed the statement that the information is true (公证法 art. 44).
+    pub truthfulness_statement_shown: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayloadFee {
+    pub estimate: FeeEstimate,
+    pub reductions_claimed: Vec<String>,
+    pub payment_status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficeRouting {
+    pub office_name_zh: String,
+    pub preferred_date: Option<NaiveDate>,
+}
+
+/// A captured image that goes with the payload.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub material_id: String,
+    pub sha256: String,
+    pub jpeg: Vec<u8>,
+}
+
+impl fmt::Debug for Attachment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Attachment({}, {} bytes)",
+            self.material_id,
+            self.jpeg.len()
+        )
+    }
+}
+
+/// What `Effect::Submit` hands to the store: commit it durably, then answer with a receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    pub payload: SubmissionPayload,
+    pub attachments: Vec<Attachment>,
+}
+
+/// What the store answers once the submission is durably committed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SubmissionReceipt {
+    /// Shown and printed, e.g. "GZ20260301-0042" (see [`super::receipt::receipt_number`]).
+    pub number: String,
+    /// Opaque secret for the QR code and the progress query.
+    pub token: String,
+}
+
+impl fmt::Debug for SubmissionReceipt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SubmissionReceipt({}, token ..)", self.number)
+    }
+}

@@ -1,0 +1,272 @@
+//! The receipt (回执) as typed lines, receipt numbers and the QR payload. The printer's
+//! `Receipt` is built from these lines; the same lines are shown on screen when the printer
+//! fails and kept for a staff reprint.
+
+use super::consent::OfficeInfo;
+use super::fees::{format_fen, FeeEstimate};
+use super::mask::{mask_id_number, mask_name};
+use super::materials::BringItem;
+use super::payload::SubmissionKind;
+use super::text::{bi, Bilingual};
+use crate::config::Language;
+use crate::hal::printer::{Receipt, ReceiptLine};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use std::fmt;
+
+const QR_PREFIX: &str = "lk-notary:";
+const QR_MODULE_SIZE: u8 = 6;
+
+/// One line of a receipt.
+#[derive(Clone, PartialEq, Eq)]
+pub enum NotaryReceiptLine {
+    Title(String),
+    Text(String),
+    Separator,
+    /// The QR code's content (see [`qr_payload`]).
+    Qr(String),
+}
+
+impl fmt::Debug for NotaryReceiptLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NotaryReceiptLine::Title(t) => write!(f, "Title({} chars)", t.chars().count()),
+            NotaryReceiptLine::Text(t) => write!(f, "Text({} chars)", t.chars().count()),
+            NotaryReceiptLine::Separator => f.write_str("Separator"),
+            NotaryReceiptLine::Qr(_) => f.write_str("Qr(..)"),
+        }
+    }
+}
+
+/// "GZ" + issue date + "-" + a daily sequence of at least four digits: "GZ20260301-0042".
+pub fn receipt_number(date: NaiveDate, sequence: u32) -> String {
+    format!("GZ{}-{sequence:04}", date.format("%Y%m%d"))
+}
+
+/// Accepts what [`receipt_number`] produces (sequence of 4 to 6 digits), case-insensitively
+/// and ignoring surrounding blanks. Returns the normalised number.
+pub fn parse_receipt_number(input: &str) -> Option<String> {
+    let upper = input.trim().to_ascii_uppercase();
+    let rest = upper.strip_prefix("GZ")?;
+    let (date, sequence) = rest.split_once('-')?;
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let date_ok =
+        date.len() == 8 && digits(date) && NaiveDate::parse_from_str(date, "%Y%m%d").is_ok();
+    let sequence_ok = (4..=6).contains(&sequence.len()) && digits(sequence);
+    (date_ok && sequence_ok).then_some(upper)
+}
+
+/// What the receipt's QR code encodes.
+pub fn qr_payload(token: &str) -> String {
+    format!("{QR_PREFIX}{token}")
+}
+
+/// The token from a scanned QR code (with or without the prefix); `None` if malformed.
+pub fn token_from_qr(scanned: &str) -> Option<String> {
+    let scanned = scanned.trim();
+    let token = scanned.strip_prefix(QR_PREFIX).unwrap_or(scanned);
+    let well_formed = (16..=128).contains(&token.len())
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    well_formed.then(|| token.to_string())
+}
+
+/// Everything a receipt shows.
+#[derive(Clone, Copy)]
+pub struct ReceiptInput<'a> {
+    pub kind: SubmissionKind,
+    pub number: &'a str,
+    pub token: &'a str,
+    pub matter_name: &'a Bilingual,
+    pub typical_days: u32,
+    pub applicant_name: &'a str,
+    pub id_number: &'a str,
+    pub to_bring: &'a [BringItem],
+    pub fee: &'a FeeEstimate,
+    pub office: &'a OfficeInfo,
+    pub issued_at: DateTime<FixedOffset>,
+    pub preferred_date: Option<NaiveDate>,
+    pub language: Language,
+}
+
+/// The receipt's lines; personal data masked (张*三 / 110105********002X).
+pub fn build_receipt(input: &ReceiptInput<'_>) -> Vec<NotaryReceiptLine> {
+    use NotaryReceiptLine::{Qr, Separator, Text, Title};
+    let lang = input.language;
+    let t = |b: Bilingual| b.get(lang).to_string();
+    let labelled = |label: Bilingual, value: &str| Text(format!("{}{}", label.get(lang), value));
+    let title = match input.kind {
+        SubmissionKind::Application => bi("公证申请回执", "Notary application receipt"),
+        SubmissionKind::AppointmentRequest => bi("公证预约回执", "Notary appointment receipt"),
+    };
+    let mut lines = vec![
+        Title(t(title)),
+        Text(input.office.office_name.get(lang).to_string()),
+        Separator,
+        labelled(bi("回执编号：", "Receipt no.: "), input.number),
+        labelled(bi("公证事项：", "Matter: "), input.matter_name.get(lang)),
+        labelled(
+            bi("申请人：", "Applicant: "),
+            &mask_name(input.applicant_name),
+        ),
+        labelled(
+            bi("证件号码：", "ID number: "),
+            &mask_id_number(input.id_number),
+        ),
+        labelled(
+            bi("提交时间：", "Submitted: "),
+            &input.issued_at.format("%Y-%m-%d %H:%M").to_string(),
+        ),
+        Separator,
+        labelled(
+            bi("预估费用：", "Estimated fee: "),
+            &fee_summary(input.fee, lang),
+        ),
+    ];
+    if let Some(reduction) = &input.fee.reduction {
+        lines.push(Text(format!(
+            "{}{}",
+            t(bi("  减免：", "  Reduction: ")),
+            reduction.label.get(lang)
+        )));
+    }
+    if input.fee.example {
+        lines.push(Text(t(bi(
+            "  （示例收费标准，以公证处核定为准）",
+            "  (example schedule; the office sets the fee)",
+        ))));
+    }
+    lines.push(Separator);
+    if !input.to_bring.is_empty() {
+        lines.push(Text(t(bi("请携带以下材料：", "Please bring:"))));
+        for item in input.to_bring {
+            lines.push(Text(format!("· {}", item.line().get(lang))));
+        }
+        lines.push(Separator);
+    }
+    lines.push(Text(t(bi("下一步：", "Next steps:"))));
+    for step in next_steps(input) {
+        lines.push(Text(format!("· {}", step.get(lang))));
+    }
+    lines.push(Separator);
+    lines.push(labelled(
+        bi("地址：", "Address: "),
+        input.office.office_address.get(lang),
+    ));
+    lines.push(labelled(
+        bi("办公时间：", "Hours: "),
+        input.office.office_hours.get(lang),
+    ));
+    lines.push(labelled(bi("电话：", "Phone: "), &input.office.phone));
+    lines.push(Qr(qr_payload(input.token)));
+    lines.push(Text(t(bi(
+        "扫码或凭回执编号在本机查询进度",
+        "Scan the code or enter the number at a kiosk to check progress",
+    ))));
+    lines
+}
+
+fn fee_summary(fee: &FeeEstimate, lang: Language) -> String {
+    let total = format_fen(fee.total_fen);
+    if fee.incomplete {
+        format!(
+            "{total}{}",
+            bi(
+                " 起（部分费用由公证处核定）",
+                " plus amounts the office sets"
+            )
+            .get(lang)
+        )
+    } else {
+        total
+    }
+}
+
+fn next_steps(input: &ReceiptInput<'_>) -> Vec<Bilingual> {
+    match input.kind {
+        SubmissionKind::Application => vec![
+            bi(
+                "公证处审核后将电话通知您；材料不全时会一次性告知需补充的材料。",
+                "The office reviews your application and phones you; if anything is missing you are told everything at once.",
+            ),
+            Bilingual::new(
+                format!("一般{}个工作日内办结（法定最长15个工作日）。", input.typical_days),
+                format!(
+                    "Usually done within {} working days (legal maximum 15).",
+                    input.typical_days
+                ),
+            ),
+        ],
+        SubmissionKind::AppointmentRequest => {
+            let mut steps = vec![bi(
+                "此事项须本人到公证处当面办理。公证处将电话与您确认预约时间。",
+                "You must attend in person. The office will phone you to confirm the time.",
+            )];
+            if let Some(date) = input.preferred_date {
+                steps.push(Bilingual::new(
+                    format!("您希望的日期：{}", date.format("%Y-%m-%d")),
+                    format!("Your preferred date: {}", date.format("%Y-%m-%d")),
+                ));
+            }
+            steps.push(bi("请携带身份证原件前往。", "Bring your original identity card."));
+            steps
+        }
+    }
+}
+
+/// The printer helper's model of these lines.
+pub fn to_printer_receipt(lines: &[NotaryReceiptLine]) -> Receipt {
+    Receipt::new(
+        lines
+            .iter()
+            .map(|line| match line {
+                NotaryReceiptLine::Title(t) => ReceiptLine::Title(t.clone()),
+                NotaryReceiptLine::Text(t) => ReceiptLine::text(t.clone()),
+                NotaryReceiptLine::Separator => ReceiptLine::Separator,
+                NotaryReceiptLine::Qr(data) => ReceiptLine::QrCode {
+                    data: data.clone(),
+                    module_size: QR_MODULE_SIZE,
+                },
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn receipt_numbers_round_trip_and_reject_garbage() {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let number = receipt_number(date, 42);
+        assert_eq!(number, "GZ20260301-0042");
+        assert_eq!(
+            parse_receipt_number(" gz20260301-0042 ").as_deref(),
+            Some("GZ20260301-0042")
+        );
+        assert_eq!(
+            parse_receipt_number(&receipt_number(date, 123456)).as_deref(),
+            Some("GZ20260301-123456")
+        );
+        for bad in [
+            "",
+            "GZ20260301",
+            "GZ20261301-0042",
+            "GZ20260301-42",
+            "XX20260301-0042",
+            "GZ2026030１-0042",
+        ] {
+            assert_eq!(parse_receipt_number(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn qr_tokens() {
+        let token = "abcDEF0123456789_-xyz";
+        assert_eq!(token_from_qr(&qr_payload(token)).as_deref(), Some(token));
+        assert_eq!(token_from_qr(token).as_deref(), Some(token));
+        assert_eq!(token_from_qr("lk-notary:short"), None);
+        assert_eq!(token_from_qr("lk-notary:has space in the token!!"), None);
+    }
+}

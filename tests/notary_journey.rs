@@ -1,0 +1,907 @@
+//! Whole notary journeys through the public API, as the UI adapter drives them: commands in,
+//! effects out, device and store answers fed back as events.
+
+use chrono::{DateTime, Days, FixedOffset, NaiveDate, TimeZone};
+use legal_kiosk::config::{IdleSection, Language};
+use legal_kiosk::core::notary::consent::ConsentItem;
+use legal_kiosk::core::notary::fees::FeeLineKind;
+use legal_kiosk::core::notary::form::FormField;
+use legal_kiosk::core::notary::journey::{
+    CaptureFailed, IdentifyPhase, IdentifyProblem, IdentifyView, PrintState, ScreenView,
+};
+use legal_kiosk::core::notary::materials::CaptureState;
+use legal_kiosk::core::notary::payload::{FingerprintCheck, MaterialSource, SubmissionKind};
+use legal_kiosk::core::notary::receipt::{token_from_qr, NotaryReceiptLine};
+use legal_kiosk::core::notary::{
+    identity_matches, Applicant, Bilingual, CardEvent, CardKind, Catalogue, Command,
+    DeliveryMethod, Effect, Event, FeeSchedule, FingerprintResult, FormEdit, IdDigestKey, Journey,
+    JourneySetup, OfficeInfo, PrintFailure, Purpose, Rating, Sex, Step, Submission,
+    SubmissionReceipt, SubmitFailure,
+};
+use legal_kiosk::core::{Command as SessionCommand, Outcome, Screen, Session};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use std::time::Duration;
+
+fn now() -> DateTime<FixedOffset> {
+    FixedOffset::east_opt(8 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2026, 3, 1, 10, 0, 0)
+        .unwrap()
+}
+
+fn today() -> NaiveDate {
+    now().date_naive()
+}
+
+fn office() -> OfficeInfo {
+    OfficeInfo {
+        centre_name: Bilingual::new(
+            "朝阳区公共法律服务中心",
+            "Chaoyang Public Legal Service Centre",
+        ),
+        office_name: Bilingual::new("朝阳公证处", "Chaoyang Notary Office"),
+        office_address: Bilingual::new(
+            "北京市朝阳区示例路1号",
+            "1 Example Road, Chaoyang, Beijing",
+        ),
+        office_hours: Bilingual::new("工作日 9:00-17:00", "Weekdays 9:00-17:00"),
+        counter_hours: Bilingual::new(
+            "人工窗口工作日 9:00-17:00",
+            "Counter open weekdays 9:00-17:00",
+        ),
+        phone: "010-12348000".into(),
+        privacy_contact: "privacy@notary.example.cn".into(),
+    }
+}
+
+fn key() -> IdDigestKey {
+    IdDigestKey::new("deployment-pepper")
+}
+
+fn journey_with(fingerprint_fitted: bool) -> Journey {
+    let catalogue = Catalogue::shipped().expect("shipped catalogue loads");
+    let fees = FeeSchedule::example().expect("example fees load");
+    fees.covers(catalogue.matters())
+        .expect("fees cover every matter");
+    Journey::new(JourneySetup {
+        catalogue: Arc::new(catalogue),
+        fees: Arc::new(fees),
+        office: office(),
+        kiosk_id: "kiosk-cy-01".into(),
+        camera_fitted: true,
+        fingerprint_fitted,
+        id_digest_key: key(),
+    })
+}
+
+fn applicant() -> Applicant {
+    Applicant {
+        name: "张小三".into(),
+        sex: Sex::Male,
+        birth_date: NaiveDate::from_ymd_opt(1990, 3, 7).unwrap(),
+        id_number: "11010519900307002X".into(),
+        address: "北京市朝阳区建国路1号院2楼3单元401".into(),
+        card_expiry: NaiveDate::from_ymd_opt(2031, 5, 20),
+        card_kind: CardKind::ResidentIdCard,
+        ethnicity: Some("汉".into()),
+        issuing_authority: Some("北京市公安局朝阳分局".into()),
+    }
+}
+
+fn jpeg(seed: u8) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    bytes.extend(std::iter::repeat_n(seed, 64));
+    bytes.extend([0xFF, 0xD9]);
+    bytes
+}
+
+fn cmd(j: &mut Journey, command: Command) -> Vec<Effect> {
+    j.command(command, now())
+}
+
+fn ev(j: &mut Journey, event: Event) -> Vec<Effect> {
+    j.event(event, now())
+}
+
+fn read_card(j: &mut Journey, a: Applicant) -> Vec<Effect> {
+    ev(j, Event::Card(CardEvent::Read(Box::new(a))))
+}
+
+/// ChooseMatter → MatterInfo → Consent (all ticked) → Identify, waiting for the card.
+fn to_identify(j: &mut Journey, matter: &str) {
+    assert_eq!(j.step(), Step::ChooseMatter);
+    cmd(j, Command::ChooseMatter(matter.into()));
+    assert_eq!(j.step(), Step::MatterInfo);
+    cmd(j, Command::Next);
+    assert_eq!(j.step(), Step::Consent);
+    for item in ConsentItem::ALL {
+        cmd(j, Command::SetConsent(item, true));
+    }
+    assert_eq!(cmd(j, Command::Next), vec![Effect::AwaitCard]);
+    assert_eq!(j.step(), Step::Identify);
+}
+
+fn fill_form(j: &mut Journey, purpose: Purpose) {
+    cmd(j, Command::Edit(FormEdit::Purpose(purpose)));
+    cmd(j, Command::Edit(FormEdit::Phone("13812345678".into())));
+}
+
+fn submission(effects: Vec<Effect>) -> Submission {
+    match effects.as_slice() {
+        [Effect::Submit(s)] => (**s).clone(),
+        other => panic!("expected one Submit effect, got {other:?}"),
+    }
+}
+
+fn printed_lines(effects: &[Effect]) -> Vec<NotaryReceiptLine> {
+    match effects {
+        [Effect::PrintReceipt(lines)] => lines.clone(),
+        other => panic!("expected one PrintReceipt effect, got {other:?}"),
+    }
+}
+
+fn texts(lines: &[NotaryReceiptLine]) -> String {
+    lines
+        .iter()
+        .map(|l| match l {
+            NotaryReceiptLine::Title(t) | NotaryReceiptLine::Text(t) => t.clone(),
+            NotaryReceiptLine::Qr(q) => format!("[QR {q}]"),
+            NotaryReceiptLine::Separator => "---".into(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn receipt() -> SubmissionReceipt {
+    SubmissionReceipt {
+        number: "GZ20260301-0042".into(),
+        token: "tok_3f9a1c2b7d8e4f60a1b2".into(),
+    }
+}
+
+fn identify(j: &Journey) -> IdentifyView {
+    match j.view(now()).screen {
+        ScreenView::Identify(v) => v,
+        other => panic!("not the identify screen: {other:?}"),
+    }
+}
+
+fn field_errors(j: &Journey) -> Vec<FormField> {
+    match j.view(now()).screen {
+        ScreenView::Form(form) => form.errors.iter().map(|e| e.field).collect(),
+        other => panic!("not the form: {other:?}"),
+    }
+}
+
+#[test]
+fn birth_certificate_for_use_abroad_with_translation() {
+    let mut j = journey_with(true);
+    // Search by pinyin initials finds the matter.
+    cmd(&mut j, Command::Search("cs".into()));
+    match j.view(now()).screen {
+        ScreenView::ChooseMatter { matters, .. } => {
+            assert!(matters.iter().any(|m| m.id == "birth"))
+        }
+        other => panic!("{other:?}"),
+    }
+    to_identify(&mut j, "birth");
+    assert!(read_card(&mut j, applicant()).is_empty());
+    assert_eq!(j.step(), Step::Form, "birth asks no fingerprint");
+
+    cmd(&mut j, Command::Edit(FormEdit::Purpose(Purpose::Study)));
+    cmd(
+        &mut j,
+        Command::Edit(FormEdit::CountryOfUse(Some("US".into()))),
+    );
+    cmd(&mut j, Command::Edit(FormEdit::Copies(2)));
+    cmd(&mut j, Command::Edit(FormEdit::Phone("1381234567".into())));
+    cmd(&mut j, Command::Next);
+    assert_eq!(
+        j.step(),
+        Step::Form,
+        "an invalid phone number keeps the form up"
+    );
+    assert_eq!(field_errors(&j), vec![FormField::Phone]);
+    cmd(&mut j, Command::Edit(FormEdit::Phone("13812345678".into())));
+    cmd(&mut j, Command::Next);
+    assert_eq!(j.step(), Step::Materials);
+
+    // Capture, look at the preview, retake, keep.
+    let effects = cmd(&mut j, Command::Capture("birth_medical_cert".into()));
+    assert_eq!(
+        effects,
+        vec![Effect::CaptureDocument {
+            material_id: "birth_medical_cert".into()
+        }]
+    );
+    assert!(j.view(now()).busy);
+    ev(
+        &mut j,
+        Event::DocumentCaptured {
+            material_id: "birth_medical_cert".into(),
+            result: Ok(jpeg(1)),
+        },
+    );
+    assert_eq!(
+        cmd(&mut j, Command::Retake),
+        vec![Effect::CaptureDocument {
+            material_id: "birth_medical_cert".into()
+        }]
+    );
+    ev(
+        &mut j,
+        Event::DocumentCaptured {
+            material_id: "birth_medical_cert".into(),
+            result: Ok(jpeg(2)),
+        },
+    );
+    match j.view(now()).screen {
+        ScreenView::Materials {
+            preview: Some(p), ..
+        } => assert_eq!(p.jpeg, jpeg(2)),
+        other => panic!("{other:?}"),
+    }
+    cmd(&mut j, Command::KeepCapture);
+    // A camera failure is a message, not an error state.
+    cmd(&mut j, Command::Capture("hukou".into()));
+    ev(
+        &mut j,
+        Event::DocumentCaptured {
+            material_id: "hukou".into(),
+            result: Err(CaptureFailed),
+        },
+    );
+    assert!(j.view(now()).message.is_some());
+    cmd(&mut j, Command::Capture("hukou".into()));
+    ev(
+        &mut j,
+        Event::DocumentCaptured {
+            material_id: "hukou".into(),
+            result: Ok(jpeg(3)),
+        },
+    );
+    cmd(&mut j, Command::KeepCapture);
+    match j.view(now()).screen {
+        ScreenView::Materials {
+            items, to_bring, ..
+        } => {
+            let hukou = items.iter().find(|i| i.material_id == "hukou").unwrap();
+            assert!(matches!(hukou.capture, CaptureState::Captured { .. }));
+            assert!(to_bring
+                .iter()
+                .any(|b| b.zh.starts_with("申请人居民身份证")));
+        }
+        other => panic!("{other:?}"),
+    }
+    cmd(&mut j, Command::Next);
+
+    assert_eq!(j.step(), Step::Fee);
+    match j.view(now()).screen {
+        ScreenView::Fee {
+            estimate: Some(e), ..
+        } => {
+            let kinds: Vec<_> = e.lines.iter().map(|l| l.kind).collect();
+            assert_eq!(
+                kinds,
+                vec![
+                    FeeLineKind::NotaryFee,
+                    FeeLineKind::Copies,
+                    FeeLineKind::Translation,
+                    FeeLineKind::TranslationConformity
+                ]
+            );
+            assert_eq!(e.total_fen, 15000 + 2000 + 5000 + 10000);
+            assert!(e.example);
+        }
+        other => panic!("{other:?}"),
+    }
+    cmd(&mut j, Command::Next);
+
+    assert_eq!(j.step(), Step::Review);
+    match j.view(now()).screen {
+        ScreenView::Review { lines, .. } => {
+            let value = |label: &str| {
+                lines
+                    .iter()
+                    .find(|l| l.label.en == label)
+                    .map(|l| l.value.en.clone())
+            };
+            assert_eq!(value("Name").as_deref(), Some("张小三"));
+            assert_eq!(value("Country of use").as_deref(), Some("United States"));
+            assert_eq!(value("Translation").as_deref(), Some("English"));
+            assert_eq!(value("Estimated fee").as_deref(), Some("¥320.00"));
+            assert!(value("Authentication").unwrap().starts_with("Apostille"));
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let sub = submission(cmd(&mut j, Command::Next));
+    assert_eq!(j.step(), Step::Submitting);
+    assert!(!j.view(now()).can_cancel);
+    let p = &sub.payload;
+    assert_eq!(p.kind, SubmissionKind::Application);
+    assert_eq!(p.matter.id, "birth");
+    assert_eq!(p.matter.country_of_use.as_deref(), Some("US"));
+    assert_eq!(p.matter.translation_language.as_deref(), Some("en"));
+    assert!(p.matter.translation_conformity);
+    assert_eq!(p.matter.copies, 2);
+    assert_eq!(p.applicant.id_number, "11010519900307002X");
+    assert!(identity_matches(
+        &p.applicant.id_number_digest,
+        &key(),
+        "11010519900307002x"
+    ));
+    assert_eq!(p.applicant.nationality.as_deref(), Some("CHN"));
+    assert_eq!(
+        p.identity_verification.fingerprint,
+        FingerprintCheck::NotRequested
+    );
+    assert!(p.consents.personal_info && p.consents.sensitive_info && p.consents.transfer_to_office);
+    assert_eq!(p.consents.decided_at, now());
+    assert_eq!(p.fee.estimate.total_fen, 32000);
+    // Attachments: exactly the kept captures, referenced by digest and size.
+    assert_eq!(sub.attachments.len(), 2);
+    for attachment in &sub.attachments {
+        assert_eq!(
+            attachment.sha256,
+            hex::encode(Sha256::digest(&attachment.jpeg))
+        );
+        let listed = p
+            .materials
+            .iter()
+            .find(|m| m.material_id == attachment.material_id)
+            .unwrap();
+        assert_eq!(listed.source, MaterialSource::Scanned);
+        let reference = listed.attachment.as_ref().unwrap();
+        assert_eq!(reference.sha256, attachment.sha256);
+        assert_eq!(reference.size, attachment.jpeg.len() as u64);
+    }
+    assert_eq!(
+        sub.attachments
+            .iter()
+            .find(|a| a.material_id == "birth_medical_cert")
+            .unwrap()
+            .jpeg,
+        jpeg(2)
+    );
+    // The JSON carries the fields by their stable names.
+    let json: serde_json::Value = serde_json::from_str(&p.to_json()).unwrap();
+    assert_eq!(json["schema"], "legal-kiosk/notary-submission/1");
+    assert_eq!(json["matter"]["authentication"], "apostille");
+    assert_eq!(json["matter"]["delivery"]["method"], "pickup");
+    assert_eq!(json["applicant"]["id_long_term"], false);
+    assert_eq!(json["consents"]["notice_version"], "notary-consent/2026-01");
+
+    // The receipt appears only after the store's commit.
+    let lines = printed_lines(&ev(&mut j, Event::Submitted(Ok(receipt()))));
+    assert_eq!(j.step(), Step::Receipt);
+    let text = texts(&lines);
+    assert!(text.contains("GZ20260301-0042"));
+    assert!(text.contains("张*三") && !text.contains("张小三"));
+    assert!(text.contains("110105********002X") && !text.contains("19900307"));
+    assert!(text.contains("¥320.00"));
+    assert!(text.contains("北京市朝阳区示例路1号"));
+    let qr = lines.iter().find_map(|l| match l {
+        NotaryReceiptLine::Qr(q) => Some(q.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        token_from_qr(&qr.unwrap()).as_deref(),
+        Some("tok_3f9a1c2b7d8e4f60a1b2")
+    );
+    let printer_receipt = legal_kiosk::core::notary::to_printer_receipt(&lines);
+    assert_eq!(printer_receipt.lines.len(), lines.len());
+
+    ev(&mut j, Event::Printed(Ok(())));
+    cmd(&mut j, Command::Next);
+    assert_eq!(j.step(), Step::Rating);
+    cmd(&mut j, Command::Rate(Rating::VerySatisfied));
+    cmd(&mut j, Command::SetRatingComment("很方便".into()));
+    let effects = cmd(&mut j, Command::Next);
+    match effects.as_slice() {
+        [Effect::SubmitRating(r)] => {
+            assert_eq!(r.rating, Rating::VerySatisfied);
+            assert_eq!(r.comment.as_deref(), Some("很方便"));
+            assert_eq!(r.receipt_number.as_deref(), Some("GZ20260301-0042"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(j.step(), Step::End);
+    assert!(
+        !j.holds_personal_data(),
+        "the end screen holds nothing personal"
+    );
+    assert_eq!(cmd(&mut j, Command::Next), vec![Effect::Exit]);
+    assert_eq!(j.step(), Step::ChooseMatter);
+}
+
+#[test]
+fn power_of_attorney_is_pre_booked_with_fingerprint_and_survives_an_empty_printer() {
+    let mut j = journey_with(true);
+    to_identify(&mut j, "poa_property");
+    assert_eq!(identify(&j).phase, IdentifyPhase::AwaitingCard);
+    read_card(&mut j, applicant());
+    match j.view(now()).screen {
+        ScreenView::Identify(v) => {
+            assert_eq!(v.phase, IdentifyPhase::OfferFingerprint);
+            assert!(v.can_verify_fingerprint && v.can_skip_fingerprint);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        cmd(&mut j, Command::VerifyFingerprint),
+        vec![Effect::VerifyFingerprint]
+    );
+    ev(&mut j, Event::Fingerprint(FingerprintResult::NotMatched));
+    match j.view(now()).screen {
+        ScreenView::Identify(v) => {
+            assert_eq!(
+                v.phase,
+                IdentifyPhase::Problem(IdentifyProblem::FingerprintNotMatched)
+            );
+            assert!(v.problem.is_some() && !v.can_retry_card);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        cmd(&mut j, Command::VerifyFingerprint),
+        vec![Effect::VerifyFingerprint]
+    );
+    ev(&mut j, Event::Fingerprint(FingerprintResult::Matched));
+    assert_eq!(j.step(), Step::Form);
+
+    match j.view(now()).screen {
+        ScreenView::Form(form) => {
+            assert!(
+                form.countries.is_empty(),
+                "property POA is for use in China"
+            );
+            assert!(form.shows_preferred_date);
+            assert_eq!(
+                form.data.current_address,
+                applicant().address,
+                "prefilled from the card"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    fill_form(&mut j, Purpose::Other);
+    cmd(
+        &mut j,
+        Command::Edit(FormEdit::PreferredDate(Some(today()))),
+    );
+    cmd(&mut j, Command::Next);
+    assert_eq!(field_errors(&j), vec![FormField::PreferredDate]);
+    let preferred = today().checked_add_days(Days::new(3)).unwrap();
+    cmd(
+        &mut j,
+        Command::Edit(FormEdit::PreferredDate(Some(preferred))),
+    );
+    cmd(&mut j, Command::Next);
+    assert_eq!(j.step(), Step::Materials);
+
+    // Nothing is captured for an in-person matter: the notary examines the originals.
+    assert!(cmd(&mut j, Command::Capture("property_certificate".into())).is_empty());
+    match j.view(now()).screen {
+        ScreenView::Materials {
+            items, to_bring, ..
+        } => {
+            assert!(items.iter().all(|i| i.capture == CaptureState::BringOnly));
+            assert_eq!(to_bring.len(), 7);
+        }
+        other => panic!("{other:?}"),
+    }
+    cmd(&mut j, Command::Next);
+    match j.view(now()).screen {
+        ScreenView::Fee {
+            estimate: Some(e), ..
+        } => assert_eq!(e.total_fen, 60000),
+        other => panic!("{other:?}"),
+    }
+    cmd(&mut j, Command::Next);
+    let sub = submission(cmd(&mut j, Command::Next));
+    let p = &sub.payload;
+    assert_eq!(p.kind, SubmissionKind::AppointmentRequest);
+    assert!(p.matter.in_person_required);
+    assert!(sub.attachments.is_empty());
+    assert!(p
+        .materials
+        .iter()
+        .all(|m| m.source == MaterialSource::BringInPerson));
+    assert_eq!(
+        p.identity_verification.fingerprint,
+        FingerprintCheck::Matched
+    );
+    assert_eq!(p.office_routing.preferred_date, Some(preferred));
+
+    let lines = printed_lines(&ev(&mut j, Event::Submitted(Ok(receipt()))));
+    let text = texts(&lines);
+    assert!(text.contains("公证预约回执"));
+    assert!(
+        text.contains("不动产权证书"),
+        "what to bring is on the receipt"
+    );
+
+    // Printer out of paper: the number and QR stay on screen, printing can be retried.
+    ev(&mut j, Event::Printed(Err(PrintFailure::OutOfPaper)));
+    match j.view(now()).screen {
+        ScreenView::Receipt {
+            number,
+            qr_payload,
+            print,
+            print_problem,
+            ..
+        } => {
+            assert_eq!(number, "GZ20260301-0042");
+            assert!(token_from_qr(&qr_payload).is_some());
+            assert_eq!(print, PrintState::Failed(PrintFailure::OutOfPaper));
+            let problem = print_problem.unwrap();
+            assert!(problem.zh.contains("缺纸") && problem.en.contains("reprint"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!j.view(now()).can_go_back);
+    assert_eq!(printed_lines(&cmd(&mut j, Command::RetryPrint)), lines);
+    ev(&mut j, Event::Printed(Ok(())));
+    cmd(&mut j, Command::Next);
+    // Rating is optional.
+    assert!(cmd(&mut j, Command::Next).is_empty());
+    assert_eq!(j.step(), Step::End);
+    assert!(!j.holds_personal_data());
+}
+
+#[test]
+fn no_criminal_record_submit_failure_loses_nothing_and_reductions_apply() {
+    let mut j = journey_with(false);
+    to_identify(&mut j, "no_criminal_record");
+    read_card(&mut j, applicant());
+    fill_form(&mut j, Purpose::Immigration);
+    cmd(
+        &mut j,
+        Command::Edit(FormEdit::CountryOfUse(Some("CA".into()))),
+    );
+    cmd(&mut j, Command::Edit(FormEdit::Copies(3)));
+    cmd(
+        &mut j,
+        Command::Edit(FormEdit::Delivery(DeliveryMethod::Post)),
+    );
+    cmd(&mut j, Command::Next);
+    assert_eq!(field_errors(&j), vec![FormField::PostalAddress]);
+    cmd(
+        &mut j,
+        Command::Edit(FormEdit::PostalAddress("北京市海淀区中关村大街27号".into())),
+    );
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::Capture("police_certificate".into()));
+    ev(
+        &mut j,
+        Event::DocumentCaptured {
+            material_id: "police_certificate".into(),
+            result: Ok(jpeg(9)),
+        },
+    );
+    cmd(&mut j, Command::Next); // keeps the previewed capture
+    assert_eq!(j.step(), Step::Fee);
+
+    // Reductions: the largest one that applies, on the notary fee only.
+    let total = |j: &Journey| match j.view(now()).screen {
+        ScreenView::Fee {
+            estimate: Some(e), ..
+        } => e.total_fen,
+        other => panic!("{other:?}"),
+    };
+    let english = 5000;
+    assert_eq!(total(&j), 15000 + 2 * 2000 + english);
+    cmd(
+        &mut j,
+        Command::ToggleReduction("minimum_living_allowance".into()),
+    );
+    assert_eq!(total(&j), 7500 + 2 * 2000 + english);
+    cmd(&mut j, Command::ToggleReduction("legal_aid".into()));
+    assert_eq!(total(&j), 2 * 2000 + english);
+    cmd(
+        &mut j,
+        Command::ToggleReduction("elderly_first_will".into()),
+    );
+    match j.view(now()).screen {
+        ScreenView::Fee { reductions, .. } => {
+            assert!(reductions.iter().all(|r| r.id != "elderly_first_will"));
+            assert_eq!(reductions.iter().filter(|r| r.ticked).count(), 2);
+        }
+        other => panic!("{other:?}"),
+    }
+    cmd(&mut j, Command::ToggleReduction("legal_aid".into()));
+    assert_eq!(total(&j), 7500 + 2 * 2000 + english);
+    cmd(&mut j, Command::Next);
+
+    let first = submission(cmd(&mut j, Command::Next));
+    assert!(ev(&mut j, Event::Submitted(Err(SubmitFailure::StorageFull))).is_empty());
+    assert_eq!(
+        j.step(),
+        Step::Review,
+        "back on review with everything kept"
+    );
+    let view = j.view(now());
+    let message = view.message.unwrap();
+    assert!(message.zh.contains("存储空间已满") && message.en.contains("still here"));
+    assert!(j.holds_personal_data());
+    let second = submission(cmd(&mut j, Command::Next));
+    assert_eq!(
+        first, second,
+        "the retry submits exactly the same application"
+    );
+    assert_eq!(
+        second.payload.fee.reductions_claimed,
+        vec!["minimum_living_allowance".to_string()]
+    );
+    assert_eq!(
+        second
+            .payload
+            .fee
+            .estimate
+            .reduction
+            .as_ref()
+            .unwrap()
+            .amount_fen,
+        7500
+    );
+    assert_eq!(
+        second.payload.matter.delivery.postal_address.as_deref(),
+        Some("北京市海淀区中关村大街27号")
+    );
+    assert_eq!(second.attachments.len(), 1);
+    assert_eq!(
+        second.payload.identity_verification.fingerprint,
+        FingerprintCheck::NotRequested
+    );
+    printed_lines(&ev(&mut j, Event::Submitted(Ok(receipt()))));
+    assert_eq!(j.step(), Step::Receipt);
+}
+
+#[test]
+fn declining_consent_ends_politely_with_alternatives() {
+    let mut j = journey_with(false);
+    cmd(&mut j, Command::ChooseMatter("kinship".into()));
+    cmd(&mut j, Command::Next);
+    match j.view(now()).screen {
+        ScreenView::Consent { notice, choices } => {
+            assert_eq!(notice.consents.len(), 3);
+            assert!(
+                !choices.personal_info && !choices.sensitive_info && !choices.transfer_to_office
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    cmd(&mut j, Command::SetConsent(ConsentItem::PersonalInfo, true));
+    cmd(
+        &mut j,
+        Command::SetConsent(ConsentItem::TransferToOffice, true),
+    );
+    assert!(
+        cmd(&mut j, Command::Next).is_empty(),
+        "no card wait without every consent"
+    );
+    assert_eq!(j.step(), Step::ConsentDeclined);
+    match j.view(now()).screen {
+        ScreenView::ConsentDeclined { alternatives } => {
+            let all: String = alternatives.iter().map(|a| a.zh.clone()).collect();
+            assert!(all.contains("人工窗口工作日") && all.contains("010-12348000"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Changing one's mind is allowed.
+    cmd(&mut j, Command::Back);
+    assert_eq!(j.step(), Step::Consent);
+    cmd(&mut j, Command::DeclineConsent);
+    assert_eq!(cmd(&mut j, Command::Next), vec![Effect::Exit]);
+    assert_eq!(j.step(), Step::ChooseMatter);
+    assert!(!j.holds_personal_data());
+}
+
+#[test]
+fn expired_removed_and_unreadable_cards_get_messages_and_a_retry() {
+    let mut j = journey_with(false);
+    to_identify(&mut j, "birth");
+    let problem = |j: &Journey| {
+        let v = identify(j);
+        (v.phase, v.problem, v.can_retry_card)
+    };
+
+    ev(&mut j, Event::Card(CardEvent::RemovedEarly));
+    let (phase, message, retry) = problem(&j);
+    assert_eq!(phase, IdentifyPhase::Problem(IdentifyProblem::RemovedEarly));
+    assert!(message.unwrap().zh.contains("提示音") && retry);
+    assert_eq!(cmd(&mut j, Command::RetryCard), vec![Effect::AwaitCard]);
+
+    ev(&mut j, Event::Card(CardEvent::Unreadable));
+    assert_eq!(
+        problem(&j).0,
+        IdentifyPhase::Problem(IdentifyProblem::Unreadable)
+    );
+    assert_eq!(
+        cmd(&mut j, Command::Next),
+        vec![Effect::AwaitCard],
+        "the main button retries"
+    );
+
+    let mut expired = applicant();
+    expired.card_expiry = today().pred_opt();
+    read_card(&mut j, expired);
+    let (phase, message, _) = problem(&j);
+    assert!(matches!(
+        phase,
+        IdentifyPhase::Problem(IdentifyProblem::Expired { .. })
+    ));
+    let message = message.unwrap();
+    assert!(message.zh.contains("2026年02月28日") && message.en.contains("expired on 2026-02-28"));
+    assert_eq!(j.step(), Step::Identify);
+
+    // A long-term (长期) card is fine.
+    cmd(&mut j, Command::RetryCard);
+    let mut long_term = applicant();
+    long_term.card_expiry = None;
+    read_card(&mut j, long_term);
+    assert_eq!(j.step(), Step::Form);
+    cmd(&mut j, Command::Edit(FormEdit::Phone("13812345678".into())));
+    // Going back forgets the card and the entries, and waits for a card again.
+    assert_eq!(cmd(&mut j, Command::Back), vec![Effect::AwaitCard]);
+    assert_eq!(identify(&j).phase, IdentifyPhase::AwaitingCard);
+    let mut someone_else = applicant();
+    someone_else.address = "天津市和平区南京路2号".into();
+    read_card(&mut j, someone_else);
+    match j.view(now()).screen {
+        ScreenView::Form(form) => {
+            assert!(form.data.phone.is_empty());
+            assert_eq!(form.data.current_address, "天津市和平区南京路2号");
+        }
+        other => panic!("{other:?}"),
+    }
+    cmd(&mut j, Command::Back);
+    assert_eq!(cmd(&mut j, Command::Back), vec![Effect::StopAwaitingCard]);
+    assert_eq!(j.step(), Step::Consent);
+}
+
+#[test]
+fn a_child_is_sent_to_a_guardian_whose_card_then_works() {
+    let mut j = journey_with(false);
+    to_identify(&mut j, "birth");
+    let mut child = applicant();
+    child.name = "张小宝".into();
+    child.birth_date = NaiveDate::from_ymd_opt(2014, 6, 1).unwrap();
+    read_card(&mut j, child);
+    match j.view(now()).screen {
+        ScreenView::Identify(v) => {
+            assert_eq!(
+                v.phase,
+                IdentifyPhase::Problem(IdentifyProblem::MinorNeedsGuardian { age: 11 })
+            );
+            assert!(v.problem.unwrap().zh.contains("监护人"));
+        }
+        other => panic!("{other:?}"),
+    }
+    cmd(&mut j, Command::RetryCard);
+    read_card(&mut j, applicant());
+    match j.view(now()).screen {
+        ScreenView::Form(form) => assert_eq!(form.applicant.unwrap().name, "张小三"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn idle_wipe_mid_form_leaves_nothing_behind() {
+    let mut session = Session::new(
+        Language::Zh,
+        IdleSection {
+            warn_after_s: 90,
+            countdown_s: 30,
+            elderly_factor: 2,
+        },
+    );
+    session.handle(SessionCommand::Open(Screen::Notary));
+    let mut j = journey_with(false);
+    cmd(&mut j, Command::SetLanguage(Language::En));
+    to_identify(&mut j, "education");
+    read_card(&mut j, applicant());
+    fill_form(&mut j, Purpose::Work);
+    cmd(
+        &mut j,
+        Command::Edit(FormEdit::Delivery(DeliveryMethod::Post)),
+    );
+    cmd(
+        &mut j,
+        Command::Edit(FormEdit::PostalAddress(
+            "上海市浦东新区世纪大道100号".into(),
+        )),
+    );
+    assert!(j.holds_personal_data());
+
+    // The citizen walks away: the session times out and the adapter wipes the journey.
+    let mut outcome = Outcome::Unchanged;
+    for _ in 0..200 {
+        outcome = session.handle(SessionCommand::Tick(Duration::from_secs(1)));
+        if outcome == Outcome::Wiped {
+            break;
+        }
+    }
+    assert_eq!(outcome, Outcome::Wiped);
+    j.wipe();
+    assert!(!j.holds_personal_data());
+    let view = j.view(now());
+    assert_eq!(view.step, Step::ChooseMatter);
+    assert_eq!(view.language, Language::Zh);
+    let shown = format!("{view:?}");
+    assert!(!shown.contains("张") && !shown.contains("13812345678") && !shown.contains("世纪大道"));
+
+    // The next person starts from an empty form.
+    to_identify(&mut j, "education");
+    let mut other = applicant();
+    other.name = "李四".into();
+    read_card(&mut j, other);
+    match j.view(now()).screen {
+        ScreenView::Form(form) => {
+            assert!(form.data.phone.is_empty() && form.data.postal_address.is_empty());
+            assert_eq!(form.data.delivery, DeliveryMethod::Pickup);
+            assert_eq!(form.data.purpose, None);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn cancel_wipes_from_any_step_but_not_while_committing() {
+    let mut j = journey_with(false);
+    to_identify(&mut j, "degree");
+    assert_eq!(
+        cmd(&mut j, Command::Cancel),
+        vec![Effect::StopAwaitingCard, Effect::Exit]
+    );
+    assert!(!j.holds_personal_data());
+
+    to_identify(&mut j, "degree");
+    read_card(&mut j, applicant());
+    fill_form(&mut j, Purpose::Study);
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::Next);
+    assert_eq!(j.step(), Step::Review);
+    submission(cmd(&mut j, Command::Next));
+    assert!(
+        cmd(&mut j, Command::Cancel).is_empty(),
+        "the store is committing"
+    );
+    assert!(cmd(&mut j, Command::Back).is_empty());
+    assert_eq!(j.step(), Step::Submitting);
+    ev(&mut j, Event::Submitted(Ok(receipt())));
+    assert_eq!(cmd(&mut j, Command::Cancel), vec![Effect::Exit]);
+    assert!(!j.holds_personal_data());
+}
+
+#[test]
+fn elderly_applicant_may_declare_the_free_first_will() {
+    let mut j = journey_with(false);
+    to_identify(&mut j, "will");
+    let mut elder = applicant();
+    elder.birth_date = NaiveDate::from_ymd_opt(1940, 1, 1).unwrap();
+    read_card(&mut j, elder);
+    fill_form(&mut j, Purpose::Inheritance);
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::Next);
+    cmd(
+        &mut j,
+        Command::ToggleReduction("elderly_first_will".into()),
+    );
+    match j.view(now()).screen {
+        ScreenView::Fee {
+            estimate: Some(e),
+            reductions,
+        } => {
+            assert!(reductions
+                .iter()
+                .any(|r| r.id == "elderly_first_will" && r.ticked));
+            assert_eq!(e.total_fen, 0);
+            assert_eq!(e.reduction.unwrap().amount_fen, 40000);
+        }
+        other => panic!("{other:?}"),
+    }
+}
