@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const FAKE_CERT: &str = "-----BEGIN CERTIFICATE-----\nMIIBkTCB+wIJAK\n-----END CERTIFICATE-----\n";
-const FAKE_KEY: &str = "-----BEGIN PRIVATE KEY-----\nSECRETKEYMATERIAL42\n-----END PRIVATE KEY-----\n";
+const FAKE_KEY: &str =
+    "-----BEGIN PRIVATE KEY-----\nSECRETKEYMATERIAL42\n-----END PRIVATE KEY-----\n";
 const WIFI_PSK: &str = "hall-wifi-passphrase-77";
 
 fn image_dir() -> PathBuf {
@@ -103,7 +104,10 @@ fn the_example_renders_to_a_kiosk_toml_the_kiosk_accepts() {
     assert_eq!(config.kiosk.orientation, Orientation::Portrait);
     assert_eq!(config.kiosk.data_dir, kiosk.data);
     assert_eq!(config.office.phone, "0755-12348");
-    assert_eq!(config.case_system.base_url, "https://cases.notary.example/api");
+    assert_eq!(
+        config.case_system.base_url,
+        "https://cases.notary.example/api"
+    );
     assert_eq!(
         config.case_system.ca_file.as_deref(),
         Some(kiosk.data.join("tls/office-ca.pem").as_path())
@@ -134,8 +138,14 @@ fn secrets_move_to_the_data_partition_and_leave_the_boot_partition() {
     assert!(!kiosk.boot.join("kiosk.key").exists());
     assert!(!kiosk.boot.join("kiosk-provision.toml").exists());
     let left = kiosk.boot_contents();
-    assert!(!left.contains(WIFI_PSK), "Wi-Fi passphrase left on the boot partition");
-    assert!(!left.contains("SECRETKEYMATERIAL42"), "client key left on the boot partition");
+    assert!(
+        !left.contains(WIFI_PSK),
+        "Wi-Fi passphrase left on the boot partition"
+    );
+    assert!(
+        !left.contains("SECRETKEYMATERIAL42"),
+        "client key left on the boot partition"
+    );
     // The record of what was applied stays, without the secrets.
     let applied = kiosk.read(&kiosk.boot.join("kiosk-provision.applied.toml"));
     assert!(applied.contains("id = \"SZ-FT-001\""));
@@ -179,7 +189,10 @@ fn each_rotation_sets_the_slint_rotation_and_the_matching_touch_matrix() {
         let output = kiosk.provision();
         assert!(output.status.success(), "{}", stderr(&output));
         let env = kiosk.read(&kiosk.etc.join("kiosk.env"));
-        assert!(env.contains(&format!("SLINT_KMS_ROTATION={rotation}\n")), "{env}");
+        assert!(
+            env.contains(&format!("SLINT_KMS_ROTATION={rotation}\n")),
+            "{env}"
+        );
         assert!(env.contains("SLINT_BACKEND=linuxkms-femtovg\n"), "{env}");
         let rule = kiosk.read(&kiosk.etc.join("99-kiosk-touch-rotation.rules"));
         match matrix {
@@ -201,11 +214,27 @@ fn bad_provisioning_files_are_refused_naming_the_key_and_nothing_is_written() {
             "base_url = \"http://cases.notary.example/api\"",
             "case_system.base_url",
         ),
-        ("driver = \"usb-lp\"", "driver = \"simulated\"", "devices.printer.driver"),
+        (
+            "driver = \"usb-lp\"",
+            "driver = \"simulated\"",
+            "devices.printer.driver",
+        ),
         ("rotation = 90", "rotation = 45", "display.rotation"),
-        ("rotation = 90", "rotation = 90\nbrightness = 3", "display.brightness"),
-        ("client_key_file = \"kiosk.key\"", "", "case_system.client_key_file"),
-        ("ca_file = \"office-ca.pem\"", "ca_file = \"missing.pem\"", "case_system.ca_file"),
+        (
+            "rotation = 90",
+            "rotation = 90\nbrightness = 3",
+            "display.brightness",
+        ),
+        (
+            "client_key_file = \"kiosk.key\"",
+            "",
+            "case_system.client_key_file",
+        ),
+        (
+            "ca_file = \"office-ca.pem\"",
+            "ca_file = \"missing.pem\"",
+            "case_system.ca_file",
+        ),
         ("language = \"zh\"", "language = 1", "kiosk.language"),
     ];
     for (from, to, key) in cases {
@@ -215,9 +244,18 @@ fn bad_provisioning_files_are_refused_naming_the_key_and_nothing_is_written() {
         let output = kiosk.provision();
         assert!(!output.status.success(), "{key}: accepted");
         assert!(stderr(&output).contains(key), "{key}: {}", stderr(&output));
-        assert!(!kiosk.etc.join("kiosk.toml").exists(), "{key}: wrote kiosk.toml");
-        assert!(kiosk.boot.join("kiosk-provision.toml").exists(), "{key}: scrubbed the input");
-        assert!(kiosk.boot.join("kiosk.key").exists(), "{key}: removed the key");
+        assert!(
+            !kiosk.etc.join("kiosk.toml").exists(),
+            "{key}: wrote kiosk.toml"
+        );
+        assert!(
+            kiosk.boot.join("kiosk-provision.toml").exists(),
+            "{key}: scrubbed the input"
+        );
+        assert!(
+            kiosk.boot.join("kiosk.key").exists(),
+            "{key}: removed the key"
+        );
     }
 }
 
@@ -228,7 +266,11 @@ fn the_kiosks_own_parser_has_the_last_word() {
     let kiosk = Kiosk::new(&text);
     let output = kiosk.provision();
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("idle.warn_after_s"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("idle.warn_after_s"),
+        "{}",
+        stderr(&output)
+    );
     assert!(!kiosk.etc.join("kiosk.toml").exists());
 }
 
@@ -242,7 +284,12 @@ fn the_udev_rules_create_every_stable_device_name_the_config_uses() {
         .lines()
         .filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
         .collect();
-    for name in ["kiosk-idreader", "kiosk-fingerprint", "kiosk-printer", "kiosk-camera"] {
+    for name in [
+        "kiosk-idreader",
+        "kiosk-fingerprint",
+        "kiosk-printer",
+        "kiosk-camera",
+    ] {
         let symlink = format!("SYMLINK+=\"{name}\"");
         assert!(
             active.iter().any(|l| l.contains(&symlink)),
@@ -252,16 +299,18 @@ fn the_udev_rules_create_every_stable_device_name_the_config_uses() {
         assert!(example().contains(&format!("/dev/{name}")));
     }
     for line in active {
-        assert!(line.contains("SYMLINK+=\"kiosk-"), "rule without a stable name: {line}");
+        assert!(
+            line.contains("SYMLINK+=\"kiosk-"),
+            "rule without a stable name: {line}"
+        );
     }
 }
 
 #[test]
 fn the_kiosk_unit_starts_the_production_command_with_the_default_config() {
-    let unit = std::fs::read_to_string(
-        image_dir().join("overlay/etc/systemd/system/legal-kiosk.service"),
-    )
-    .unwrap();
+    let unit =
+        std::fs::read_to_string(image_dir().join("overlay/etc/systemd/system/legal-kiosk.service"))
+            .unwrap();
     let launcher =
         std::fs::read_to_string(image_dir().join("overlay/usr/lib/legal-kiosk/kiosk-launch"))
             .unwrap();
