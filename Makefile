@@ -72,3 +72,25 @@ fuzz: deps
 
 clean:
 	$(CARGO) clean
+
+# --- kiosk-image: the SD-card / disk image (kiosk-image/README.md) ---
+# make image               Raspberry Pi 4/5 arm64 image (IMAGE_ARCH=amd64 for x86-64 UEFI)
+# make image-test          build the x86-64 image and boot-test it in QEMU (minutes; not in every CI run)
+# make image-lint          shellcheck, provisioning templates render and parse (tests/image_recipe.rs)
+IMAGE_ARCH ?= arm64
+IMAGE_SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo -E)
+
+.PHONY: image image-test image-lint
+
+image:
+	$(IMAGE_SUDO) kiosk-image/build.sh --arch $(IMAGE_ARCH)
+
+image-test:
+	$(IMAGE_SUDO) kiosk-image/build.sh --arch amd64
+	$(IMAGE_SUDO) kiosk-image/tests/rootfs-smoke.sh kiosk-image/build/image-amd64/work/rootfs
+	$(IMAGE_SUDO) kiosk-image/tests/boot-test.sh kiosk-image/build/image-amd64/kiosk-amd64.img
+
+image-lint:
+	@command -v shellcheck >/dev/null || $(IMAGE_SUDO) apt-get install -y -qq shellcheck
+	kiosk-image/tests/lint.sh
+	$(CARGO) test --no-default-features --test image_recipe
