@@ -42,6 +42,7 @@ demo: deps
 
 test: deps
 	$(CARGO) fmt --all -- --check
+	kiosk-image/tests/lint.sh
 	$(CARGO) test --features ui-tests
 	# The production feature set: no UI adapter, no simulators.
 	$(CARGO) test --no-default-features --lib
