@@ -16,13 +16,23 @@ use std::rc::Rc;
 use std::time::Duration;
 
 /// How the UI is started.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct UiOptions {
     /// Show the DEMO banner (a simulator is active).
     pub demo_banner: bool,
     /// Lay screens out for a landscape panel.
     pub landscape: bool,
     pub clock: Clock,
+    /// Liveness and session state for the watchdog, health endpoint and fleet (`run` only).
+    pub fleet: Option<FleetHooks>,
+}
+
+/// What the UI tells the fleet services: it beats the UI heartbeat from its own timer (so a
+/// frozen UI stops the watchdog pings) and flags when a citizen session holds data.
+#[derive(Clone)]
+pub struct FleetHooks {
+    pub ui_heartbeat: crate::fleet::heartbeat::Heartbeat,
+    pub session_gate: crate::fleet::session_gate::CitizenSessionGate,
 }
 
 /// The bound UI: the window, the core session, and the timer that drives idle and clock.
@@ -37,6 +47,7 @@ struct Controller {
     session: RefCell<Session>,
     config: KioskConfig,
     clock: Clock,
+    fleet: Option<FleetHooks>,
 }
 
 impl KioskApp {
@@ -50,6 +61,7 @@ impl KioskApp {
             session: RefCell::new(session),
             config,
             clock: options.clock,
+            fleet: options.fleet,
         });
         window.global::<Kiosk>().set_demo(options.demo_banner);
         window.global::<Kiosk>().set_landscape(options.landscape);
@@ -60,6 +72,9 @@ impl KioskApp {
         let weak = Rc::downgrade(&controller);
         ticker.start(TimerMode::Repeated, Duration::from_secs(1), move || {
             if let Some(controller) = weak.upgrade() {
+                if let Some(fleet) = &controller.fleet {
+                    fleet.ui_heartbeat.beat();
+                }
                 controller.dispatch(Command::Tick(Duration::from_secs(1)));
                 controller.render_clock();
             }
@@ -120,6 +135,11 @@ fn bind_callbacks(window: &MainWindow, controller: &Rc<Controller>) {
 impl Controller {
     fn dispatch(&self, command: Command) {
         let outcome = self.session.borrow_mut().handle(command);
+        if let Some(fleet) = &self.fleet {
+            fleet
+                .session_gate
+                .set_active(self.session.borrow().has_state());
+        }
         match outcome {
             Outcome::Unchanged => {}
             Outcome::Changed => self.render_session(),

@@ -1,12 +1,22 @@
 //! `legal-kiosk run` (what systemd starts on the device) and `legal-kiosk demo`.
 
 use super::ConfigArgs;
-use crate::adapter::{Clock, KioskApp, UiOptions};
+use crate::adapter::{Clock, FleetHooks, KioskApp, UiOptions};
 use crate::config::KioskConfig;
+use crate::fleet::audit::Component;
+use crate::fleet::bridge::KioskTelemetry;
+use crate::fleet::heartbeat::Heartbeats;
+use crate::fleet::services::LocalServices;
+use crate::fleet::session_gate::CitizenSessionGate;
+use crate::fleet::telemetry::KioskStatus;
+use crate::fleet::watchdog::{watchdog_timeout_from_env, SdNotifier, WatchdogTiming};
+use crate::hal::manager::{DeviceMonitor, Devices};
 use crate::services::Services;
 use clap::Args;
 use slint::ComponentHandle;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -43,6 +53,55 @@ pub fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     run_kiosk(KioskConfig::demo(data_dir), args.windowed, true)
 }
 
+/// Starts the loopback health endpoint and the systemd watchdog. The UI beats its heartbeat
+/// from its own timer and the I/O runtime beats one by reading the outbox, so the watchdog
+/// pings only while both are alive. A health endpoint that cannot bind is logged, not fatal:
+/// the kiosk still serves citizens.
+async fn start_health(
+    config: &KioskConfig,
+    services: &Services,
+    monitor: &DeviceMonitor,
+) -> FleetHooks {
+    let heartbeats = Heartbeats::new();
+    let ui_heartbeat = heartbeats.register(Component::Ui);
+    let io_heartbeat = heartbeats.register(Component::Store);
+    let store = services.store.clone();
+    tokio::spawn(async move {
+        loop {
+            let probe = store.clone();
+            if let Ok(Ok(_)) = tokio::task::spawn_blocking(move || probe.outbox_status()).await {
+                io_heartbeat.beat();
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    });
+    let session_gate = CitizenSessionGate::new();
+    let timing = WatchdogTiming {
+        timeout: watchdog_timeout_from_env().unwrap_or(Duration::from_secs(30)),
+    };
+    let status = KioskStatus {
+        kiosk_id: config.kiosk.id.clone(),
+        heartbeats,
+        gate: session_gate.clone(),
+        source: Arc::new(KioskTelemetry {
+            store: services.store.clone(),
+            devices: monitor.health.clone(),
+            data_dir: config.kiosk.data_dir.clone(),
+        }),
+        max_heartbeat_age: timing.max_heartbeat_age(),
+    };
+    let listen = config.fleet.health_listen;
+    if let Err(error) =
+        LocalServices::start(status, listen, Arc::new(SdNotifier), timing, None).await
+    {
+        tracing::error!(%listen, %error, "health endpoint not started; no watchdog pings");
+    }
+    FleetHooks {
+        ui_heartbeat,
+        session_gate,
+    }
+}
+
 /// `reference_server`: also run the reference case server in-process (the demo).
 fn run_kiosk(
     config: KioskConfig,
@@ -58,6 +117,8 @@ fn run_kiosk(
         .build()?;
     let _io = runtime.enter();
     let services = runtime.block_on(Services::start(&config, reference_server))?;
+    let monitor = DeviceMonitor::start(Devices::open(&config.devices), Duration::from_secs(5));
+    let fleet = runtime.block_on(start_health(&config, &services, &monitor));
 
     let demo_banner = config.uses_simulators();
     let (width, height) = config.kiosk.orientation.size();
@@ -73,6 +134,7 @@ fn run_kiosk(
             demo_banner,
             landscape: width > height,
             clock: Clock::System,
+            fleet: Some(fleet),
         },
     )?;
     let window = app.window().window();

@@ -110,6 +110,7 @@ pub fn run(args: ScreenshotArgs) -> anyhow::Result<ExitCode> {
             demo_banner: args.demo_banner,
             landscape: args.size.0 > args.size.1,
             clock: Clock::Fixed(screenshot_time()),
+            fleet: None,
         },
     )?;
     if args.large_text {

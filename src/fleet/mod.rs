@@ -14,6 +14,7 @@
 pub mod audit;
 #[cfg(test)]
 mod audit_codegen;
+pub mod bridge;
 #[rustfmt::skip]
 mod audit_events;
 mod audit_fields;
