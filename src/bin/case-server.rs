@@ -2,9 +2,11 @@
 //!
 //! `case-server --listen 127.0.0.1:8480 --db /tmp/cases.db [--fault SPEC [--fault-times N]]`
 //! Faults can also be switched at run time: `PUT /admin/fault {"spec": "status:503", "times": 3}`.
+//! `--tls-cert PEM --tls-key PEM [--client-ca PEM]` serves HTTPS, with `--client-ca` requiring a
+//! client certificate signed by that CA (mutual TLS, as the office's case system does).
 
 use clap::Parser;
-use legal_kiosk::caseserver::{self, Fault};
+use legal_kiosk::caseserver::{self, Fault, TlsSettings};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +31,15 @@ struct Args {
     /// Apply the fault to this many submission requests only.
     #[arg(long, requires = "fault")]
     fault_times: Option<u32>,
+    /// Serve HTTPS with this PEM certificate chain (leaf first).
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key of `--tls-cert`.
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Require client certificates signed by the CA in this PEM file (mutual TLS).
+    #[arg(long, requires = "tls_cert")]
+    client_ca: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -46,7 +57,15 @@ fn main() -> ExitCode {
     };
     runtime.block_on(async {
         let fault = args.fault.map(|f| (f, args.fault_times));
-        let server = match caseserver::spawn(args.listen, &args.db, fault).await {
+        let tls = match (args.tls_cert, args.tls_key) {
+            (Some(cert), Some(key)) => Some(TlsSettings {
+                cert,
+                key,
+                client_ca: args.client_ca,
+            }),
+            _ => None,
+        };
+        let server = match caseserver::spawn_with(args.listen, &args.db, fault, tls).await {
             Ok(server) => server,
             Err(e) => {
                 eprintln!("error: {e}");

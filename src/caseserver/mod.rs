@@ -2,14 +2,17 @@
 //!
 //! It stores what it receives in its own SQLite file, deduplicates by idempotency key, answers
 //! status queries and misbehaves on demand (see [`Fault`]). Run it as the `case-server` binary
-//! or in-process with [`spawn`] (the demo and the soak do).
+//! or in-process with [`spawn`] (the demo and the soak do), or over TLS, optionally requiring
+//! client certificates, with [`spawn_with`].
 
 mod db;
 mod faults;
 mod routes;
+mod tls;
 
 pub use db::{Stats, StoredSubmission};
 pub use faults::{Fault, FaultRequest};
+pub use tls::{TlsSettings, TlsSetupError};
 
 use db::ServerDb;
 use faults::FaultSwitch;
@@ -18,9 +21,15 @@ use hyper_util::service::TowerToHyperService;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
+
+/// A client that connects and never finishes the handshake must not hold a task forever.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaseServerError {
@@ -36,6 +45,8 @@ pub enum CaseServerError {
         #[source]
         source: rusqlite::Error,
     },
+    #[error("case server TLS: {0}")]
+    Tls(#[from] TlsSetupError),
 }
 
 /// Shared by all requests.
@@ -47,6 +58,7 @@ pub(crate) struct ServerState {
 /// A running case server.
 pub struct CaseServer {
     addr: SocketAddr,
+    tls: bool,
     state: Arc<ServerState>,
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
@@ -59,7 +71,8 @@ impl CaseServer {
     }
 
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Sets (or with `None` clears) the injected fault; `times` limits it to that many requests.
@@ -82,12 +95,24 @@ impl CaseServer {
     }
 }
 
-/// Starts a case server on `listen` storing into `db`, with `fault` active from the start.
+/// Starts a plain-HTTP case server on `listen` storing into `db`, with `fault` active from the start.
 pub async fn spawn(
     listen: SocketAddr,
     db: &Path,
     fault: Option<(Fault, Option<u32>)>,
 ) -> Result<CaseServer, CaseServerError> {
+    spawn_with(listen, db, fault, None).await
+}
+
+/// Like [`spawn`], serving HTTPS when `tls` is given (and then, with a client CA, only to
+/// clients presenting a certificate that CA signed).
+pub async fn spawn_with(
+    listen: SocketAddr,
+    db: &Path,
+    fault: Option<(Fault, Option<u32>)>,
+    tls: Option<TlsSettings>,
+) -> Result<CaseServer, CaseServerError> {
+    let acceptor = tls.as_ref().map(tls::acceptor).transpose()?;
     let db = ServerDb::open(db).map_err(|source| CaseServerError::Database {
         path: db.display().to_string(),
         source,
@@ -108,10 +133,12 @@ pub async fn spawn(
     faults.set(fault);
     let state = Arc::new(ServerState { db, faults });
     let (stop, stopped) = watch::channel(false);
-    let task = tokio::spawn(accept_loop(listener, state.clone(), stopped));
-    tracing::info!(%addr, "case server listening");
+    let tls = acceptor.is_some();
+    let task = tokio::spawn(accept_loop(listener, acceptor, state.clone(), stopped));
+    tracing::info!(%addr, tls, "case server listening");
     Ok(CaseServer {
         addr,
+        tls,
         state,
         stop,
         task,
@@ -119,9 +146,12 @@ pub async fn spawn(
 }
 
 /// Serves each connection with its own "drop me" switch, so a handler can cut the connection
-/// without answering (the `drop-*` faults), which axum alone cannot do.
+/// without answering (the `drop-*` faults), which axum alone cannot do. With `acceptor`, each
+/// connection first completes its TLS handshake in its own task, so a slow or refused client
+/// never holds up the others.
 async fn accept_loop(
     listener: TcpListener,
+    acceptor: Option<TlsAcceptor>,
     state: Arc<ServerState>,
     mut stopped: watch::Receiver<bool>,
 ) {
@@ -146,14 +176,31 @@ async fn accept_loop(
                 .clone()
                 .layer(axum::Extension(routes::DropConnection(drop_switch.clone()))),
         );
+        let acceptor = acceptor.clone();
         connections.spawn(async move {
-            let connection = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service);
-            tokio::select! {
-                _ = connection => {}
-                _ = drop_switch.notified() => {}
+            let Some(acceptor) = acceptor else {
+                return serve(stream, service, &drop_switch).await;
+            };
+            match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                Ok(Ok(stream)) => serve(stream, service, &drop_switch).await,
+                // Expected when a client without a valid certificate tries; no personal data here.
+                Ok(Err(e)) => tracing::warn!(error = %e, "TLS handshake refused"),
+                Err(_) => tracing::warn!("TLS handshake timed out"),
             }
         });
     }
     connections.shutdown().await;
+}
+
+/// Serves HTTP/1.1 on one connection until it ends or a handler pulls `drop_switch`.
+async fn serve<S>(stream: S, service: TowerToHyperService<axum::Router>, drop_switch: &Notify)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let connection =
+        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    tokio::select! {
+        _ = connection => {}
+        _ = drop_switch.notified() => {}
+    }
 }
