@@ -83,6 +83,7 @@ fn main() {
             demo_banner: false,
             landscape: false,
             clock: Clock::System,
+            store: None,
         },
     )
     .expect("UI");

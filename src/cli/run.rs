@@ -73,6 +73,7 @@ fn run_kiosk(
             demo_banner,
             landscape: width > height,
             clock: Clock::System,
+            store: Some(services.store.clone()),
         },
     )?;
     let window = app.window().window();

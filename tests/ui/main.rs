@@ -22,6 +22,7 @@ fn start(demo_banner: bool) -> KioskApp {
             demo_banner,
             landscape: false,
             clock: Clock::System,
+            store: None,
         },
     )
     .expect("the UI starts");

@@ -17,7 +17,7 @@ pub use search::{SearchState, SearchStatus};
 use super::screen::Screen;
 use crate::config::Language;
 use crate::laws::guide::{GuideError, GuideTree, Text};
-use crate::laws::legal_aid::{LegalAidCheck, LegalAidPolicy};
+use crate::laws::legal_aid::{LegalAidCheck, LegalAidPolicy, State};
 use crate::laws::ArticleView;
 
 /// Picks the citizen's language from a bilingual text.
@@ -42,7 +42,9 @@ pub struct ConsultFlow {
     /// The article on the article screen, with its neighbours.
     pub article: Option<ArticleView>,
     pub guide: GuideFlow,
-    pub legal_aid: LegalAidCheck,
+    legal_aid: LegalAidCheck,
+    /// Questions of the pre-check answered so far.
+    legal_aid_answered: usize,
     pub request: RequestForm,
     pub receipt: Option<ShownReceipt>,
 }
@@ -54,6 +56,7 @@ impl ConsultFlow {
             article: None,
             guide: GuideFlow::new(GuideTree::builtin()?),
             legal_aid: LegalAidCheck::new(policy.clone()),
+            legal_aid_answered: 0,
             request: RequestForm::default(),
             receipt: None,
             policy,
@@ -65,7 +68,7 @@ impl ConsultFlow {
         self.search = SearchState::default();
         self.article = None;
         self.guide.reset();
-        self.legal_aid = LegalAidCheck::new(self.policy.clone());
+        self.restart_legal_aid();
         self.request = RequestForm::default();
         self.receipt = None;
     }
@@ -75,8 +78,58 @@ impl ConsultFlow {
     pub fn back_within(&mut self, screen: Screen) -> bool {
         match screen {
             Screen::ConsultGuide => self.guide.back(),
-            Screen::LegalAid => self.legal_aid.back(),
+            Screen::LegalAid => {
+                let stepped = self.legal_aid.back();
+                if stepped {
+                    self.legal_aid_answered -= 1;
+                }
+                stepped
+            }
             _ => false,
+        }
+    }
+}
+
+impl ConsultFlow {
+    pub fn restart_legal_aid(&mut self) {
+        self.legal_aid = LegalAidCheck::new(self.policy.clone());
+        self.legal_aid_answered = 0;
+    }
+
+    /// Answers the pre-check's current question; false when there is no such option.
+    pub fn legal_aid_answer(&mut self, option: usize) -> bool {
+        let answered = self.legal_aid.answer(option).is_ok();
+        if answered {
+            self.legal_aid_answered += 1;
+        }
+        answered
+    }
+
+    /// 1 for the first question.
+    pub fn legal_aid_number(&self) -> usize {
+        self.legal_aid_answered + 1
+    }
+
+    pub fn legal_aid_state(&self) -> State {
+        self.legal_aid.state()
+    }
+
+    /// A fresh request form of `kind`, carrying what the citizen already told the kiosk: the
+    /// pre-check result, or the guided-question path and the category it implies.
+    pub fn start_request(&mut self, kind: RequestKind) {
+        self.request = RequestForm::new(kind);
+        match kind {
+            RequestKind::LegalAid => {
+                if let State::Done(outcome) = self.legal_aid.state() {
+                    self.request.legal_aid = Some(outcome.application);
+                }
+            }
+            RequestKind::Consultation => {
+                if let Some((topic, path)) = self.guide.trail() {
+                    self.request.category = Category::for_topic(&topic);
+                    self.request.guide_trail = Some((topic, path));
+                }
+            }
         }
     }
 }

@@ -52,6 +52,20 @@ impl Category {
         Category::Other,
     ];
 
+    /// The category a guided-question topic belongs to.
+    pub fn for_topic(topic: &str) -> Option<Category> {
+        Some(match topic {
+            "unpaid_wages" | "dismissal" => Category::Labour,
+            "divorce" => Category::Family,
+            "private_loan" => Category::DebtAndContracts,
+            "traffic_accident" => Category::TrafficAccident,
+            "consumer" => Category::Consumer,
+            "inheritance" => Category::Inheritance,
+            "domestic_violence" => Category::DomesticViolence,
+            _ => return None,
+        })
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Category::Labour => "labour",

@@ -87,8 +87,11 @@ fn guided_questions_walk_to_an_outcome_and_back() {
 fn legal_aid_back_steps_through_questions() {
     let mut flow = flow();
     assert!(!flow.back_within(Screen::LegalAid));
-    flow.legal_aid.answer(1).unwrap();
+    assert!(flow.legal_aid_answer(1));
+    assert_eq!(flow.legal_aid_number(), 2);
+    assert!(!flow.legal_aid_answer(9));
     assert!(flow.back_within(Screen::LegalAid));
+    assert_eq!(flow.legal_aid_number(), 1);
     assert!(!flow.back_within(Screen::ConsultSearch));
 }
 
@@ -97,7 +100,7 @@ fn reset_forgets_everything() {
     let mut flow = flow();
     flow.search.begin("工资");
     flow.guide.choose(2);
-    flow.legal_aid.answer(0).unwrap();
+    flow.legal_aid_answer(0);
     flow.request.phone = "13800138000".into();
     flow.receipt = Some(ShownReceipt {
         kind: RequestKind::Consultation,
@@ -106,7 +109,7 @@ fn reset_forgets_everything() {
     flow.reset();
     assert!(flow.search.query.is_empty());
     assert!(flow.guide.view(Language::Zh).is_none());
-    assert!(!flow.legal_aid.back());
+    assert_eq!(flow.legal_aid_number(), 1);
     assert!(flow.request.phone.is_empty());
     assert!(flow.receipt.is_none());
 }
@@ -161,19 +164,16 @@ fn a_legal_aid_request_carries_the_pre_check() {
     let mut flow = flow();
     // Not urgent, civil matter, no special ground, listed matter, exempt.
     for answer in [1, 3, 1, 0, 0] {
-        flow.legal_aid.answer(answer).unwrap();
+        assert!(flow.legal_aid_answer(answer));
     }
-    let State::Done(outcome) = flow.legal_aid.state() else {
+    let State::Done(outcome) = flow.legal_aid_state() else {
         panic!("finished");
     };
     assert_eq!(outcome.verdict, Verdict::LikelyEligible);
-    let mut form = RequestForm {
-        phone: "13900139000".into(),
-        consent: true,
-        legal_aid: Some(outcome.application),
-        ..RequestForm::new(RequestKind::LegalAid)
-    };
-    let submission = form.submission(Language::Zh).unwrap();
+    flow.start_request(RequestKind::LegalAid);
+    flow.request.phone = "13900139000".into();
+    flow.request.consent = true;
+    let submission = flow.request.submission(Language::Zh).unwrap();
     assert_eq!(submission.kind, SubmissionKind::LegalAidPrecheck);
     assert_eq!(submission.payload["legal_aid"]["verdict"], "likely_eligible");
     assert!(submission.payload.get("category").is_none());
@@ -184,4 +184,16 @@ fn debug_of_the_form_masks_the_phone_and_hides_the_text() {
     let text = format!("{:?}", filled());
     assert!(text.contains("138****"), "{text}");
     assert!(!text.contains("0013") && !text.contains("工资"), "{text}");
+}
+
+#[test]
+fn a_request_after_guided_questions_knows_the_topic() {
+    let mut flow = flow();
+    flow.guide.choose(2);
+    flow.start_request(RequestKind::Consultation);
+    assert_eq!(flow.request.category, Some(Category::Family));
+    assert_eq!(flow.request.guide_trail.as_ref().unwrap().0, "divorce");
+    flow.guide.reset();
+    flow.start_request(RequestKind::Consultation);
+    assert_eq!(flow.request.category, None);
 }
