@@ -41,8 +41,10 @@ pub(super) fn bind(window: &MainWindow, controller: &Rc<Controller>) {
     }
     on!(on_search, |c| c.search());
     on!(on_open_hit, |c, index| c.open_hit(index));
-    on!(on_open_guide_cite, |c, index| c.open_guide_cite(index, false));
-    on!(on_open_deadline_cite, |c, index| c.open_guide_cite(index, true));
+    on!(on_open_guide_cite, |c, index| c
+        .open_guide_cite(index, false));
+    on!(on_open_deadline_cite, |c, index| c
+        .open_guide_cite(index, true));
     on!(on_open_aid_cite, |c, index| c.open_aid_cite(index));
     on!(on_choose_topic, |c, index| c.choose_topic(index));
     on!(on_guide_answer, |c, index| c.guide_answer(index));
@@ -115,8 +117,14 @@ impl Controller {
     }
 
     fn open_hit(&self, position: i32) {
-        let id = index(position)
-            .and_then(|i| self.consult.borrow().search.hits.get(i).map(|h| h.article_id));
+        let id = index(position).and_then(|i| {
+            self.consult
+                .borrow()
+                .search
+                .hits
+                .get(i)
+                .map(|h| h.article_id)
+        });
         if let Some(article_id) = id {
             self.open_article(LawRequest::OpenArticle { article_id });
         }
@@ -215,8 +223,8 @@ impl Controller {
         let submission = {
             let mut flow = self.consult.borrow_mut();
             let form = &mut flow.request;
-            form.category = index(adapter.get_request_category())
-                .and_then(|i| Category::ALL.get(i).copied());
+            form.category =
+                index(adapter.get_request_category()).and_then(|i| Category::ALL.get(i).copied());
             form.description = adapter.get_request_description().to_string();
             form.phone = adapter.get_request_phone().to_string();
             form.consent = adapter.get_request_consent();
@@ -231,7 +239,9 @@ impl Controller {
         };
         let kind = submission.kind;
         let committed = match &self.store {
-            Some(store) => store.commit_submission(submission).map_err(|e| e.to_string()),
+            Some(store) => store
+                .commit_submission(submission)
+                .map_err(|e| e.to_string()),
             None => Err("no store in this build of the UI".to_string()),
         };
         match committed {
@@ -293,7 +303,9 @@ impl Controller {
             CoreStatus::Done => SearchStatus::Done,
             CoreStatus::Failed => SearchStatus::Failed,
         });
-        if a.get_hits().row_count() != flow.search.hits.len() || flow.search.status == CoreStatus::Done {
+        if a.get_hits().row_count() != flow.search.hits.len()
+            || flow.search.status == CoreStatus::Done
+        {
             a.set_hits(model(flow.search.hits.iter().map(hit_data).collect()));
         }
 
@@ -347,7 +359,10 @@ impl Controller {
                 a.set_guide_cites(model(cite.iter().map(|c| cite_data(c, language)).collect()));
                 a.set_guide_deadlines(strings(deadlines.iter().map(|(t, _)| t.as_str())));
                 a.set_guide_deadline_cites(model(
-                    deadlines.iter().map(|(_, c)| cite_data(c, language)).collect(),
+                    deadlines
+                        .iter()
+                        .map(|(_, c)| cite_data(c, language))
+                        .collect(),
                 ));
                 a.set_guide_next_steps(strings(next_steps.iter().map(String::as_str)));
             }
@@ -373,7 +388,13 @@ impl Controller {
                 });
                 a.set_aid_reasons(strings(outcome.reasons.iter().map(|r| pick(r, language))));
                 a.set_aid_materials(strings(outcome.materials.iter().map(|m| pick(m, language))));
-                a.set_aid_cites(model(outcome.cite.iter().map(|c| cite_data(c, language)).collect()));
+                a.set_aid_cites(model(
+                    outcome
+                        .cite
+                        .iter()
+                        .map(|c| cite_data(c, language))
+                        .collect(),
+                ));
             }
         }
 

@@ -2,7 +2,9 @@
 //! candidate bar, and typing into the field by dispatching key events to the window (the
 //! field cannot tell them from a physical keyboard's).
 
-use crate::ime::{can_switch_layout, layout, layout_for, Composer, FieldPurpose, KeyAction, LayoutKind};
+use crate::ime::{
+    can_switch_layout, layout, layout_for, Composer, FieldPurpose, KeyAction, LayoutKind,
+};
 use crate::ui::{KeyData, KeyRow, KeyboardAdapter, MainWindow};
 use slint::platform::{Key, WindowEvent};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
@@ -127,7 +129,11 @@ impl Keyboard {
             }
             // Space takes the first candidate, as in every pinyin IME.
             KeyAction::Space if composing => {
-                let first = state.composer.candidates(state.page).first().map(|c| c.index);
+                let first = state
+                    .composer
+                    .candidates(state.page)
+                    .first()
+                    .map(|c| c.index);
                 state.page = 0;
                 first.and_then(|index| state.composer.select(index))
             }
@@ -234,7 +240,10 @@ impl Keyboard {
             })
             .collect();
         adapter.set_rows(ModelRc::new(VecModel::from(rows)));
-        adapter.set_keypad(!matches!(layout.kind, LayoutKind::Pinyin | LayoutKind::English));
+        adapter.set_keypad(!matches!(
+            layout.kind,
+            LayoutKind::Pinyin | LayoutKind::English
+        ));
         adapter.set_preedit(state.composer.preedit().into());
         let candidates: Vec<SharedString> = state
             .composer

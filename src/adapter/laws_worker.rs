@@ -13,10 +13,18 @@ const SEARCH_LIMIT: usize = 30;
 const NEIGHBOURS: usize = 2;
 
 pub enum LawRequest {
-    Search { sequence: u64, query: String },
-    OpenArticle { article_id: i64 },
+    Search {
+        sequence: u64,
+        query: String,
+    },
+    OpenArticle {
+        article_id: i64,
+    },
     /// A citation: law short name and article number.
-    FindArticle { law: String, number: u32 },
+    FindArticle {
+        law: String,
+        number: u32,
+    },
 }
 
 pub enum LawReply {

@@ -56,7 +56,10 @@ fn guided_questions_walk_to_an_outcome_and_back() {
     assert!(flow.guide.view(Language::Zh).is_none());
     assert!(!flow.guide.choose(99));
     assert!(flow.guide.choose(0));
-    let Some(GuideView::Question { number, answers, .. }) = flow.guide.view(Language::En) else {
+    let Some(GuideView::Question {
+        number, answers, ..
+    }) = flow.guide.view(Language::En)
+    else {
         panic!("a question first");
     };
     assert_eq!(number, 1);
@@ -64,7 +67,10 @@ fn guided_questions_walk_to_an_outcome_and_back() {
     assert!(!flow.guide.answer(7), "no such answer");
     assert!(flow.guide.answer(0));
     assert!(flow.guide.answer(0));
-    let Some(GuideView::Outcome { cite, next_steps, .. }) = flow.guide.view(Language::Zh) else {
+    let Some(GuideView::Outcome {
+        cite, next_steps, ..
+    }) = flow.guide.view(Language::Zh)
+    else {
         panic!("an outcome after two answers");
     };
     assert_eq!(cite[0].law, "劳动合同法");
@@ -73,14 +79,20 @@ fn guided_questions_walk_to_an_outcome_and_back() {
     assert!(!flow.guide.answer(0), "an outcome takes no answers");
     let (topic, path) = flow.guide.trail().unwrap();
     assert_eq!(topic, "unpaid_wages");
-    assert_eq!(path, ["still_employed", "contract", "employed_with_contract"]);
+    assert_eq!(
+        path,
+        ["still_employed", "contract", "employed_with_contract"]
+    );
     assert!(flow.back_within(Screen::ConsultGuide));
     assert!(matches!(
         flow.guide.view(Language::Zh),
         Some(GuideView::Question { number: 2, .. })
     ));
     assert!(flow.back_within(Screen::ConsultGuide));
-    assert!(!flow.back_within(Screen::ConsultGuide), "leave at the first");
+    assert!(
+        !flow.back_within(Screen::ConsultGuide),
+        "leave at the first"
+    );
 }
 
 #[test]
@@ -129,7 +141,10 @@ fn the_request_form_names_the_first_problem() {
     let cases: [(fn(&mut RequestForm), FormError); 5] = [
         (|f| f.category = None, FormError::NoCategory),
         (|f| f.description = "  ".into(), FormError::NoDescription),
-        (|f| f.description = "字".repeat(301), FormError::DescriptionTooLong),
+        (
+            |f| f.description = "字".repeat(301),
+            FormError::DescriptionTooLong,
+        ),
         (|f| f.phone = "2380013800".into(), FormError::BadPhone),
         (|f| f.consent = false, FormError::NoConsent),
     ];
@@ -175,7 +190,10 @@ fn a_legal_aid_request_carries_the_pre_check() {
     flow.request.consent = true;
     let submission = flow.request.submission(Language::Zh).unwrap();
     assert_eq!(submission.kind, SubmissionKind::LegalAidPrecheck);
-    assert_eq!(submission.payload["legal_aid"]["verdict"], "likely_eligible");
+    assert_eq!(
+        submission.payload["legal_aid"]["verdict"],
+        "likely_eligible"
+    );
     assert!(submission.payload.get("category").is_none());
 }
 
