@@ -138,7 +138,8 @@ fn filled() -> RequestForm {
 
 #[test]
 fn the_request_form_names_the_first_problem() {
-    let cases: [(fn(&mut RequestForm), FormError); 5] = [
+    type Spoil = fn(&mut RequestForm);
+    let cases: [(Spoil, FormError); 5] = [
         (|f| f.category = None, FormError::NoCategory),
         (|f| f.description = "  ".into(), FormError::NoDescription),
         (
