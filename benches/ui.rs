@@ -84,6 +84,7 @@ fn main() {
             landscape: false,
             clock: Clock::System,
             fleet: None,
+            store: None,
         },
     )
     .expect("UI");

@@ -3,17 +3,29 @@
 //! back into the global's properties. No decisions are made here.
 
 mod clock;
+mod consult;
 pub mod headless;
+mod keyboard;
+mod laws_worker;
 
 pub use clock::{format_clock, Clock};
+pub use consult::CONSULT_SCENES;
 
 use crate::config::{KioskConfig, Language};
+use crate::core::consult::{default_policy, ConsultFlow};
 use crate::core::{Command, Outcome, Screen, Session};
+use crate::store::Store;
 use crate::ui::{Kiosk, MainWindow, Page};
+use keyboard::Keyboard;
+use laws_worker::LawsWorker;
 use slint::{ComponentHandle, Timer, TimerMode};
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Duration;
+
+/// How often finished statute look-ups are picked up.
+const LAWS_POLL: Duration = Duration::from_millis(50);
 
 /// How the UI is started.
 #[derive(Clone)]
@@ -23,6 +35,9 @@ pub struct UiOptions {
     /// Lay screens out for a landscape panel.
     pub landscape: bool,
     pub clock: Clock,
+    /// Where consultation and legal-aid requests are committed; `None` (screenshots) shows
+    /// the "could not be saved" message on submit.
+    pub store: Option<Arc<Store>>,
     /// Liveness and session state for the watchdog, health endpoint and fleet (`run` only).
     pub fleet: Option<FleetHooks>,
 }
@@ -40,6 +55,7 @@ pub struct KioskApp {
     window: MainWindow,
     controller: Rc<Controller>,
     _ticker: Timer,
+    _laws_poll: Timer,
 }
 
 struct Controller {
@@ -48,6 +64,10 @@ struct Controller {
     config: KioskConfig,
     clock: Clock,
     fleet: Option<FleetHooks>,
+    consult: RefCell<ConsultFlow>,
+    laws: RefCell<LawsWorker>,
+    store: Option<Arc<Store>>,
+    keyboard: Rc<Keyboard>,
 }
 
 impl KioskApp {
@@ -56,16 +76,24 @@ impl KioskApp {
     pub fn new(config: KioskConfig, options: UiOptions) -> Result<KioskApp, slint::PlatformError> {
         let window = MainWindow::new()?;
         let session = Session::new(config.kiosk.language, config.idle);
+        let consult = ConsultFlow::new(default_policy())
+            .map_err(|e| slint::PlatformError::Other(format!("guided questions: {e}")))?;
+        let laws = LawsWorker::start(config.kiosk.data_dir.clone());
         let controller = Rc::new(Controller {
             window: window.as_weak(),
             session: RefCell::new(session),
             config,
             clock: options.clock,
             fleet: options.fleet,
+            consult: RefCell::new(consult),
+            laws: RefCell::new(laws),
+            store: options.store,
+            keyboard: Keyboard::bind(&window),
         });
         window.global::<Kiosk>().set_demo(options.demo_banner);
         window.global::<Kiosk>().set_landscape(options.landscape);
         bind_callbacks(&window, &controller);
+        consult::bind(&window, &controller);
         controller.render_all();
 
         let ticker = Timer::default();
@@ -79,11 +107,33 @@ impl KioskApp {
                 controller.render_clock();
             }
         });
+        let laws_poll = Timer::default();
+        let weak = Rc::downgrade(&controller);
+        laws_poll.start(TimerMode::Repeated, LAWS_POLL, move || {
+            if let Some(controller) = weak.upgrade() {
+                let replies = controller.laws.borrow_mut().ready();
+                controller.apply_law_replies(replies);
+            }
+        });
         Ok(KioskApp {
             window,
             controller,
             _ticker: ticker,
+            _laws_poll: laws_poll,
         })
+    }
+
+    /// Waits (up to `timeout`) for outstanding statute look-ups and shows their results; the
+    /// UI's timer does this by itself, screenshots and tests need it at a known moment.
+    pub fn settle(&self, timeout: Duration) {
+        let replies = self.controller.laws.borrow_mut().wait_all(timeout);
+        self.controller.apply_law_replies(replies);
+    }
+
+    /// Puts the consultation screens into a state worth a screenshot; false for names that
+    /// are not consultation scenes. See [`CONSULT_SCENES`].
+    pub fn stage_consult(&self, name: &str) -> bool {
+        consult::stage(&self.controller, name)
     }
 
     pub fn window(&self) -> &MainWindow {
@@ -106,7 +156,11 @@ fn bind_callbacks(window: &MainWindow, controller: &Rc<Controller>) {
             }
         }
     };
-    kiosk.on_back(on(|c| c.dispatch(Command::Back)));
+    kiosk.on_back(on(|c| {
+        if !c.consult_back() {
+            c.dispatch(Command::Back);
+        }
+    }));
     kiosk.on_home(on(|c| c.dispatch(Command::Home)));
     kiosk.on_activity(on(|c| c.dispatch(Command::Activity)));
     kiosk.on_keep_going(on(|c| c.dispatch(Command::Activity)));
@@ -114,7 +168,9 @@ fn bind_callbacks(window: &MainWindow, controller: &Rc<Controller>) {
     let weak = Rc::downgrade(controller);
     kiosk.on_open(move |page| {
         if let Some(controller) = weak.upgrade() {
-            controller.dispatch(Command::Open(screen_of(page)));
+            let screen = screen_of(page);
+            controller.consult_opening(screen);
+            controller.dispatch(Command::Open(screen));
         }
     });
     let weak = Rc::downgrade(controller);
@@ -139,6 +195,10 @@ impl Controller {
             fleet
                 .session_gate
                 .set_active(self.session.borrow().has_state());
+        }
+        if command == Command::Home || outcome == Outcome::Wiped {
+            self.consult_reset();
+            self.keyboard.reset();
         }
         match outcome {
             Outcome::Unchanged => {}
@@ -165,6 +225,7 @@ impl Controller {
         if kiosk.get_english() != english || kiosk.get_hall_name().is_empty() {
             select_language(view.language);
             self.render_texts(&kiosk, view.language);
+            self.render_consult();
         }
         kiosk.set_english(english);
         kiosk.set_page(page_of(view.screen));
@@ -219,6 +280,12 @@ fn page_of(screen: Screen) -> Page {
         Screen::Consultation => Page::Consultation,
         Screen::Progress => Page::Progress,
         Screen::LegalAid => Page::LegalAid,
+        Screen::ConsultSearch => Page::ConsultSearch,
+        Screen::ConsultArticle => Page::ConsultArticle,
+        Screen::ConsultGuideTopics => Page::ConsultGuideTopics,
+        Screen::ConsultGuide => Page::ConsultGuide,
+        Screen::ConsultRequest => Page::ConsultRequest,
+        Screen::ConsultReceipt => Page::ConsultReceipt,
     }
 }
 
@@ -229,5 +296,11 @@ fn screen_of(page: Page) -> Screen {
         Page::Consultation => Screen::Consultation,
         Page::Progress => Screen::Progress,
         Page::LegalAid => Screen::LegalAid,
+        Page::ConsultSearch => Screen::ConsultSearch,
+        Page::ConsultArticle => Screen::ConsultArticle,
+        Page::ConsultGuideTopics => Screen::ConsultGuideTopics,
+        Page::ConsultGuide => Screen::ConsultGuide,
+        Page::ConsultRequest => Screen::ConsultRequest,
+        Page::ConsultReceipt => Screen::ConsultReceipt,
     }
 }

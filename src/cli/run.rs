@@ -135,6 +135,7 @@ fn run_kiosk(
             landscape: width > height,
             clock: Clock::System,
             fleet: Some(fleet),
+            store: Some(services.store.clone()),
         },
     )?;
     let window = app.window().window();

@@ -1,7 +1,7 @@
 //! `legal-kiosk screenshot`: renders one screen headless to a PNG.
 
 use crate::adapter::headless::{save_png, Headless};
-use crate::adapter::{Clock, KioskApp, UiOptions};
+use crate::adapter::{Clock, KioskApp, UiOptions, CONSULT_SCENES};
 use crate::config::{KioskConfig, Language};
 use crate::core::{Command, Screen};
 use anyhow::{bail, Context};
@@ -73,6 +73,7 @@ pub fn screen_names() -> Vec<&'static str> {
         .iter()
         .map(|s| s.name())
         .chain(EXTRA_SCREENS)
+        .chain(CONSULT_SCENES)
         .collect()
 }
 
@@ -111,12 +112,15 @@ pub fn run(args: ScreenshotArgs) -> anyhow::Result<ExitCode> {
             landscape: args.size.0 > args.size.1,
             clock: Clock::Fixed(screenshot_time()),
             fleet: None,
+            store: None,
         },
     )?;
     if args.large_text {
         app.dispatch(Command::SetLargeText(true));
     }
+    let staged = app.stage_consult(name);
     match name {
+        _ if staged => {}
         "idle-warning" => {
             app.dispatch(Command::Open(Screen::Notary));
             app.dispatch(Command::Tick(idle_after));

@@ -14,15 +14,33 @@ pub enum Screen {
     Progress,
     /// Legal-aid pre-check (法律援助).
     LegalAid,
+    /// Statute search (法条检索).
+    ConsultSearch,
+    /// One article with its neighbours.
+    ConsultArticle,
+    /// The topics of the guided questions.
+    ConsultGuideTopics,
+    /// One guided question at a time, then the outcome.
+    ConsultGuide,
+    /// Call-back or legal-aid application request form.
+    ConsultRequest,
+    /// The receipt of a committed request.
+    ConsultReceipt,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 5] = [
+    pub const ALL: [Screen; 11] = [
         Screen::Home,
         Screen::Notary,
         Screen::Consultation,
         Screen::Progress,
         Screen::LegalAid,
+        Screen::ConsultSearch,
+        Screen::ConsultArticle,
+        Screen::ConsultGuideTopics,
+        Screen::ConsultGuide,
+        Screen::ConsultRequest,
+        Screen::ConsultReceipt,
     ];
 
     /// Stable kebab-case name.
@@ -33,6 +51,12 @@ impl Screen {
             Screen::Consultation => "consultation",
             Screen::Progress => "progress",
             Screen::LegalAid => "legal-aid",
+            Screen::ConsultSearch => "consult-search",
+            Screen::ConsultArticle => "consult-article",
+            Screen::ConsultGuideTopics => "consult-guide-topics",
+            Screen::ConsultGuide => "consult-guide",
+            Screen::ConsultRequest => "consult-request",
+            Screen::ConsultReceipt => "consult-receipt",
         }
     }
 

@@ -72,7 +72,7 @@ const fn wide(label: &'static str, action: KeyAction, width: u8) -> Key {
 }
 
 macro_rules! letters {
-    ($($c:literal),*) => { &[$(ch(stringify!($c), $c)),*] };
+    ($($c:literal),*) => { &[$(ch(concat!($c), $c)),*] };
 }
 
 const QWERTY_TOP: &[Key] = letters!('q', 'w', 'e', 'r', 't', 'y', 'u', 'i', 'o', 'p');

@@ -6,13 +6,24 @@ use i_slint_backend_testing::ElementHandle;
 use legal_kiosk::adapter::{Clock, KioskApp, UiOptions};
 use legal_kiosk::config::KioskConfig;
 use slint::ComponentHandle;
+use std::sync::Arc;
 use std::time::Duration;
+
+mod consult;
 
 thread_local! {
     static BACKEND: () = i_slint_backend_testing::init_no_event_loop();
 }
 
 fn start(demo_banner: bool) -> KioskApp {
+    start_app(demo_banner, None)
+}
+
+fn start_with(store: Option<Arc<legal_kiosk::store::Store>>) -> KioskApp {
+    start_app(false, store)
+}
+
+fn start_app(demo_banner: bool, store: Option<Arc<legal_kiosk::store::Store>>) -> KioskApp {
     // One testing backend per test thread.
     BACKEND.with(|_| ());
     let config = KioskConfig::demo(std::env::temp_dir().join("legal-kiosk-ui-test"));
@@ -23,6 +34,7 @@ fn start(demo_banner: bool) -> KioskApp {
             landscape: false,
             clock: Clock::System,
             fleet: None,
+            store,
         },
     )
     .expect("the UI starts");

@@ -1,0 +1,218 @@
+use super::*;
+use crate::laws::legal_aid::{State, Verdict};
+use crate::laws::SearchHit;
+use crate::store::SubmissionKind;
+
+fn flow() -> ConsultFlow {
+    ConsultFlow::new(default_policy()).unwrap()
+}
+
+fn hit(law: &str) -> SearchHit {
+    SearchHit {
+        article_id: 1,
+        law: law.into(),
+        law_title: law.into(),
+        law_en: None,
+        number: 30,
+        suffix: 0,
+        label: "第三十条".into(),
+        divisions: Vec::new(),
+        snippet: Vec::new(),
+        score: 1.0,
+    }
+}
+
+#[test]
+fn a_late_answer_to_an_older_search_is_dropped() {
+    let mut search = SearchState::default();
+    let first = search.begin("工资").unwrap();
+    let second = search.begin("  拖欠工资 ").unwrap();
+    assert_eq!(search.query, "拖欠工资");
+    assert!(!search.finish(first, Some(vec![hit("old")])));
+    assert_eq!(search.status, SearchStatus::Searching);
+    assert!(search.finish(second, Some(vec![hit("劳动合同法")])));
+    assert_eq!(search.status, SearchStatus::Done);
+    assert_eq!(search.hits[0].law, "劳动合同法");
+    assert!(!search.finish(second, None), "answered once");
+    assert_eq!(search.begin("   "), None);
+    assert_eq!(search.status, SearchStatus::Idle);
+    assert!(search.hits.is_empty());
+}
+
+#[test]
+fn a_failed_search_is_reported() {
+    let mut search = SearchState::default();
+    let n = search.begin("离婚").unwrap();
+    assert!(search.finish(n, None));
+    assert_eq!(search.status, SearchStatus::Failed);
+}
+
+#[test]
+fn guided_questions_walk_to_an_outcome_and_back() {
+    let mut flow = flow();
+    let topics = flow.guide.topics(Language::Zh);
+    assert_eq!(topics.len(), 8);
+    assert_eq!(topics[0], "拖欠工资");
+    assert!(flow.guide.view(Language::Zh).is_none());
+    assert!(!flow.guide.choose(99));
+    assert!(flow.guide.choose(0));
+    let Some(GuideView::Question {
+        number, answers, ..
+    }) = flow.guide.view(Language::En)
+    else {
+        panic!("a question first");
+    };
+    assert_eq!(number, 1);
+    assert_eq!(answers[0], "Yes, still working");
+    assert!(!flow.guide.answer(7), "no such answer");
+    assert!(flow.guide.answer(0));
+    assert!(flow.guide.answer(0));
+    let Some(GuideView::Outcome {
+        cite, next_steps, ..
+    }) = flow.guide.view(Language::Zh)
+    else {
+        panic!("an outcome after two answers");
+    };
+    assert_eq!(cite[0].law, "劳动合同法");
+    assert_eq!(cite[0].article, 30);
+    assert!(!next_steps.is_empty());
+    assert!(!flow.guide.answer(0), "an outcome takes no answers");
+    let (topic, path) = flow.guide.trail().unwrap();
+    assert_eq!(topic, "unpaid_wages");
+    assert_eq!(
+        path,
+        ["still_employed", "contract", "employed_with_contract"]
+    );
+    assert!(flow.back_within(Screen::ConsultGuide));
+    assert!(matches!(
+        flow.guide.view(Language::Zh),
+        Some(GuideView::Question { number: 2, .. })
+    ));
+    assert!(flow.back_within(Screen::ConsultGuide));
+    assert!(
+        !flow.back_within(Screen::ConsultGuide),
+        "leave at the first"
+    );
+}
+
+#[test]
+fn legal_aid_back_steps_through_questions() {
+    let mut flow = flow();
+    assert!(!flow.back_within(Screen::LegalAid));
+    assert!(flow.legal_aid_answer(1));
+    assert_eq!(flow.legal_aid_number(), 2);
+    assert!(!flow.legal_aid_answer(9));
+    assert!(flow.back_within(Screen::LegalAid));
+    assert_eq!(flow.legal_aid_number(), 1);
+    assert!(!flow.back_within(Screen::ConsultSearch));
+}
+
+#[test]
+fn reset_forgets_everything() {
+    let mut flow = flow();
+    flow.search.begin("工资");
+    flow.guide.choose(2);
+    flow.legal_aid_answer(0);
+    flow.request.phone = "13800138000".into();
+    flow.receipt = Some(ShownReceipt {
+        kind: RequestKind::Consultation,
+        number: "ZX-1".into(),
+    });
+    flow.reset();
+    assert!(flow.search.query.is_empty());
+    assert!(flow.guide.view(Language::Zh).is_none());
+    assert_eq!(flow.legal_aid_number(), 1);
+    assert!(flow.request.phone.is_empty());
+    assert!(flow.receipt.is_none());
+}
+
+fn filled() -> RequestForm {
+    RequestForm {
+        category: Some(Category::Labour),
+        description: "老板拖欠三个月工资".into(),
+        phone: "138 0013 8000".into(),
+        consent: true,
+        ..RequestForm::new(RequestKind::Consultation)
+    }
+}
+
+#[test]
+fn the_request_form_names_the_first_problem() {
+    type Spoil = fn(&mut RequestForm);
+    let cases: [(Spoil, FormError); 5] = [
+        (|f| f.category = None, FormError::NoCategory),
+        (|f| f.description = "  ".into(), FormError::NoDescription),
+        (
+            |f| f.description = "字".repeat(301),
+            FormError::DescriptionTooLong,
+        ),
+        (|f| f.phone = "2380013800".into(), FormError::BadPhone),
+        (|f| f.consent = false, FormError::NoConsent),
+    ];
+    for (spoil, expected) in cases {
+        let mut form = filled();
+        spoil(&mut form);
+        assert_eq!(form.submission(Language::Zh).err(), Some(expected));
+        assert_eq!(form.error, Some(expected));
+    }
+    assert_eq!(normalise_phone_for_test("12345678901x"), None);
+}
+
+fn normalise_phone_for_test(phone: &str) -> Option<String> {
+    request::normalise_phone(phone)
+}
+
+#[test]
+fn a_valid_request_becomes_a_consultation_submission() {
+    let mut form = filled();
+    form.guide_trail = Some(("unpaid_wages".into(), vec!["still_employed".into()]));
+    let submission = form.submission(Language::En).unwrap();
+    assert_eq!(submission.kind, SubmissionKind::Consultation);
+    assert_eq!(submission.payload["phone"], "13800138000");
+    assert_eq!(submission.payload["category"], "labour");
+    assert_eq!(submission.payload["language"], "en");
+    assert_eq!(submission.payload["guide"]["topic"], "unpaid_wages");
+    assert_eq!(form.error, None);
+}
+
+#[test]
+fn a_legal_aid_request_carries_the_pre_check() {
+    let mut flow = flow();
+    // Not urgent, civil matter, no special ground, listed matter, exempt.
+    for answer in [1, 3, 1, 0, 0] {
+        assert!(flow.legal_aid_answer(answer));
+    }
+    let State::Done(outcome) = flow.legal_aid_state() else {
+        panic!("finished");
+    };
+    assert_eq!(outcome.verdict, Verdict::LikelyEligible);
+    flow.start_request(RequestKind::LegalAid);
+    flow.request.phone = "13900139000".into();
+    flow.request.consent = true;
+    let submission = flow.request.submission(Language::Zh).unwrap();
+    assert_eq!(submission.kind, SubmissionKind::LegalAidPrecheck);
+    assert_eq!(
+        submission.payload["legal_aid"]["verdict"],
+        "likely_eligible"
+    );
+    assert!(submission.payload.get("category").is_none());
+}
+
+#[test]
+fn debug_of_the_form_masks_the_phone_and_hides_the_text() {
+    let text = format!("{:?}", filled());
+    assert!(text.contains("138****"), "{text}");
+    assert!(!text.contains("0013") && !text.contains("工资"), "{text}");
+}
+
+#[test]
+fn a_request_after_guided_questions_knows_the_topic() {
+    let mut flow = flow();
+    flow.guide.choose(2);
+    flow.start_request(RequestKind::Consultation);
+    assert_eq!(flow.request.category, Some(Category::Family));
+    assert_eq!(flow.request.guide_trail.as_ref().unwrap().0, "divorce");
+    flow.guide.reset();
+    flow.start_request(RequestKind::Consultation);
+    assert_eq!(flow.request.category, None);
+}

@@ -1,0 +1,265 @@
+//! The consultation journeys: the on-screen pinyin keyboard typing into real fields, statute
+//! search over the real index, guided questions, the legal-aid pre-check, and a call-back
+//! request committed to a real store in a temporary directory.
+
+use super::{find, label, start, start_with, tap};
+use legal_kiosk::adapter::KioskApp;
+use legal_kiosk::store::{Store, SubmissionKind};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The statute index is built on first use; allow for a slow machine.
+const LAWS: Duration = Duration::from_secs(60);
+
+fn value(app: &KioskApp, id: &str) -> String {
+    find(app, id)
+        .and_then(|e| e.accessible_value())
+        .unwrap_or_else(|| panic!("no value on `{id}`"))
+        .to_string()
+}
+
+/// Taps letter keys on the on-screen keyboard.
+fn type_keys(app: &KioskApp, keys: &str) {
+    for key in keys.chars() {
+        tap(app, &format!("key-{key}"));
+    }
+}
+
+/// Types pinyin and taps the candidate that reads `hanzi`, paging if needed.
+fn type_pinyin(app: &KioskApp, pinyin: &str, hanzi: &str) {
+    type_keys(app, pinyin);
+    for _page in 0..5 {
+        for position in 0..6 {
+            let id = format!("ime-candidate-{position}");
+            if find(app, &id).and_then(|e| e.accessible_label()).as_deref() == Some(hanzi) {
+                tap(app, &id);
+                return;
+            }
+        }
+        tap(app, "ime-next-page");
+    }
+    panic!("no candidate {hanzi} for {pinyin}");
+}
+
+fn open_request_form(app: &KioskApp) {
+    tap(app, "service-consultation");
+    tap(app, "consult-request");
+    assert_eq!(label(app, "page-title"), "预约回电");
+}
+
+#[test]
+fn the_pinyin_keyboard_types_a_name_and_a_sentence_into_a_field() {
+    let app = start(false);
+    open_request_form(&app);
+    assert!(
+        find(&app, "key-a").is_none(),
+        "no keyboard before a field has the focus"
+    );
+    tap(&app, "request-description");
+    assert!(
+        find(&app, "key-a").is_some(),
+        "the pinyin keyboard docks below"
+    );
+
+    type_keys(&app, "zhangsan");
+    assert_eq!(label(&app, "ime-preedit"), "zhang'san");
+    assert_eq!(
+        value(&app, "request-description"),
+        "",
+        "nothing typed while composing"
+    );
+    // A name is not a dictionary word: choose it syllable by syllable.
+    type_pinyin(&app, "", "张");
+    assert_eq!(label(&app, "ime-preedit"), "张san");
+    type_pinyin(&app, "", "三");
+    assert_eq!(value(&app, "request-description"), "张三");
+    assert_eq!(label(&app, "ime-preedit"), "");
+
+    type_pinyin(&app, "tuoqian", "拖欠");
+    // Space takes the first candidate.
+    type_keys(&app, "gongzi");
+    let first = label(&app, "ime-candidate-0");
+    tap(&app, "key-空格");
+    assert_eq!(
+        value(&app, "request-description"),
+        format!("张三拖欠{first}")
+    );
+    // Backspace first undoes composing, then deletes from the field.
+    type_keys(&app, "a");
+    tap(&app, "key-⌫");
+    assert_eq!(label(&app, "ime-preedit"), "");
+    tap(&app, "key-⌫");
+    let expected: String = format!("张三拖欠{first}")
+        .chars()
+        .rev()
+        .skip(1)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    assert_eq!(value(&app, "request-description"), expected);
+
+    // The phone field gets the digit keypad, which cannot switch to letters.
+    tap(&app, "request-phone");
+    assert!(find(&app, "key-a").is_none());
+    assert!(find(&app, "key-英").is_none());
+    type_keys(&app, "13800138000");
+    assert_eq!(value(&app, "request-phone"), "13800138000");
+    tap(&app, "key-清空");
+    assert_eq!(value(&app, "request-phone"), "");
+}
+
+#[test]
+fn a_statute_search_shows_results_and_opens_an_article() {
+    let app = start(false);
+    tap(&app, "service-consultation");
+    tap(&app, "consult-search");
+    assert!(
+        find(&app, "key-q").is_some(),
+        "the search opens with the keyboard up"
+    );
+    type_pinyin(&app, "tuoqian", "拖欠");
+    type_pinyin(&app, "gongzi", "工资");
+    assert_eq!(value(&app, "search-query"), "拖欠工资");
+    tap(&app, "search-go");
+    assert!(
+        find(&app, "key-q").is_none(),
+        "the keyboard goes away for the results"
+    );
+    app.settle(LAWS);
+    let first = label(&app, "hit-0");
+    assert!(label(&app, "search-status").starts_with("找到"), "{first}");
+    tap(&app, "hit-0");
+    app.settle(LAWS);
+    let article = label(&app, "article-label");
+    assert!(first.ends_with(&article), "{first} opens {article}");
+    assert!(!label(&app, "article-text").is_empty());
+    tap(&app, "back");
+    assert_eq!(label(&app, "hit-0"), first, "back to the same results");
+}
+
+#[test]
+fn guided_questions_lead_to_an_outcome_with_articles_to_read() {
+    let app = start(false);
+    tap(&app, "service-consultation");
+    tap(&app, "consult-guide");
+    tap(&app, "topic-0");
+    assert_eq!(label(&app, "question"), "您现在还在这家单位工作吗？");
+    tap(&app, "answer-0");
+    assert_eq!(label(&app, "question"), "您和单位签了书面劳动合同吗？");
+    tap(&app, "back");
+    assert_eq!(
+        label(&app, "question"),
+        "您现在还在这家单位工作吗？",
+        "back is the previous question"
+    );
+    tap(&app, "answer-0");
+    tap(&app, "answer-0");
+    assert!(find(&app, "question").is_none());
+    assert!(label(&app, "guidance").contains("按时足额支付工资"));
+    assert_eq!(label(&app, "cite-0"), "劳动合同法 第三十条");
+    tap(&app, "cite-0");
+    app.settle(LAWS);
+    assert_eq!(label(&app, "article-label"), "第三十条");
+    assert!(label(&app, "article-text").contains("劳动报酬"));
+    tap(&app, "back");
+    assert!(find(&app, "guidance").is_some(), "back to the outcome");
+}
+
+#[test]
+fn the_legal_aid_tile_runs_the_pre_check_to_an_outcome() {
+    let app = start(false);
+    tap(&app, "service-legal-aid");
+    assert_eq!(label(&app, "page-title"), "法律援助");
+    assert_eq!(
+        label(&app, "question"),
+        "开庭、诉讼时效或其他期限是否不足7天？"
+    );
+    // Not urgent; a civil matter; no special ground; a listed matter; exempt.
+    for answer in [1, 3, 1, 0, 0] {
+        tap(&app, &format!("aid-answer-{answer}"));
+    }
+    assert_eq!(label(&app, "aid-verdict"), "您很可能符合法律援助条件");
+    assert_eq!(label(&app, "aid-cite-0"), "法律援助法 第三十一条");
+    tap(&app, "back");
+    assert!(
+        find(&app, "aid-verdict").is_none(),
+        "back to the last question"
+    );
+    tap(&app, "aid-answer-1");
+    assert!(
+        find(&app, "aid-verdict").is_none(),
+        "not exempt leads on to the income question"
+    );
+    assert!(
+        label(&app, "question").contains("2592"),
+        "{}",
+        label(&app, "question")
+    );
+}
+
+#[test]
+fn a_call_back_request_is_stored_and_its_receipt_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path()).unwrap());
+    let app = start_with(Some(store.clone()));
+    open_request_form(&app);
+    tap(&app, "category-0");
+    tap(&app, "request-description");
+    type_pinyin(&app, "gongzi", "工资");
+    tap(&app, "request-phone");
+    type_keys(&app, "13800138000");
+    tap(&app, "request-submit");
+    assert!(
+        find(&app, "receipt-number").is_none(),
+        "no consent, no request"
+    );
+    assert!(store.outbox_entries(true).unwrap().is_empty());
+
+    tap(&app, "request-consent");
+    tap(&app, "request-submit");
+    let number = label(&app, "receipt-number");
+    let stored = store.outbox_entries(true).unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].kind, SubmissionKind::Consultation);
+    assert_eq!(stored[0].receipt_number, number);
+    assert!(number.starts_with("ZX-"), "{number}");
+    tap(&app, "receipt-finish");
+    assert!(find(&app, "home-heading").is_some());
+}
+
+#[test]
+fn a_legal_aid_application_request_is_stored_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path()).unwrap());
+    let app = start_with(Some(store.clone()));
+    tap(&app, "service-legal-aid");
+    for answer in [1, 3, 1, 0, 0] {
+        tap(&app, &format!("aid-answer-{answer}"));
+    }
+    tap(&app, "aid-apply");
+    assert_eq!(label(&app, "page-title"), "法律援助申请预约");
+    tap(&app, "request-phone");
+    type_keys(&app, "13900139000");
+    tap(&app, "request-consent");
+    tap(&app, "request-submit");
+    let stored = store.outbox_entries(true).unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].kind, SubmissionKind::LegalAidPrecheck);
+    assert_eq!(label(&app, "receipt-number"), stored[0].receipt_number);
+}
+
+#[test]
+fn without_a_store_the_request_says_it_was_not_saved() {
+    let app = start(false);
+    open_request_form(&app);
+    tap(&app, "category-7");
+    tap(&app, "request-description");
+    type_pinyin(&app, "gongzi", "工资");
+    tap(&app, "request-phone");
+    type_keys(&app, "13800138000");
+    tap(&app, "request-consent");
+    tap(&app, "request-submit");
+    assert!(find(&app, "receipt-number").is_none());
+    assert!(label(&app, "request-store-problem").contains("未能保存"));
+}
