@@ -77,3 +77,20 @@ fn a_stale_or_foreign_index_file_is_rebuilt() {
     ));
     assert_eq!(index.counts().unwrap().1, Corpus::curated().article_count());
 }
+
+#[test]
+fn processes_starting_together_build_the_index_once_and_all_use_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let results: Vec<usize> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    let index = LawIndex::ensure(dir.path()).expect("index ready");
+                    index.search("离婚", 5).expect("search works").len()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(results.iter().all(|&n| n > 0), "{results:?}");
+}

@@ -84,12 +84,24 @@ impl LawIndex {
         let curated = IndexSource::Curated {
             fingerprint: write::curated_fingerprint(),
         };
-        if let Ok(index) = LawIndex::open(&path) {
-            match index.source()? {
-                IndexSource::Imported { .. } => return Ok(index),
-                source if source == curated => return Ok(index),
-                _ => {}
+        let current = |path: &Path| -> Result<Option<LawIndex>, LawsError> {
+            if let Ok(index) = LawIndex::open(path) {
+                match index.source()? {
+                    IndexSource::Imported { .. } => return Ok(Some(index)),
+                    source if source == curated => return Ok(Some(index)),
+                    _ => {}
+                }
             }
+            Ok(None)
+        };
+        if let Some(index) = current(&path)? {
+            return Ok(index);
+        }
+        // Several processes (the kiosk, staff commands, tests) may start at once: one builds,
+        // the others wait for it and then use its result.
+        let _lock = BuildLock::acquire(&path)?;
+        if let Some(index) = current(&path)? {
+            return Ok(index);
         }
         tracing::info!(path = %path.display(), "building the statute index from the curated corpus");
         LawIndex::build(&path, &Corpus::curated(), &curated)?;
@@ -144,4 +156,31 @@ fn load_names(conn: &Connection) -> rusqlite::Result<Vec<(String, i64)>> {
     // prominent instrument first among equal names.
     names.sort_by_key(|(name, _)| std::cmp::Reverse(name.chars().count()));
     Ok(names)
+}
+
+/// An exclusive advisory lock (flock) on `<index>.lock`, held while an index is built.
+struct BuildLock(std::fs::File);
+
+impl BuildLock {
+    fn acquire(index: &Path) -> Result<BuildLock, LawsError> {
+        let read_error = |source| LawsError::Read {
+            path: index.to_path_buf(),
+            source,
+        };
+        if let Some(dir) = index.parent() {
+            std::fs::create_dir_all(dir).map_err(read_error)?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(index.with_extension("lock"))
+            .map_err(read_error)?;
+        use std::os::fd::AsRawFd;
+        // SAFETY: flock on a descriptor this function owns; it is released when the file closes.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+            return Err(read_error(std::io::Error::last_os_error()));
+        }
+        Ok(BuildLock(file))
+    }
 }
