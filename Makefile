@@ -42,6 +42,7 @@ demo: deps
 
 test: deps
 	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --features ui-tests --all-targets -- -D warnings
 	kiosk-image/tests/lint.sh
 	$(CARGO) test --features ui-tests
 	# The production feature set: no UI adapter, no simulators.

@@ -158,8 +158,11 @@ fn load_names(conn: &Connection) -> rusqlite::Result<Vec<(String, i64)>> {
     Ok(names)
 }
 
-/// An exclusive advisory lock (flock) on `<index>.lock`, held while an index is built.
-struct BuildLock(std::fs::File);
+/// An exclusive advisory lock (flock) on `<index>.lock`, held while an index is built; the
+/// lock is released when the file it holds closes.
+struct BuildLock {
+    _file: std::fs::File,
+}
 
 impl BuildLock {
     fn acquire(index: &Path) -> Result<BuildLock, LawsError> {
@@ -181,6 +184,6 @@ impl BuildLock {
         if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
             return Err(read_error(std::io::Error::last_os_error()));
         }
-        Ok(BuildLock(file))
+        Ok(BuildLock { _file: file })
     }
 }
