@@ -17,8 +17,22 @@ const CLEAR_LENGTH: usize = 40;
 struct State {
     purpose: FieldPurpose,
     kind: LayoutKind,
-    composer: Composer<'static>,
+    /// Created on first use: the dictionary costs tens of milliseconds and megabytes, which
+    /// the start-up and the many citizens who never type should not pay.
+    composer: Option<Composer<'static>>,
     page: usize,
+}
+
+impl State {
+    fn composer(&mut self) -> &mut Composer<'static> {
+        self.composer.get_or_insert_with(Composer::new)
+    }
+
+    fn clear_composer(&mut self) {
+        if let Some(composer) = self.composer.as_mut() {
+            composer.clear();
+        }
+    }
 }
 
 pub struct Keyboard {
@@ -33,7 +47,7 @@ impl Keyboard {
             state: RefCell::new(State {
                 purpose: FieldPurpose::FreeText,
                 kind: LayoutKind::Pinyin,
-                composer: Composer::new(),
+                composer: None,
                 page: 0,
             }),
         });
@@ -68,7 +82,7 @@ impl Keyboard {
 
     /// Drops anything half-typed (session wiped).
     pub fn reset(&self) {
-        self.state.borrow_mut().composer.clear();
+        self.state.borrow_mut().clear_composer();
         self.render();
     }
 
@@ -81,7 +95,7 @@ impl Keyboard {
             let mut state = self.state.borrow_mut();
             state.purpose = purpose;
             state.kind = layout_for(purpose);
-            state.composer.clear();
+            state.clear_composer();
             state.page = 0;
         }
         self.render();
@@ -110,15 +124,15 @@ impl Keyboard {
     /// Applies a key to the composer or decides what to type; returns text for the field.
     fn act(&self, action: KeyAction) -> Option<String> {
         let mut state = self.state.borrow_mut();
-        let composing = state.composer.is_composing();
+        let composing = state.composer().is_composing();
         let uses_composer = layout(state.kind).uses_composer;
         match action {
-            KeyAction::Char(c) if uses_composer && state.composer.push(c) => {
+            KeyAction::Char(c) if uses_composer && state.composer().push(c) => {
                 state.page = 0;
                 None
             }
             KeyAction::Char(c) => Some(c.to_string()),
-            KeyAction::Backspace if state.composer.backspace() => {
+            KeyAction::Backspace if state.composer().backspace() => {
                 state.page = 0;
                 None
             }
@@ -129,16 +143,13 @@ impl Keyboard {
             }
             // Space takes the first candidate, as in every pinyin IME.
             KeyAction::Space if composing => {
-                let first = state
-                    .composer
-                    .candidates(state.page)
-                    .first()
-                    .map(|c| c.index);
+                let page = state.page;
+                let first = state.composer().candidates(page).first().map(|c| c.index);
                 state.page = 0;
-                first.and_then(|index| state.composer.select(index))
+                first.and_then(|index| state.composer().select(index))
             }
             KeyAction::Space => Some(" ".into()),
-            KeyAction::Enter if composing => state.composer.commit_raw(),
+            KeyAction::Enter if composing => state.composer().commit_raw(),
             KeyAction::Enter => {
                 drop(state);
                 self.press(Key::Return.into());
@@ -156,7 +167,7 @@ impl Keyboard {
                 state.kind = kind;
                 state.page = 0;
                 // Whatever was being composed goes into the field as typed.
-                state.composer.commit_raw()
+                state.composer().commit_raw()
             }
             KeyAction::Switch(_) => None,
         }
@@ -168,12 +179,12 @@ impl Keyboard {
             let page = state.page;
             let chosen = usize::try_from(position)
                 .ok()
-                .and_then(|p| state.composer.candidates(page).get(p).map(|c| c.index));
+                .and_then(|p| state.composer().candidates(page).get(p).map(|c| c.index));
             let Some(index) = chosen else {
                 return;
             };
             state.page = 0;
-            state.composer.select(index)
+            state.composer().select(index)
         };
         if let Some(text) = committed {
             self.type_text(&text);
@@ -184,7 +195,7 @@ impl Keyboard {
     fn turn_page(&self, forward: bool) {
         {
             let mut state = self.state.borrow_mut();
-            let pages = state.composer.page_count();
+            let pages = state.composer().page_count();
             state.page = if forward {
                 (state.page + 1).min(pages.saturating_sub(1))
             } else {
@@ -244,15 +255,16 @@ impl Keyboard {
             layout.kind,
             LayoutKind::Pinyin | LayoutKind::English
         ));
-        adapter.set_preedit(state.composer.preedit().into());
-        let candidates: Vec<SharedString> = state
-            .composer
-            .candidates(state.page)
+        let composer = state.composer.as_ref();
+        adapter.set_preedit(composer.map(|c| c.preedit()).unwrap_or_default().into());
+        let candidates: Vec<SharedString> = composer
+            .map(|c| c.candidates(state.page))
+            .unwrap_or_default()
             .into_iter()
             .map(|c| c.text.into())
             .collect();
         adapter.set_candidates(ModelRc::new(VecModel::from(candidates)));
         adapter.set_has_previous_page(state.page > 0);
-        adapter.set_has_next_page(state.page + 1 < state.composer.page_count());
+        adapter.set_has_next_page(state.page + 1 < composer.map_or(0, |c| c.page_count()));
     }
 }
