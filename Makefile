@@ -10,11 +10,12 @@ TARGET_DIR := $(CARGO_TARGET_DIR)
 
 # Build: Slint (fontconfig, libinput, gbm for the device backend), pcsc-lite.
 # Tests: pcscd + vpcd (virtual smart card), Xvfb (window smoke test), espeak-ng (voice),
-# mosquitto (fleet telemetry), shellcheck (image scripts), fonts (fontconfig must know one).
+# mosquitto (fleet telemetry), shellcheck + python3 + openssl (image recipe checks),
+# util-linux (unshare: a private pcscd per test), fonts (fontconfig must know one).
 APT_PACKAGES := build-essential pkg-config libfontconfig1-dev libinput-dev libudev-dev \
 	libxkbcommon-dev libxkbcommon-x11-0 libgbm-dev libpcsclite-dev pcscd pcsc-tools \
 	vsmartcard-vpcd xvfb xauth fonts-dejavu-core fonts-noto-cjk espeak-ng mosquitto \
-	shellcheck
+	shellcheck python3 openssl util-linux
 
 .PHONY: deps demo run test test-fast lint fmt bench golden fuzz clean help
 
