@@ -84,6 +84,7 @@ fn main() {
             landscape: false,
             clock: Clock::System,
             fleet: None,
+            devices: None,
             store: None,
         },
     )

@@ -14,6 +14,7 @@ pub use consult::CONSULT_SCENES;
 use crate::config::{KioskConfig, Language};
 use crate::core::consult::{default_policy, ConsultFlow};
 use crate::core::{Command, Outcome, Screen, Session};
+use crate::hal::manager::DeviceMonitor;
 use crate::store::Store;
 use crate::ui::{Kiosk, MainWindow, Page};
 use keyboard::Keyboard;
@@ -40,6 +41,9 @@ pub struct UiOptions {
     pub store: Option<Arc<Store>>,
     /// Liveness and session state for the watchdog, health endpoint and fleet (`run` only).
     pub fleet: Option<FleetHooks>,
+    /// The opened devices and their debounced health; `None` (screenshots) means no device
+    /// is fitted.
+    pub devices: Option<DeviceMonitor>,
 }
 
 /// What the UI tells the fleet services: it beats the UI heartbeat from its own timer (so a

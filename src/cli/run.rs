@@ -136,6 +136,7 @@ fn run_kiosk(
             clock: Clock::System,
             fleet: Some(fleet),
             store: Some(services.store.clone()),
+            devices: Some(monitor.clone()),
         },
     )?;
     let window = app.window().window();

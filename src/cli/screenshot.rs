@@ -112,6 +112,7 @@ pub fn run(args: ScreenshotArgs) -> anyhow::Result<ExitCode> {
             landscape: args.size.0 > args.size.1,
             clock: Clock::Fixed(screenshot_time()),
             fleet: None,
+            devices: None,
             store: None,
         },
     )?;

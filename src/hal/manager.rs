@@ -285,7 +285,9 @@ impl HealthDebouncer {
 }
 
 /// Polls the devices on a thread of its own and publishes debounced health on a watch
-/// channel; health changes are logged (device kind and state only, never data).
+/// channel; health changes are logged (device kind and state only, never data). Clones
+/// share the devices and the channel; the polling thread stops when the last clone drops.
+#[derive(Clone)]
 pub struct DeviceMonitor {
     pub devices: Arc<Mutex<Devices>>,
     pub health: tokio::sync::watch::Receiver<Vec<DeviceStatus>>,

@@ -34,6 +34,7 @@ fn start_app(demo_banner: bool, store: Option<Arc<legal_kiosk::store::Store>>) -
             landscape: false,
             clock: Clock::System,
             fleet: None,
+            devices: None,
             store,
         },
     )
