@@ -5,10 +5,12 @@
 //! fails later, at night, in front of a citizen. `KioskConfig::demo` is the built-in demo
 //! configuration that needs no file.
 
+mod accessibility;
 mod devices;
 mod error;
 mod locate;
 
+pub use accessibility::{AccessibilitySection, VOLUME_LEVELS};
 pub use devices::*;
 pub use error::ConfigError;
 
@@ -33,6 +35,8 @@ pub struct KioskConfig {
     pub fleet: crate::fleet::config::FleetSection,
     #[serde(default)]
     pub devices: DevicesSection,
+    #[serde(default)]
+    pub accessibility: AccessibilitySection,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -266,6 +270,7 @@ impl KioskConfig {
             store: StoreSection::default(),
             fleet: crate::fleet::config::FleetSection::default(),
             devices: DevicesSection::demo(),
+            accessibility: AccessibilitySection::default(),
         }
     }
 
@@ -333,6 +338,9 @@ impl KioskConfig {
                 }
             }
         }
+        self.accessibility
+            .validate()
+            .map_err(|(key, message)| invalid(&["accessibility", key], message))?;
         self.devices
             .validate()
             .map_err(|(key, message)| invalid(&key, message))?;

@@ -118,3 +118,22 @@ fn production_build_refuses_simulated_driver() {
     let err = parse(&text).unwrap_err();
     assert_eq!(err.line(), Some(8), "{err}");
 }
+
+#[test]
+fn accessibility_defaults_and_out_of_range_volume() {
+    let config = parse(MINIMAL).unwrap();
+    assert_eq!(config.accessibility, AccessibilitySection::default());
+    assert!(config.accessibility.voice_default);
+    let quiet = format!("{MINIMAL}\n[accessibility]\nvoice_default = false\nvolume_default = 1\n");
+    let config = parse(&quiet).unwrap();
+    assert!(!config.accessibility.voice_default);
+    assert_eq!(config.accessibility.volume_default, 1);
+    let loud = format!("{MINIMAL}\n[accessibility]\nvolume_default = 6\n");
+    let err = parse(&loud).unwrap_err().to_string();
+    assert!(
+        err.contains("accessibility.volume_default") && err.contains("from 1 to 5"),
+        "{err}"
+    );
+    let typo = format!("{MINIMAL}\n[accessibility]\nvoice = true\n");
+    assert!(parse(&typo).unwrap_err().to_string().contains("voice"));
+}

@@ -6,6 +6,7 @@ pub mod idle;
 pub mod notary;
 pub mod screen;
 pub mod session;
+pub mod voice;
 
 pub use idle::{IdlePhase, IdleTimer};
 pub use screen::Screen;

@@ -1,4 +1,8 @@
-//! The citizen session: which screen is up, the way back, language, large text and idle.
+//! The citizen session: which screen is up, the way back, language, large text, high
+//! contrast, voice guidance and its volume, and idle. The display and voice choices last
+//! while the citizen navigates (Home keeps them, like the language) and end with the session:
+//! an elderly user who turned on large text or voice expects them on every screen of their
+//! visit, and the next person expects the kiosk as configured.
 //!
 //! Commands come from the UI adapter (a tap, a key, a timer tick); the adapter then renders
 //! [`Session::view`]. A wipe returns everything a citizen changed or entered to the defaults,
@@ -6,7 +10,7 @@
 
 use super::idle::{IdlePhase, IdleTimer};
 use super::screen::Screen;
-use crate::config::{IdleSection, Language};
+use crate::config::{AccessibilitySection, IdleSection, Language, VOLUME_LEVELS};
 use std::time::Duration;
 
 /// What the UI asks the core to do.
@@ -20,6 +24,11 @@ pub enum Command {
     Home,
     SetLanguage(Language),
     SetLargeText(bool),
+    SetHighContrast(bool),
+    /// Voice guidance on or off.
+    SetVoice(bool),
+    /// Volume level, clamped to 1..=VOLUME_LEVELS.
+    SetVolume(u8),
     /// Any touch or key: resets the idle timer and dismisses its prompt.
     Activity,
     /// "End now" on the idle prompt, or the end of a journey: wipe at once.
@@ -44,6 +53,10 @@ pub struct SessionView {
     pub can_go_back: bool,
     pub language: Language,
     pub large_text: bool,
+    pub high_contrast: bool,
+    pub voice: bool,
+    /// Volume level, 1..=VOLUME_LEVELS.
+    pub volume: u8,
     /// Seconds left on the "continue?" prompt, when it is up.
     pub idle_warning: Option<u32>,
 }
@@ -56,6 +69,10 @@ pub struct Session {
     back_stack: Vec<Screen>,
     language: Language,
     large_text: bool,
+    accessibility: AccessibilitySection,
+    high_contrast: bool,
+    voice: bool,
+    volume: u8,
     idle: IdleTimer,
 }
 
@@ -68,10 +85,22 @@ impl Session {
             back_stack: Vec::new(),
             language: default_language,
             large_text: false,
+            accessibility: AccessibilitySection::default(),
+            high_contrast: false,
+            voice: AccessibilitySection::default().voice_default,
+            volume: AccessibilitySection::default().volume_default,
             idle: IdleTimer::new(Duration::ZERO, Duration::ZERO),
         };
         session.apply_idle_limits();
         session
+    }
+
+    /// The voice settings every session starts with (config `[accessibility]`).
+    pub fn with_accessibility(mut self, defaults: AccessibilitySection) -> Session {
+        self.accessibility = defaults;
+        self.voice = defaults.voice_default;
+        self.volume = defaults.volume_default.clamp(1, VOLUME_LEVELS);
+        self
     }
 
     pub fn view(&self) -> SessionView {
@@ -80,6 +109,9 @@ impl Session {
             can_go_back: !self.back_stack.is_empty(),
             language: self.language,
             large_text: self.large_text,
+            high_contrast: self.high_contrast,
+            voice: self.voice,
+            volume: self.volume,
             idle_warning: match self.idle_phase() {
                 IdlePhase::Warning { seconds_left } => Some(seconds_left),
                 _ => None,
@@ -122,6 +154,12 @@ impl Session {
                 self.large_text = on;
                 self.apply_idle_limits();
             }
+            Command::SetHighContrast(on) => {
+                self.high_contrast = on;
+                self.apply_idle_limits();
+            }
+            Command::SetVoice(on) => self.voice = on,
+            Command::SetVolume(level) => self.volume = level.clamp(1, VOLUME_LEVELS),
             Command::Open(_) | Command::Activity | Command::Tick(_) | Command::EndSession => {}
         }
         if self.view() == before {
@@ -133,7 +171,12 @@ impl Session {
 
     /// Whether anything a citizen did would be visible to the next person.
     pub fn has_state(&self) -> bool {
-        self.screen != Screen::Home || self.language != self.default_language || self.large_text
+        self.screen != Screen::Home
+            || self.language != self.default_language
+            || self.large_text
+            || self.high_contrast
+            || self.voice != self.accessibility.voice_default
+            || self.volume != self.accessibility.volume_default
     }
 
     fn tick(&mut self, elapsed: Duration) -> Outcome {
@@ -166,13 +209,17 @@ impl Session {
         self.back_stack.clear();
         self.language = self.default_language;
         self.large_text = false;
+        self.high_contrast = false;
+        self.voice = self.accessibility.voice_default;
+        self.volume = self.accessibility.volume_default.clamp(1, VOLUME_LEVELS);
         self.apply_idle_limits();
         self.idle.touch();
     }
 
-    /// Elderly (large-text) mode gets longer limits: no time pressure.
+    /// Elderly (large-text) and low-vision (high-contrast) modes get longer limits: no time
+    /// pressure.
     fn apply_idle_limits(&mut self) {
-        let factor = if self.large_text {
+        let factor = if self.large_text || self.high_contrast {
             self.idle_limits.elderly_factor.max(1)
         } else {
             1
@@ -271,5 +318,69 @@ mod tests {
         assert_eq!(s.handle(Command::EndSession), Outcome::Wiped);
         assert_eq!(s.view().screen, Screen::Home);
         assert_eq!(s.handle(Command::EndSession), Outcome::Unchanged);
+    }
+}
+
+#[cfg(test)]
+mod accessibility_tests {
+    use super::*;
+
+    fn session() -> Session {
+        Session::new(Language::Zh, IdleSection::default()).with_accessibility(
+            AccessibilitySection {
+                voice_default: true,
+                volume_default: 2,
+            },
+        )
+    }
+
+    #[test]
+    fn display_and_voice_choices_survive_home_and_end_with_the_session() {
+        let mut s = session();
+        assert_eq!((s.view().voice, s.view().volume), (true, 2));
+        s.handle(Command::SetHighContrast(true));
+        s.handle(Command::SetVoice(false));
+        s.handle(Command::SetVolume(4));
+        s.handle(Command::Open(Screen::Notary));
+        s.handle(Command::Home);
+        let kept = s.view();
+        assert!(kept.high_contrast && !kept.voice && kept.volume == 4);
+        assert_eq!(s.handle(Command::EndSession), Outcome::Wiped);
+        let fresh = s.view();
+        assert!(!fresh.high_contrast);
+        assert_eq!((fresh.voice, fresh.volume), (true, 2), "configured defaults");
+    }
+
+    #[test]
+    fn volume_stays_within_the_levels() {
+        let mut s = session();
+        s.handle(Command::SetVolume(0));
+        assert_eq!(s.view().volume, 1);
+        s.handle(Command::SetVolume(200));
+        assert_eq!(s.view().volume, VOLUME_LEVELS);
+    }
+
+    #[test]
+    fn a_changed_setting_on_the_home_screen_is_wiped_when_idle() {
+        let mut s = session();
+        s.handle(Command::SetHighContrast(true));
+        assert!(s.has_state(), "the next person must not inherit it");
+        // High contrast gets the elderly patience: 2 × (90 + 30) s.
+        assert_eq!(
+            s.handle(Command::Tick(Duration::from_secs(179))),
+            Outcome::Unchanged
+        );
+        s.handle(Command::Tick(Duration::from_secs(1)));
+        assert!(s.view().idle_warning.is_some());
+        assert_eq!(
+            s.handle(Command::Tick(Duration::from_secs(60))),
+            Outcome::Wiped
+        );
+        assert!(!s.view().high_contrast);
+        let mut s = session();
+        s.handle(Command::SetVolume(5));
+        assert!(s.has_state());
+        s.handle(Command::SetVolume(2));
+        assert!(!s.has_state(), "back at the default is nothing to wipe");
     }
 }

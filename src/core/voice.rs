@@ -1,0 +1,234 @@
+//! Voice guidance decisions, free of Slint and of the speaker: which prompt (an id in
+//! `data/voice/prompts.toml`) each screen and notary step speaks, what a change of the
+//! session makes the kiosk say, and how a volume level maps to the speaker's percent.
+//!
+//! Guidance follows the citizen: a new screen speaks its prompt; the idle question is spoken
+//! because a user may be looking at a document rather than the screen; switching language,
+//! turning voice on and changing the volume are confirmed aloud. The kiosk stays silent at
+//! start-up and after a wipe: nobody is there to hear it.
+
+use super::notary::journey::Step;
+use super::screen::Screen;
+use super::session::SessionView;
+use crate::config::VOLUME_LEVELS;
+
+/// The prompt spoken when `screen` opens.
+pub fn screen_prompt(screen: Screen) -> &'static str {
+    match screen {
+        Screen::Home => "welcome",
+        Screen::Notary => "notary_intro",
+        Screen::Consultation => "consultation_hub",
+        Screen::Progress => "progress_query",
+        Screen::LegalAid => "legal_aid_precheck",
+        Screen::ConsultSearch => "consult_search",
+        Screen::ConsultArticle => "consult_article",
+        Screen::ConsultGuideTopics => "consultation_category",
+        Screen::ConsultGuide => "consultation_question",
+        Screen::ConsultRequest => "consult_request",
+        Screen::ConsultReceipt => "submitted",
+    }
+}
+
+/// The prompt spoken when the notary journey reaches `step`.
+pub fn notary_step_prompt(step: Step) -> &'static str {
+    match step {
+        Step::ChooseMatter => "notary_choose_matter",
+        Step::MatterInfo => "notary_matter_info",
+        Step::Consent => "consent",
+        Step::ConsentDeclined => "consent_declined",
+        Step::Identify => "id_card_place",
+        Step::Form => "form_matter_details",
+        Step::Materials => "camera_capture",
+        Step::Fee => "fee",
+        Step::Review => "review",
+        Step::Submitting => "submitting",
+        Step::Receipt => "receipt_printed",
+        Step::Rating => "rating",
+        Step::End => "goodbye",
+    }
+}
+
+/// The speaker volume in percent for a level (1..=VOLUME_LEVELS, clamped): equal steps up
+/// to 100 %, so the quietest level is still audible in a hall.
+pub fn volume_percent(level: u8) -> u8 {
+    let level = level.clamp(1, VOLUME_LEVELS);
+    // level ≤ VOLUME_LEVELS, so the result is at most 100.
+    (u16::from(level) * 100 / u16::from(VOLUME_LEVELS)) as u8
+}
+
+/// What the speaker should do after a session change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cue {
+    /// Carry on: whatever plays may finish.
+    Keep,
+    /// Speak this prompt, replacing one that is playing or waiting.
+    Say(&'static str),
+    /// Stop speaking and drop anything waiting.
+    Hush,
+}
+
+/// The cue for the change from `before` to `after`; `wiped` when the session just ended.
+pub fn cue(before: &SessionView, after: &SessionView, wiped: bool) -> Cue {
+    if wiped || !after.voice {
+        return if wiped || before.voice {
+            Cue::Hush
+        } else {
+            Cue::Keep
+        };
+    }
+    if !before.voice || after.screen != before.screen {
+        return Cue::Say(screen_prompt(after.screen));
+    }
+    if after.idle_warning.is_some() && before.idle_warning.is_none() {
+        return Cue::Say("idle_warning");
+    }
+    if after.language != before.language {
+        return Cue::Say("language_switched");
+    }
+    if after.volume != before.volume {
+        return Cue::Say("volume_changed");
+    }
+    Cue::Keep
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Language, VOLUME_LEVELS};
+    use crate::hal::speaker::PromptCatalogue;
+
+    const STEPS: [Step; 13] = [
+        Step::ChooseMatter,
+        Step::MatterInfo,
+        Step::Consent,
+        Step::ConsentDeclined,
+        Step::Identify,
+        Step::Form,
+        Step::Materials,
+        Step::Fee,
+        Step::Review,
+        Step::Submitting,
+        Step::Receipt,
+        Step::Rating,
+        Step::End,
+    ];
+
+    fn assert_in_catalogue(id: &str, what: &str) {
+        let prompt = PromptCatalogue::embedded()
+            .get(id)
+            .unwrap_or_else(|| panic!("{what}: prompt `{id}` is not in the catalogue"));
+        for language in [Language::Zh, Language::En] {
+            assert!(
+                !prompt.text(language).trim().is_empty(),
+                "{what}: `{id}` has no {language:?} text"
+            );
+        }
+    }
+
+    #[test]
+    fn every_screen_has_a_prompt_in_both_languages() {
+        for screen in Screen::ALL {
+            assert_in_catalogue(screen_prompt(screen), screen.name());
+        }
+        // Screens that look different say different things.
+        let mut ids: Vec<_> = Screen::ALL.iter().map(|s| screen_prompt(*s)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), Screen::ALL.len());
+    }
+
+    #[test]
+    fn every_notary_step_has_a_prompt_in_both_languages() {
+        for step in STEPS {
+            assert_in_catalogue(notary_step_prompt(step), &format!("{step:?}"));
+        }
+        assert_eq!(notary_step_prompt(Step::Identify), "id_card_place");
+    }
+
+    #[test]
+    fn confirmation_prompts_exist() {
+        for id in ["idle_warning", "language_switched", "volume_changed"] {
+            assert_in_catalogue(id, id);
+        }
+    }
+
+    #[test]
+    fn volume_levels_rise_in_equal_steps_to_full() {
+        let percents: Vec<u8> = (1..=VOLUME_LEVELS).map(volume_percent).collect();
+        assert_eq!(percents, [20, 40, 60, 80, 100]);
+        assert_eq!(volume_percent(0), 20, "below range: quietest");
+        assert_eq!(volume_percent(9), 100, "above range: loudest");
+    }
+
+    fn view() -> SessionView {
+        SessionView {
+            screen: Screen::Home,
+            can_go_back: false,
+            language: Language::Zh,
+            large_text: false,
+            high_contrast: false,
+            voice: true,
+            volume: 3,
+            idle_warning: None,
+        }
+    }
+
+    #[test]
+    fn a_new_screen_speaks_its_prompt() {
+        let after = SessionView {
+            screen: Screen::Consultation,
+            can_go_back: true,
+            ..view()
+        };
+        assert_eq!(cue(&view(), &after, false), Cue::Say("consultation_hub"));
+        assert_eq!(cue(&after, &after, false), Cue::Keep);
+    }
+
+    #[test]
+    fn idle_question_language_and_volume_are_spoken() {
+        let warned = SessionView {
+            idle_warning: Some(30),
+            ..view()
+        };
+        assert_eq!(cue(&view(), &warned, false), Cue::Say("idle_warning"));
+        let counting = SessionView {
+            idle_warning: Some(29),
+            ..view()
+        };
+        assert_eq!(cue(&warned, &counting, false), Cue::Keep);
+        let english = SessionView {
+            language: Language::En,
+            ..view()
+        };
+        assert_eq!(cue(&view(), &english, false), Cue::Say("language_switched"));
+        let louder = SessionView { volume: 4, ..view() };
+        assert_eq!(cue(&view(), &louder, false), Cue::Say("volume_changed"));
+    }
+
+    #[test]
+    fn voice_off_hushes_and_stays_silent_and_on_speaks_the_screen() {
+        let off = SessionView {
+            voice: false,
+            ..view()
+        };
+        assert_eq!(cue(&view(), &off, false), Cue::Hush);
+        let off_elsewhere = SessionView {
+            screen: Screen::Progress,
+            ..off.clone()
+        };
+        assert_eq!(cue(&off, &off_elsewhere, false), Cue::Keep);
+        assert_eq!(
+            cue(&off_elsewhere, &SessionView { voice: true, ..off_elsewhere.clone() }, false),
+            Cue::Say("progress_query")
+        );
+    }
+
+    #[test]
+    fn a_wipe_is_silent() {
+        let busy = SessionView {
+            screen: Screen::LegalAid,
+            ..view()
+        };
+        assert_eq!(cue(&busy, &view(), true), Cue::Hush);
+    }
+}
