@@ -4,11 +4,13 @@
 
 mod espeak;
 mod prompts;
+mod queue;
 #[cfg(feature = "simulators")]
 mod simulator;
 
 pub use espeak::{EspeakConfig, EspeakSpeaker};
 pub use prompts::{prompt_for, CatalogueError, Prompt, PromptCatalogue};
+pub use queue::{SpeechQueue, VoiceSettings};
 #[cfg(feature = "simulators")]
 pub use simulator::{SimulatedSpeaker, Utterance};
 
@@ -30,7 +32,8 @@ pub enum SpeakerError {
     Failed { program: String, status: String },
 }
 
-/// Voice output. Calls return at once: speech plays in the background.
+/// Voice output. Calls return soon (espeak-ng's start-up may take a moment; the UI goes
+/// through [`SpeechQueue`]): speech plays in the background.
 pub trait Speaker: Send + Sync {
     /// Speaks `prompt` in `language`, interrupting whatever is playing. Does nothing while
     /// voice guidance is disabled.
