@@ -75,6 +75,11 @@ fn every_screen_matches_in_large_text_mode() {
 }
 
 #[test]
+fn every_screen_matches_in_high_contrast() {
+    check_all("-contrast", &["--high-contrast"], &SIZES[..1]);
+}
+
+#[test]
 fn unknown_screen_is_refused_with_the_list() {
     let out = Command::new(env!("CARGO_BIN_EXE_legal-kiosk"))
         .args(["screenshot", "--screen", "nope", "--out", "/tmp/never.png"])

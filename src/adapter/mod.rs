@@ -7,6 +7,7 @@ mod consult;
 pub mod headless;
 mod keyboard;
 mod laws_worker;
+mod voice;
 
 pub use clock::{format_clock, Clock};
 pub use consult::CONSULT_SCENES;
@@ -72,6 +73,7 @@ struct Controller {
     laws: RefCell<LawsWorker>,
     store: Option<Arc<Store>>,
     keyboard: Rc<Keyboard>,
+    voice: voice::VoiceGuide,
 }
 
 impl KioskApp {
@@ -83,6 +85,8 @@ impl KioskApp {
         let consult = ConsultFlow::new(default_policy())
             .map_err(|e| slint::PlatformError::Other(format!("guided questions: {e}")))?;
         let laws = LawsWorker::start(config.kiosk.data_dir.clone());
+        let session = session.with_accessibility(config.accessibility);
+        let voice = voice::VoiceGuide::start(options.devices.as_ref(), &session.view());
         let controller = Rc::new(Controller {
             window: window.as_weak(),
             session: RefCell::new(session),
@@ -93,11 +97,13 @@ impl KioskApp {
             laws: RefCell::new(laws),
             store: options.store,
             keyboard: Keyboard::bind(&window),
+            voice,
         });
         window.global::<Kiosk>().set_demo(options.demo_banner);
         window.global::<Kiosk>().set_landscape(options.landscape);
         bind_callbacks(&window, &controller);
         consult::bind(&window, &controller);
+        voice::bind(&window, &controller);
         controller.render_all();
 
         let ticker = Timer::default();
@@ -127,11 +133,13 @@ impl KioskApp {
         })
     }
 
-    /// Waits (up to `timeout`) for outstanding statute look-ups and shows their results; the
-    /// UI's timer does this by itself, screenshots and tests need it at a known moment.
+    /// Waits (up to `timeout`) for outstanding statute look-ups and shows their results, and
+    /// for voice prompts to reach the speaker; the UI's timer and the speech worker do this
+    /// by themselves, screenshots and tests need it at a known moment.
     pub fn settle(&self, timeout: Duration) {
         let replies = self.controller.laws.borrow_mut().wait_all(timeout);
         self.controller.apply_law_replies(replies);
+        self.controller.voice.settle(timeout);
     }
 
     /// Puts the consultation screens into a state worth a screenshot; false for names that
@@ -194,7 +202,10 @@ fn bind_callbacks(window: &MainWindow, controller: &Rc<Controller>) {
 
 impl Controller {
     fn dispatch(&self, command: Command) {
+        let before = self.session.borrow().view();
         let outcome = self.session.borrow_mut().handle(command);
+        let after = self.session.borrow().view();
+        self.voice.follow(&before, &after, outcome == Outcome::Wiped);
         if let Some(fleet) = &self.fleet {
             fleet
                 .session_gate
@@ -235,6 +246,7 @@ impl Controller {
         kiosk.set_page(page_of(view.screen));
         kiosk.set_can_go_back(view.can_go_back);
         kiosk.set_large_text(view.large_text);
+        voice::render(&kiosk, &view);
         kiosk.set_idle_warning(view.idle_warning.is_some());
         kiosk.set_idle_seconds_left(view.idle_warning.unwrap_or(0) as i32);
     }

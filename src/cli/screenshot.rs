@@ -30,6 +30,9 @@ pub struct ScreenshotArgs {
     /// Render in large-text (elderly) mode.
     #[arg(long)]
     pub large_text: bool,
+    /// Render with the high-contrast theme.
+    #[arg(long)]
+    pub high_contrast: bool,
     /// Show the DEMO banner, as when simulators are active.
     #[arg(long)]
     pub demo_banner: bool,
@@ -118,6 +121,9 @@ pub fn run(args: ScreenshotArgs) -> anyhow::Result<ExitCode> {
     )?;
     if args.large_text {
         app.dispatch(Command::SetLargeText(true));
+    }
+    if args.high_contrast {
+        app.dispatch(Command::SetHighContrast(true));
     }
     let staged = app.stage_consult(name);
     match name {
