@@ -9,6 +9,7 @@ use slint::ComponentHandle;
 use std::sync::Arc;
 use std::time::Duration;
 
+mod accessibility;
 mod consult;
 
 thread_local! {
