@@ -3,6 +3,8 @@
 use crate::adapter::headless::{save_png, Headless};
 use crate::adapter::{Clock, KioskApp, UiOptions, CONSULT_SCENES};
 use crate::config::{KioskConfig, Language};
+use crate::ui::Kiosk;
+use slint::ComponentHandle;
 use crate::core::{Command, Screen};
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
@@ -104,7 +106,8 @@ pub fn run(args: ScreenshotArgs) -> anyhow::Result<ExitCode> {
         LangArg::Zh => Language::Zh,
         LangArg::En => Language::En,
     };
-    let idle_after = Duration::from_secs(u64::from(config.idle.warn_after_s));
+    // Elderly and high-contrast modes wait longer before asking: at most this long.
+    let idle_patience = config.idle.warn_after_s * config.idle.elderly_factor.max(1);
 
     let headless = Headless::install()?;
     headless.set_size(args.size.0, args.size.1);
@@ -130,14 +133,20 @@ pub fn run(args: ScreenshotArgs) -> anyhow::Result<ExitCode> {
         _ if staged => {}
         "idle-warning" => {
             app.dispatch(Command::Open(Screen::Notary));
-            app.dispatch(Command::Tick(idle_after));
+            let kiosk = app.window().global::<Kiosk>();
+            for _ in 0..idle_patience {
+                if kiosk.get_idle_warning() {
+                    break;
+                }
+                app.dispatch(Command::Tick(Duration::from_secs(1)));
+            }
         }
         other => {
             let screen = Screen::from_name(other).context("screen name checked above")?;
             app.dispatch(Command::Open(screen));
         }
     }
-    slint::ComponentHandle::show(app.window())?;
+    app.window().show()?;
     let frame = headless.render();
     if args.report {
         println!("first-frame");
