@@ -205,7 +205,8 @@ impl Controller {
         let before = self.session.borrow().view();
         let outcome = self.session.borrow_mut().handle(command);
         let after = self.session.borrow().view();
-        self.voice.follow(&before, &after, outcome == Outcome::Wiped);
+        self.voice
+            .follow(&before, &after, outcome == Outcome::Wiped);
         if let Some(fleet) = &self.fleet {
             fleet
                 .session_gate

@@ -3,11 +3,11 @@
 use crate::adapter::headless::{save_png, Headless};
 use crate::adapter::{Clock, KioskApp, UiOptions, CONSULT_SCENES};
 use crate::config::{KioskConfig, Language};
-use crate::ui::Kiosk;
-use slint::ComponentHandle;
 use crate::core::{Command, Screen};
+use crate::ui::Kiosk;
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
+use slint::ComponentHandle;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;

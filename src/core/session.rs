@@ -348,7 +348,11 @@ mod accessibility_tests {
         assert_eq!(s.handle(Command::EndSession), Outcome::Wiped);
         let fresh = s.view();
         assert!(!fresh.high_contrast);
-        assert_eq!((fresh.voice, fresh.volume), (true, 2), "configured defaults");
+        assert_eq!(
+            (fresh.voice, fresh.volume),
+            (true, 2),
+            "configured defaults"
+        );
     }
 
     #[test]

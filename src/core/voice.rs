@@ -201,7 +201,10 @@ mod tests {
             ..view()
         };
         assert_eq!(cue(&view(), &english, false), Cue::Say("language_switched"));
-        let louder = SessionView { volume: 4, ..view() };
+        let louder = SessionView {
+            volume: 4,
+            ..view()
+        };
         assert_eq!(cue(&view(), &louder, false), Cue::Say("volume_changed"));
     }
 
@@ -218,7 +221,14 @@ mod tests {
         };
         assert_eq!(cue(&off, &off_elsewhere, false), Cue::Keep);
         assert_eq!(
-            cue(&off_elsewhere, &SessionView { voice: true, ..off_elsewhere.clone() }, false),
+            cue(
+                &off_elsewhere,
+                &SessionView {
+                    voice: true,
+                    ..off_elsewhere.clone()
+                },
+                false
+            ),
             Cue::Say("progress_query")
         );
     }

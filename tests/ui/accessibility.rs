@@ -59,7 +59,13 @@ fn heard(speaker: &SimulatedSpeaker) -> Vec<(String, Language)> {
     speaker
         .spoken()
         .into_iter()
-        .map(|Utterance { prompt_id, language, .. }| (prompt_id, language))
+        .map(
+            |Utterance {
+                 prompt_id,
+                 language,
+                 ..
+             }| (prompt_id, language),
+        )
         .collect()
 }
 
@@ -71,14 +77,20 @@ fn said(ids: &[&str], language: Language) -> Vec<(String, Language)> {
 fn accessibility_each_new_screen_speaks_its_prompt_in_the_session_language() {
     let (app, speaker) = start_speaking();
     app.settle(Duration::from_secs(10));
-    assert!(heard(&speaker).is_empty(), "silent until someone touches it");
+    assert!(
+        heard(&speaker).is_empty(),
+        "silent until someone touches it"
+    );
     tap_and_listen(&app, "service-consultation");
     tap_and_listen(&app, "consult-search");
     assert_eq!(
         heard(&speaker),
         said(&["consultation_hub", "consult_search"], Language::Zh)
     );
-    assert_eq!(speaker.spoken()[0].text, "请选择：查找法律条文、回答问题、法律援助预审，或预约律师回电。");
+    assert_eq!(
+        speaker.spoken()[0].text,
+        "请选择：查找法律条文、回答问题、法律援助预审，或预约律师回电。"
+    );
 
     tap_and_listen(&app, "toggle-language");
     tap_and_listen(&app, "back");
@@ -87,7 +99,12 @@ fn accessibility_each_new_screen_speaks_its_prompt_in_the_session_language() {
     assert_eq!(
         heard(&speaker)[2..],
         said(
-            &["language_switched", "consultation_hub", "consult_search", "welcome"],
+            &[
+                "language_switched",
+                "consultation_hub",
+                "consult_search",
+                "welcome"
+            ],
             Language::En
         )
     );
@@ -97,9 +114,15 @@ fn accessibility_each_new_screen_speaks_its_prompt_in_the_session_language() {
 #[test]
 fn accessibility_voice_off_speaks_nothing_until_turned_on_again() {
     let (app, speaker) = start_speaking();
-    assert_eq!(find(&app, "toggle-voice").unwrap().accessible_checked(), Some(true));
+    assert_eq!(
+        find(&app, "toggle-voice").unwrap().accessible_checked(),
+        Some(true)
+    );
     tap_and_listen(&app, "toggle-voice");
-    assert_eq!(find(&app, "toggle-voice").unwrap().accessible_checked(), Some(false));
+    assert_eq!(
+        find(&app, "toggle-voice").unwrap().accessible_checked(),
+        Some(false)
+    );
     tap_and_listen(&app, "service-notary");
     tap_and_listen(&app, "back");
     tap_and_listen(&app, "service-progress");
@@ -133,9 +156,16 @@ fn accessibility_volume_steps_reach_the_speaker_and_stop_at_the_ends() {
     let volumes: Vec<u8> = speaker.spoken().iter().map(|u| u.volume).collect();
     // 3 → 4 → 5 (the third tap changes nothing) → 4 → 3 → 2 → 1 (the fifth changes nothing).
     assert_eq!(volumes, [80, 100, 80, 60, 40, 20]);
-    assert!(speaker.spoken().iter().all(|u| u.prompt_id == "volume_changed"));
+    assert!(speaker
+        .spoken()
+        .iter()
+        .all(|u| u.prompt_id == "volume_changed"));
     tap_and_listen(&app, "service-legal-aid");
-    assert_eq!(speaker.spoken().last().unwrap().volume, 20, "the level stays");
+    assert_eq!(
+        speaker.spoken().last().unwrap().volume,
+        20,
+        "the level stays"
+    );
 }
 
 #[test]
@@ -147,9 +177,14 @@ fn accessibility_the_end_of_a_session_restores_voice_and_volume() {
     // High contrast gets the elderly patience: (90 + 30) s × 2.
     wait(240);
     app.settle(Duration::from_secs(10));
-    assert_eq!(find(&app, "toggle-voice").unwrap().accessible_checked(), Some(true));
     assert_eq!(
-        find(&app, "toggle-high-contrast").unwrap().accessible_checked(),
+        find(&app, "toggle-voice").unwrap().accessible_checked(),
+        Some(true)
+    );
+    assert_eq!(
+        find(&app, "toggle-high-contrast")
+            .unwrap()
+            .accessible_checked(),
         Some(false)
     );
     assert!(!app.window().global::<Theme>().get_high_contrast());
@@ -162,10 +197,16 @@ fn accessibility_the_end_of_a_session_restores_voice_and_volume() {
 fn accessibility_high_contrast_switches_the_whole_palette() {
     let (app, _speaker) = start_speaking();
     let theme = app.window().global::<Theme>();
-    let normal = (theme.get_background(), theme.get_text(), theme.get_primary());
+    let normal = (
+        theme.get_background(),
+        theme.get_text(),
+        theme.get_primary(),
+    );
     tap(&app, "toggle-high-contrast");
     assert_eq!(
-        find(&app, "toggle-high-contrast").unwrap().accessible_checked(),
+        find(&app, "toggle-high-contrast")
+            .unwrap()
+            .accessible_checked(),
         Some(true)
     );
     assert!(theme.get_high_contrast());
@@ -173,7 +214,11 @@ fn accessibility_high_contrast_switches_the_whole_palette() {
     assert_eq!(theme.get_text(), slint::Color::from_rgb_u8(255, 255, 255));
     assert_eq!(theme.get_on_primary(), slint::Color::from_rgb_u8(0, 0, 0));
     assert_ne!(
-        (theme.get_background(), theme.get_text(), theme.get_primary()),
+        (
+            theme.get_background(),
+            theme.get_text(),
+            theme.get_primary()
+        ),
         normal
     );
     tap(&app, "service-consultation");
@@ -181,7 +226,11 @@ fn accessibility_high_contrast_switches_the_whole_palette() {
     tap(&app, "home");
     tap(&app, "toggle-high-contrast");
     assert_eq!(
-        (theme.get_background(), theme.get_text(), theme.get_primary()),
+        (
+            theme.get_background(),
+            theme.get_text(),
+            theme.get_primary()
+        ),
         normal
     );
 }
@@ -213,7 +262,11 @@ fn assert_controls_reachable(app: &KioskApp, screen: &str) {
     find(app, "toggle-high-contrast")
         .unwrap()
         .mock_single_click(slint::platform::PointerEventButton::Left);
-    assert_ne!(contrast(), before, "{screen}: a click does not reach the toggle");
+    assert_ne!(
+        contrast(),
+        before,
+        "{screen}: a click does not reach the toggle"
+    );
 }
 
 #[test]
@@ -240,5 +293,8 @@ fn accessibility_controls_stay_reachable_while_the_keyboard_is_docked() {
     assert!(find(&app, "key-q").is_some(), "the keyboard is up");
     assert_controls_reachable(&app, "search with keyboard");
     tap(&app, "volume-up");
-    assert!(find(&app, "key-q").is_some(), "the controls do not take the focus");
+    assert!(
+        find(&app, "key-q").is_some(),
+        "the controls do not take the focus"
+    );
 }
