@@ -298,3 +298,79 @@ fn accessibility_controls_stay_reachable_while_the_keyboard_is_docked() {
         "the controls do not take the focus"
     );
 }
+
+/// WCAG contrast ratio of two opaque colours.
+fn contrast_ratio(a: slint::Color, b: slint::Color) -> f64 {
+    let luminance = |c: slint::Color| {
+        let channel = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.039_28 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(c.red()) + 0.7152 * channel(c.green()) + 0.0722 * channel(c.blue())
+    };
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+#[test]
+fn accessibility_high_contrast_text_meets_wcag_aaa() {
+    let (app, _speaker) = start_speaking();
+    tap(&app, "toggle-high-contrast");
+    let t = app.window().global::<Theme>();
+    let on_page = [
+        ("text", t.get_text()),
+        ("text-muted", t.get_text_muted()),
+        ("placeholder", t.get_placeholder()),
+        ("primary", t.get_primary()),
+        ("danger", t.get_danger()),
+        ("success", t.get_success()),
+        ("notary", t.get_notary()),
+        ("consultation", t.get_consultation()),
+        ("progress", t.get_progress()),
+        ("legal-aid", t.get_legal_aid()),
+    ];
+    let mut pairs: Vec<(String, slint::Color, slint::Color)> = Vec::new();
+    for (name, colour) in on_page {
+        pairs.push((format!("{name} on background"), colour, t.get_background()));
+        pairs.push((format!("{name} on surface"), colour, t.get_surface()));
+        pairs.push((
+            format!("{name} on tinted surface"),
+            colour,
+            t.get_surface_tinted(),
+        ));
+    }
+    for (name, accent) in [
+        ("primary", t.get_primary()),
+        ("primary-pressed", t.get_primary_pressed()),
+        ("success", t.get_success()),
+        ("danger", t.get_danger()),
+        ("notary", t.get_notary()),
+        ("consultation", t.get_consultation()),
+        ("progress", t.get_progress()),
+        ("legal-aid", t.get_legal_aid()),
+    ] {
+        pairs.push((format!("on-accent on {name}"), t.get_on_accent(), accent));
+    }
+    pairs.push((
+        "on-primary on primary".into(),
+        t.get_on_primary(),
+        t.get_primary(),
+    ));
+    pairs.push(("text on pressed".into(), t.get_text(), t.get_pressed()));
+    pairs.push(("header text".into(), t.get_header_text(), t.get_header()));
+    pairs.push(("header muted".into(), t.get_header_muted(), t.get_header()));
+    pairs.push((
+        "switched-on header control".into(),
+        t.get_on_header_control_on(),
+        t.get_header_control_on(),
+    ));
+    pairs.push(("demo banner".into(), t.get_on_demo(), t.get_demo()));
+    for (what, foreground, background) in pairs {
+        let ratio = contrast_ratio(foreground, background);
+        assert!(ratio >= 7.0, "{what}: {ratio:.1}:1 is below 7:1");
+    }
+}
