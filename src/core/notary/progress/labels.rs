@@ -120,7 +120,13 @@ mod tests {
 
     #[test]
     fn every_known_state_has_a_label_and_unknown_ones_pass_through() {
-        for code in [PENDING_FORWARD, HELD_AT_KIOSK, UNKNOWN_AT_OFFICE, "received", "issued"] {
+        for code in [
+            PENDING_FORWARD,
+            HELD_AT_KIOSK,
+            UNKNOWN_AT_OFFICE,
+            "received",
+            "issued",
+        ] {
             let label = state_label(code);
             assert!(label.is_complete() && label.en != code, "{code}");
         }
@@ -140,10 +146,16 @@ mod tests {
     fn staleness_is_in_minutes_hours_or_days() {
         let tz = FixedOffset::east_opt(8 * 3600).unwrap();
         let at = |d, h, m| tz.with_ymd_and_hms(2026, 11, d, h, m, 0).unwrap();
-        assert!(staleness(at(22, 9, 30), at(22, 9, 5)).en.contains("25 minutes ago"));
+        assert!(staleness(at(22, 9, 30), at(22, 9, 5))
+            .en
+            .contains("25 minutes ago"));
         assert!(staleness(at(22, 9, 0), at(22, 6, 0)).zh.contains("3小时前"));
-        assert!(staleness(at(22, 9, 0), at(19, 9, 0)).en.contains("3 days ago"));
+        assert!(staleness(at(22, 9, 0), at(19, 9, 0))
+            .en
+            .contains("3 days ago"));
         // A clock set back never shows a negative age.
-        assert!(staleness(at(22, 9, 0), at(22, 10, 0)).en.contains("0 minutes ago"));
+        assert!(staleness(at(22, 9, 0), at(22, 10, 0))
+            .en
+            .contains("0 minutes ago"));
     }
 }

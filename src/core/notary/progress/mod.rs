@@ -8,8 +8,7 @@ mod labels;
 
 pub use entry::{parse_entry, parse_notary_receipt, ReceiptRef};
 pub use labels::{
-    next_step, stages, stages_done, state_label, HELD_AT_KIOSK, PENDING_FORWARD,
-    UNKNOWN_AT_OFFICE,
+    next_step, stages, stages_done, state_label, HELD_AT_KIOSK, PENDING_FORWARD, UNKNOWN_AT_OFFICE,
 };
 
 use super::applicant::{identity_matches, IdDigestKey};
@@ -207,17 +206,15 @@ impl ProgressQuery {
             ProgressCommand::RetryCard if self.step == ProgressStep::AwaitCard => {
                 vec![ProgressEffect::AwaitCard]
             }
-            ProgressCommand::Refresh if self.step == ProgressStep::Shown => {
-                match &self.record {
-                    Some(record) => {
-                        let receipt_number = record.receipt_number.clone();
-                        self.status = None;
-                        self.step = ProgressStep::Fetching;
-                        vec![ProgressEffect::FetchStatus { receipt_number }]
-                    }
-                    None => vec![],
+            ProgressCommand::Refresh if self.step == ProgressStep::Shown => match &self.record {
+                Some(record) => {
+                    let receipt_number = record.receipt_number.clone();
+                    self.status = None;
+                    self.step = ProgressStep::Fetching;
+                    vec![ProgressEffect::FetchStatus { receipt_number }]
                 }
-            }
+                None => vec![],
+            },
             ProgressCommand::Back => match self.step {
                 ProgressStep::Enter => self.cancel(),
                 ProgressStep::AwaitCard => {

@@ -181,10 +181,7 @@ fn back_steps_out_and_cancel_exits_releasing_the_reader() {
     );
     assert_eq!(q.view().step, ProgressStep::Enter);
     assert!(!q.holds_personal_data());
-    assert_eq!(
-        q.command(ProgressCommand::Back),
-        vec![ProgressEffect::Exit]
-    );
+    assert_eq!(q.command(ProgressCommand::Back), vec![ProgressEffect::Exit]);
     let mut q = awaiting_card();
     assert_eq!(
         q.command(ProgressCommand::Cancel),
