@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod consult;
+mod progress;
 
 thread_local! {
     static BACKEND: () = i_slint_backend_testing::init_no_event_loop();
@@ -36,6 +37,7 @@ fn start_app(demo_banner: bool, store: Option<Arc<legal_kiosk::store::Store>>) -
             fleet: None,
             devices: None,
             store,
+            case_system: None,
         },
     )
     .expect("the UI starts");

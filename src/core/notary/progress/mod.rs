@@ -142,6 +142,8 @@ pub struct StatusView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgressView {
     pub step: ProgressStep,
+    /// The receipt found in the store (from the card step on).
+    pub receipt_number: Option<String>,
     pub message: Option<Bilingual>,
     pub status: Option<StatusView>,
 }
@@ -180,6 +182,7 @@ impl ProgressQuery {
     pub fn view(&self) -> ProgressView {
         ProgressView {
             step: self.step,
+            receipt_number: self.record.as_ref().map(|r| r.receipt_number.clone()),
             message: self.message.clone(),
             status: self.status.clone(),
         }
