@@ -12,7 +12,8 @@ use legal_kiosk::forward::{CaseSystem, HttpCaseSystem, SubmitOutcome, WireSubmis
 use legal_kiosk::hal::idcard::sim::{sample_card, SamSimulator, SimCard};
 use legal_kiosk::hal::manager::{DeviceMonitor, Devices};
 use legal_kiosk::store::{NewSubmission, Receipt, Store, StoreOptions, SubmissionKind};
-use slint::ComponentHandle;
+use slint::platform::{Key, WindowEvent};
+use slint::{ComponentHandle, SharedString};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -186,6 +187,21 @@ fn enter(app: &KioskApp, text: &str) {
     tap(app, "progress-submit");
 }
 
+/// Types `text` and Enter as key events into the focused field, as a keyboard-wedge QR
+/// scanner does.
+fn scan(app: &KioskApp, text: &str) {
+    tap(app, "service-progress");
+    let window = app.window().window();
+    let keys = text
+        .chars()
+        .map(SharedString::from)
+        .chain([SharedString::from(Key::Return)]);
+    for key in keys {
+        window.dispatch_event(WindowEvent::KeyPressed { text: key.clone() });
+        window.dispatch_event(WindowEvent::KeyReleased { text: key });
+    }
+}
+
 #[test]
 fn progress_shows_the_office_state_to_the_applicant_only() {
     let fixture = Fixture::start();
@@ -244,7 +260,7 @@ fn progress_offline_shows_the_cached_state_with_its_age_and_a_scanned_code_works
     fixture.reader.place_card(adult());
     let app = fixture.app();
     // A keyboard-wedge scanner types the QR code's text into the focused field.
-    enter(&app, &format!("lk-notary:{}", receipt.token));
+    scan(&app, &format!("lk-notary:{}", receipt.token));
     wait_until(&app, "the state", shows("progress-state"));
     assert_eq!(label(&app, "progress-state"), "公证处已收到，等待受理");
     tap(&app, "progress-finish");
