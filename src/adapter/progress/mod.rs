@@ -78,6 +78,8 @@ pub(super) fn bind(window: &MainWindow, controller: &Rc<Controller>) {
     adapter.on_retry_card(on(|c| c.progress_command(ProgressCommand::RetryCard)));
     adapter.on_refresh(on(|c| c.progress_command(ProgressCommand::Refresh)));
     adapter.on_start_over(on(|c| {
+        // Whatever is still under way belongs to the receipt being left.
+        c.progress.worker.abandon();
         c.progress_command(ProgressCommand::Back);
         c.progress_adapter(|a| a.set_entry(SharedString::new()));
     }));

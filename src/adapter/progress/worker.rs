@@ -106,16 +106,11 @@ fn serve(
     inbox: &Receiver<(u64, Request)>,
     outbox: &Sender<(u64, Reply)>,
 ) {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            tracing::error!(%error, "progress query runtime unavailable");
-            return;
-        }
-    };
+        .map_err(|error| tracing::error!(%error, "progress query runtime unavailable"))
+        .ok();
     for (generation, request) in inbox {
         if generation != current.load(Ordering::SeqCst) {
             continue;
@@ -128,9 +123,12 @@ fn serve(
                 let abandoned = || current.load(Ordering::SeqCst) != generation;
                 Reply::Card(read_card(services.devices.as_ref(), &abandoned))
             }
-            Request::Fetch { receipt_number } => {
-                Reply::Status(runtime.block_on(fetch(services, &receipt_number)))
-            }
+            Request::Fetch { receipt_number } => Reply::Status(match &runtime {
+                Some(runtime) => runtime.block_on(fetch(services, &receipt_number)),
+                None => StatusAnswer::Offline {
+                    cached: cached(services.store.as_deref(), &receipt_number),
+                },
+            }),
         };
         if outbox.send((generation, reply)).is_err() {
             return;
