@@ -86,6 +86,7 @@ fn main() {
             fleet: None,
             devices: None,
             store: None,
+            case_system: None,
         },
     )
     .expect("UI");

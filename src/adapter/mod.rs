@@ -8,9 +8,11 @@ pub mod headless;
 mod keyboard;
 mod laws_worker;
 mod voice;
+mod progress;
 
 pub use clock::{format_clock, Clock};
 pub use consult::CONSULT_SCENES;
+pub use progress::PROGRESS_SCENES;
 
 use crate::config::{KioskConfig, Language};
 use crate::core::consult::{default_policy, ConsultFlow};
@@ -45,6 +47,9 @@ pub struct UiOptions {
     /// The opened devices and their debounced health; `None` (screenshots) means no device
     /// is fitted.
     pub devices: Option<DeviceMonitor>,
+    /// Where the progress query asks for a case's state; `None` (screenshots, no case
+    /// system configured) answers from the kiosk's cache.
+    pub case_system: Option<Arc<crate::forward::HttpCaseSystem>>,
 }
 
 /// What the UI tells the fleet services: it beats the UI heartbeat from its own timer (so a
@@ -74,6 +79,7 @@ struct Controller {
     store: Option<Arc<Store>>,
     keyboard: Rc<Keyboard>,
     voice: voice::VoiceGuide,
+    progress: progress::Progress,
 }
 
 impl KioskApp {
@@ -87,6 +93,7 @@ impl KioskApp {
         let laws = LawsWorker::start(config.kiosk.data_dir.clone());
         let session = session.with_accessibility(config.accessibility);
         let voice = voice::VoiceGuide::start(options.devices.as_ref(), &session.view());
+        let progress = progress::Progress::start(&options);
         let controller = Rc::new(Controller {
             window: window.as_weak(),
             session: RefCell::new(session),
@@ -98,12 +105,14 @@ impl KioskApp {
             store: options.store,
             keyboard: Keyboard::bind(&window),
             voice,
+            progress,
         });
         window.global::<Kiosk>().set_demo(options.demo_banner);
         window.global::<Kiosk>().set_landscape(options.landscape);
         bind_callbacks(&window, &controller);
         consult::bind(&window, &controller);
         voice::bind(&window, &controller);
+        progress::bind(&window, &controller);
         controller.render_all();
 
         let ticker = Timer::default();
@@ -146,6 +155,12 @@ impl KioskApp {
     /// are not consultation scenes. See [`CONSULT_SCENES`].
     pub fn stage_consult(&self, name: &str) -> bool {
         consult::stage(&self.controller, name)
+    }
+
+    /// Puts the progress screens into a state worth a screenshot; false for other names.
+    /// See [`PROGRESS_SCENES`].
+    pub fn stage_progress(&self, name: &str) -> bool {
+        progress::stage(&self.controller, name)
     }
 
     pub fn window(&self) -> &MainWindow {
@@ -224,6 +239,7 @@ impl Controller {
                 self.render_all();
             }
         }
+        self.progress_follow();
     }
 
     fn render_all(&self) {

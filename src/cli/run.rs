@@ -121,6 +121,13 @@ fn run_kiosk(
     let fleet = runtime.block_on(start_health(&config, &services, &monitor));
 
     let demo_banner = config.uses_simulators();
+    let case_system = match crate::forward::HttpCaseSystem::new(&config.case_system) {
+        Ok(system) => Some(Arc::new(system)),
+        Err(error) => {
+            tracing::error!(%error, "progress queries will show cached states only");
+            None
+        }
+    };
     let (width, height) = config.kiosk.orientation.size();
     tracing::info!(
         kiosk = %config.kiosk.id,
@@ -137,6 +144,7 @@ fn run_kiosk(
             fleet: Some(fleet),
             store: Some(services.store.clone()),
             devices: Some(monitor.clone()),
+            case_system,
         },
     )?;
     let window = app.window().window();

@@ -8,11 +8,13 @@
 mod backoff;
 mod http;
 pub mod relay;
+mod status;
 mod wire;
 
 pub use backoff::Backoff;
 pub use http::HttpCaseSystem;
 pub use relay::{Relay, RelayConfig, RelayHandle};
+pub use status::{lookup_status, StatusLookup, STATUS_TIMEOUT};
 pub use wire::*;
 
 use std::future::Future;

@@ -11,6 +11,7 @@ mod audit;
 mod crypto;
 mod error;
 mod outbox;
+mod progress;
 mod recovery;
 mod schema;
 mod space;
@@ -18,6 +19,7 @@ mod types;
 
 pub use audit::AuditReport;
 pub use error::StoreError;
+pub use progress::{CachedStatus, ProgressRecord, ReceiptLookup};
 pub use schema::SCHEMA_VERSION;
 pub use space::free_bytes;
 pub use types::*;
@@ -219,6 +221,7 @@ impl Store {
             "INSERT INTO receipts (number, submission_id, token, issued_at) VALUES (?1, ?2, ?3, ?4)",
             params![number, submission_id, token, now],
         )?;
+        progress::index_submission(&tx, submission_id, kind, &submission.payload)?;
         tx.execute(
             "INSERT INTO outbox (submission_id, idempotency_key, state, next_attempt_at, created_at, updated_at)
              VALUES (?1, ?2, 'pending', ?3, ?3, ?3)",

@@ -5,7 +5,8 @@ use super::StoreError;
 use rusqlite::Connection;
 
 /// Migration `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value BLOB NOT NULL
@@ -81,7 +82,26 @@ CREATE TABLE alerts (
     kind   TEXT NOT NULL,
     detail TEXT NOT NULL
 );
-"#];
+"#,
+    // The progress query: who may see a notary application's state (a keyed digest of the
+    // applicant's ID number, never the number) and the last state the case system reported,
+    // kept past the purge of the sealed payload and deleted with the submission.
+    r#"
+CREATE TABLE progress_index (
+    submission_id    INTEGER PRIMARY KEY REFERENCES submissions(id) ON DELETE CASCADE,
+    id_number_digest TEXT NOT NULL,
+    matter_zh        TEXT NOT NULL,
+    matter_en        TEXT NOT NULL
+);
+CREATE TABLE status_cache (
+    submission_id INTEGER PRIMARY KEY REFERENCES submissions(id) ON DELETE CASCADE,
+    state         TEXT NOT NULL,
+    case_number   TEXT,
+    updated_at    TEXT NOT NULL,
+    fetched_at    INTEGER NOT NULL
+);
+"#,
+];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 mod accessibility;
 mod consult;
+mod progress;
 
 thread_local! {
     static BACKEND: () = i_slint_backend_testing::init_no_event_loop();
@@ -37,6 +38,7 @@ fn start_app(demo_banner: bool, store: Option<Arc<legal_kiosk::store::Store>>) -
             fleet: None,
             devices: None,
             store,
+            case_system: None,
         },
     )
     .expect("the UI starts");
