@@ -39,6 +39,7 @@ fn start_speaking() -> (KioskApp, Arc<SimulatedSpeaker>) {
             store: None,
             fleet: None,
             devices: Some(DeviceMonitor::start(devices, Duration::from_secs(60))),
+            case_system: None,
         },
     )
     .expect("the UI starts");
