@@ -7,6 +7,7 @@
 
 mod devices;
 mod error;
+mod legal_aid;
 mod locate;
 
 pub use devices::*;
@@ -33,6 +34,10 @@ pub struct KioskConfig {
     pub fleet: crate::fleet::config::FleetSection,
     #[serde(default)]
     pub devices: DevicesSection,
+    /// `[legal_aid]`: the province's economic-difficulty standard. Without it the kiosk has
+    /// no means test to apply and the pre-check sends citizens to staff.
+    #[serde(default)]
+    pub legal_aid: Option<crate::laws::legal_aid::LegalAidPolicy>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -266,6 +271,7 @@ impl KioskConfig {
             store: StoreSection::default(),
             fleet: crate::fleet::config::FleetSection::default(),
             devices: DevicesSection::demo(),
+            legal_aid: Some(legal_aid::demo_example()),
         }
     }
 
@@ -345,6 +351,9 @@ impl KioskConfig {
             };
             invalid(&["fleet", key], e.to_string())
         })?;
+        if let Some(policy) = &self.legal_aid {
+            legal_aid::validate(policy).map_err(|(key, m)| invalid(&["legal_aid", key], m))?;
+        }
         Ok(())
     }
 }
