@@ -2,6 +2,7 @@
 //! the `Kiosk` global become core [`Command`]s; after each command the core's view is pushed
 //! back into the global's properties. No decisions are made here.
 
+mod availability;
 mod clock;
 mod consult;
 pub mod headless;
@@ -12,7 +13,7 @@ pub use clock::{format_clock, Clock};
 pub use consult::CONSULT_SCENES;
 
 use crate::config::{KioskConfig, Language};
-use crate::core::consult::{default_policy, ConsultFlow};
+use crate::core::consult::ConsultFlow;
 use crate::core::{Command, Outcome, Screen, Session};
 use crate::hal::manager::DeviceMonitor;
 use crate::store::Store;
@@ -60,6 +61,7 @@ pub struct KioskApp {
     controller: Rc<Controller>,
     _ticker: Timer,
     _laws_poll: Timer,
+    _availability: Timer,
 }
 
 struct Controller {
@@ -72,6 +74,8 @@ struct Controller {
     laws: RefCell<LawsWorker>,
     store: Option<Arc<Store>>,
     keyboard: Rc<Keyboard>,
+    devices: Option<DeviceMonitor>,
+    consult_jobs: RefCell<consult::Jobs>,
 }
 
 impl KioskApp {
@@ -80,7 +84,7 @@ impl KioskApp {
     pub fn new(config: KioskConfig, options: UiOptions) -> Result<KioskApp, slint::PlatformError> {
         let window = MainWindow::new()?;
         let session = Session::new(config.kiosk.language, config.idle);
-        let consult = ConsultFlow::new(default_policy())
+        let consult = ConsultFlow::new(config.legal_aid.clone())
             .map_err(|e| slint::PlatformError::Other(format!("guided questions: {e}")))?;
         let laws = LawsWorker::start(config.kiosk.data_dir.clone());
         let controller = Rc::new(Controller {
@@ -93,6 +97,8 @@ impl KioskApp {
             laws: RefCell::new(laws),
             store: options.store,
             keyboard: Keyboard::bind(&window),
+            devices: options.devices.clone(),
+            consult_jobs: RefCell::new(consult::Jobs::new()),
         });
         window.global::<Kiosk>().set_demo(options.demo_banner);
         window.global::<Kiosk>().set_landscape(options.landscape);
@@ -117,21 +123,29 @@ impl KioskApp {
             if let Some(controller) = weak.upgrade() {
                 let replies = controller.laws.borrow_mut().ready();
                 controller.apply_law_replies(replies);
+                let finished = controller.consult_jobs.borrow_mut().finished();
+                controller.apply_consult_jobs(finished);
             }
         });
+        let availability = availability::bind(&window, options.devices);
         Ok(KioskApp {
             window,
             controller,
             _ticker: ticker,
             _laws_poll: laws_poll,
+            _availability: availability,
         })
     }
 
-    /// Waits (up to `timeout`) for outstanding statute look-ups and shows their results; the
-    /// UI's timer does this by itself, screenshots and tests need it at a known moment.
+    /// Waits (up to `timeout`) for outstanding statute look-ups and consultation jobs and
+    /// shows their results, and shows the devices' latest health; the UI's timers do this by
+    /// themselves, screenshots and tests need it at a known moment.
     pub fn settle(&self, timeout: Duration) {
         let replies = self.controller.laws.borrow_mut().wait_all(timeout);
         self.controller.apply_law_replies(replies);
+        let finished = self.controller.consult_jobs.borrow_mut().wait_idle(timeout);
+        self.controller.apply_consult_jobs(finished);
+        availability::show(&self.window, self.controller.devices.as_ref());
     }
 
     /// Puts the consultation screens into a state worth a screenshot; false for names that

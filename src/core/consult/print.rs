@@ -89,7 +89,17 @@ pub fn article_receipt(article: &ArticleText, footer: &ReceiptFooter) -> Receipt
             bold: true,
             align: Align::Left,
         },
-        ReceiptLine::text(article.text.clone()),
+    ]);
+    // One line per paragraph: the printer wraps lines, but a line break inside a text is a
+    // control character the receipt model refuses to send.
+    lines.extend(
+        article
+            .text
+            .lines()
+            .filter(|paragraph| !paragraph.trim().is_empty())
+            .map(|paragraph| ReceiptLine::text(paragraph.trim())),
+    );
+    lines.extend([
         ReceiptLine::Separator,
         ReceiptLine::text(if english {
             "For reference only; the officially published text prevails."
@@ -136,7 +146,7 @@ mod tests {
             suffix: 0,
             label: "第三十条".into(),
             divisions: vec!["第三章 劳动合同的履行和变更".into()],
-            text: "用人单位应当按照劳动合同约定和国家规定，向劳动者及时足额支付劳动报酬。".into(),
+            text: "用人单位应当按照劳动合同约定和国家规定，\n向劳动者及时足额支付劳动报酬。\n".into(),
         }
     }
 
@@ -169,7 +179,8 @@ mod tests {
         assert_eq!(texts[0], "中华人民共和国劳动合同法");
         assert!(texts.iter().any(|t| t.contains("2012修正") && t.contains("第三章")));
         assert!(texts.contains(&"第三十条".to_string()));
-        assert!(texts.contains(&article().text));
+        assert!(texts.contains(&"用人单位应当按照劳动合同约定和国家规定，".to_string()));
+        assert!(texts.contains(&"向劳动者及时足额支付劳动报酬。".to_string()));
         assert!(texts.contains(&"示例市公证处".to_string()));
         assert!(texts.iter().any(|t| t.contains("DEMO-0001") && t.contains("06:00")));
         assert!(!texts.iter().any(|t| t.contains("Labour Contract Law")));
