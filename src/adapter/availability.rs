@@ -5,6 +5,7 @@
 
 use crate::core::availability::{notice, Notice as CoreNotice, Service};
 use crate::hal::manager::{DeviceMonitor, DeviceStatus};
+use crate::hal::{DeviceHealth, DeviceKind};
 use crate::ui::{Availability, MainWindow, Notice};
 use slint::{ComponentHandle, Timer, TimerMode};
 use std::time::Duration;
@@ -57,4 +58,29 @@ fn render(window: &MainWindow, report: &[DeviceStatus]) {
             Service::LegalAid => global.set_legal_aid(shown),
         }
     }
+}
+
+/// Screenshot scenes of device availability.
+pub const AVAILABILITY_SCENES: [&str; 1] = ["home-degraded"];
+
+/// The home screen of a kiosk whose ID-card reader is unplugged (the common case: a cable
+/// knocked loose), for screenshots; false for other names.
+pub(super) fn stage(window: &MainWindow, name: &str) -> bool {
+    if name != "home-degraded" {
+        return false;
+    }
+    let status = |kind, health| DeviceStatus {
+        kind,
+        driver: "serial".into(),
+        health,
+    };
+    render(
+        window,
+        &[
+            status(DeviceKind::IdReader, DeviceHealth::Absent),
+            status(DeviceKind::Printer, DeviceHealth::Ready),
+            status(DeviceKind::Camera, DeviceHealth::Ready),
+        ],
+    );
+    true
 }

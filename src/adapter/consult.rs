@@ -5,21 +5,21 @@
 
 mod jobs;
 
-pub(super) use jobs::Jobs;
 use jobs::JobResult;
+pub(super) use jobs::Jobs;
 
 use super::laws_worker::{LawReply, LawRequest};
 use super::Controller;
 use crate::config::Language;
 use crate::core::consult::{
-    article_receipt, pick, Category, FormError, GuideView, PrintProblem, PrintState,
-    ReceiptFooter, RequestKind, SearchStatus as CoreStatus, ShownReceipt,
+    article_receipt, pick, Category, FormError, GuideView, PrintProblem, PrintState, ReceiptFooter,
+    RequestKind, SearchStatus as CoreStatus, ShownReceipt,
 };
 use crate::core::{Command, Screen};
+use crate::hal::printer::PrintError;
 use crate::laws::guide::Citation;
 use crate::laws::legal_aid::{State, Verdict as CoreVerdict};
 use crate::laws::numeral::article_label;
-use crate::hal::printer::PrintError;
 use crate::laws::{ArticleText, SearchHit, Span};
 use crate::ui::{
     ArticleData, CiteData, ConsultAdapter, FormProblem, HitData, MainWindow, PrintStatus,
@@ -221,10 +221,7 @@ impl Controller {
                 .and_then(|c| Category::ALL.iter().position(|&k| k == c))
                 .map_or(-1, |p| p as i32);
             a.set_request_category(position);
-            a.set_request_description(SharedString::new());
-            a.set_request_phone(SharedString::new());
-            a.set_request_consent(false);
-            a.set_request_problem(FormProblem::None);
+            clear_request_fields(a);
         });
         self.render_consult();
         self.dispatch(Command::Open(Screen::ConsultRequest));
@@ -266,12 +263,15 @@ impl Controller {
             return;
         };
         adapter.set_request_problem(FormProblem::None);
-        let started = self.consult_jobs.borrow_mut().spawn(move || JobResult::Committed {
-            kind,
-            result: store
-                .commit_submission(submission)
-                .map_err(|e| e.to_string()),
-        });
+        let started = self
+            .consult_jobs
+            .borrow_mut()
+            .spawn(move || JobResult::Committed {
+                kind,
+                result: store
+                    .commit_submission(submission)
+                    .map_err(|e| e.to_string()),
+            });
         if started {
             self.consult.borrow_mut().committing = true;
         } else {
@@ -309,12 +309,7 @@ impl Controller {
             });
             flow.start_request(kind);
         }
-        self.adapter_do(|a| {
-            a.set_request_description(SharedString::new());
-            a.set_request_phone(SharedString::new());
-            a.set_request_consent(false);
-            a.set_request_problem(FormProblem::None);
-        });
+        self.adapter_do(clear_request_fields);
         self.render_consult();
         self.dispatch(Command::Open(Screen::ConsultReceipt));
     }
@@ -551,6 +546,14 @@ impl Controller {
     }
 }
 
+/// Empties what the citizen typed into the request form.
+fn clear_request_fields(a: &ConsultAdapter<'_>) {
+    a.set_request_description(SharedString::new());
+    a.set_request_phone(SharedString::new());
+    a.set_request_consent(false);
+    a.set_request_problem(FormProblem::None);
+}
+
 fn print_status(state: PrintState) -> PrintStatus {
     match state {
         PrintState::Idle => PrintStatus::Idle,
@@ -636,10 +639,12 @@ fn escape_markdown(text: &str) -> String {
 }
 
 /// Screenshot scenes of the consultation journeys beyond the screens' own names.
-pub const CONSULT_SCENES: [&str; 3] = [
+pub const CONSULT_SCENES: [&str; 5] = [
     "consult-search-results",
     "consult-guide-outcome",
     "legal-aid-outcome",
+    "consult-article-printed",
+    "consult-article-paper-out",
 ];
 
 /// How long a scene waits for the statute index (built on first use).
@@ -653,11 +658,16 @@ pub(super) fn stage(c: &Controller, name: &str) -> bool {
             c.adapter_do(|a| a.set_query("拖欠工资".into()));
             c.search();
         }
-        "consult-article" => {
+        "consult-article" | "consult-article-printed" | "consult-article-paper-out" => {
             c.open_citation(Citation {
                 law: "劳动合同法".into(),
                 article: 30,
             });
+            c.consult.borrow_mut().print = match name {
+                "consult-article-printed" => PrintState::Printed,
+                "consult-article-paper-out" => PrintState::Failed(PrintProblem::PaperOut),
+                _ => PrintState::Idle,
+            };
         }
         "consult-guide" | "consult-guide-outcome" => {
             c.dispatch(Command::Open(Screen::ConsultGuideTopics));

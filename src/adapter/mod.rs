@@ -9,6 +9,7 @@ pub mod headless;
 mod keyboard;
 mod laws_worker;
 
+pub use availability::AVAILABILITY_SCENES;
 pub use clock::{format_clock, Clock};
 pub use consult::CONSULT_SCENES;
 
@@ -152,6 +153,12 @@ impl KioskApp {
     /// are not consultation scenes. See [`CONSULT_SCENES`].
     pub fn stage_consult(&self, name: &str) -> bool {
         consult::stage(&self.controller, name)
+    }
+
+    /// Shows the device-availability notices of a screenshot scene; false for names that
+    /// are not availability scenes. See [`AVAILABILITY_SCENES`].
+    pub fn stage_availability(&self, name: &str) -> bool {
+        availability::stage(&self.window, name)
     }
 
     pub fn window(&self) -> &MainWindow {

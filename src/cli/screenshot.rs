@@ -1,6 +1,7 @@
 //! `legal-kiosk screenshot`: renders one screen headless to a PNG.
 
 use crate::adapter::headless::{save_png, Headless};
+use crate::adapter::AVAILABILITY_SCENES;
 use crate::adapter::{Clock, KioskApp, UiOptions, CONSULT_SCENES};
 use crate::config::{KioskConfig, Language};
 use crate::core::{Command, Screen};
@@ -74,6 +75,7 @@ pub fn screen_names() -> Vec<&'static str> {
         .map(|s| s.name())
         .chain(EXTRA_SCREENS)
         .chain(CONSULT_SCENES)
+        .chain(AVAILABILITY_SCENES)
         .collect()
 }
 
@@ -120,6 +122,7 @@ pub fn run(args: ScreenshotArgs) -> anyhow::Result<ExitCode> {
         app.dispatch(Command::SetLargeText(true));
     }
     let staged = app.stage_consult(name);
+    let staged = staged || app.stage_availability(name);
     match name {
         _ if staged => {}
         "idle-warning" => {

@@ -10,7 +10,10 @@ const PLAUSIBLE_YUAN: std::ops::RangeInclusive<u32> = 300..=10_000;
 /// Checks `[legal_aid]`; the error names the key at fault.
 pub(super) fn validate(policy: &LegalAidPolicy) -> Result<(), (&'static str, String)> {
     if policy.region.trim().is_empty() {
-        return Err(("region", "must name the region, e.g. \"广东省中山市\"".into()));
+        return Err((
+            "region",
+            "must name the region, e.g. \"广东省中山市\"".into(),
+        ));
     }
     if policy.region_en.trim().is_empty() {
         return Err((

@@ -143,12 +143,20 @@ fn legal_aid_unknown_key_names_line_and_key() {
 fn legal_aid_bad_values_name_key_and_line() {
     let negative = format!("{MINIMAL}{LEGAL_AID}").replace("= 2360", "= -5");
     let err = parse(&negative).unwrap_err();
-    assert_eq!(err.key(), "legal_aid.monthly_income_threshold_yuan", "{err}");
+    assert_eq!(
+        err.key(),
+        "legal_aid.monthly_income_threshold_yuan",
+        "{err}"
+    );
     assert_eq!(err.line(), Some(10), "{err}");
 
     let typo = format!("{MINIMAL}{LEGAL_AID}").replace("= 2360", "= 23600");
     let err = parse(&typo).unwrap_err();
-    assert_eq!(err.key(), "legal_aid.monthly_income_threshold_yuan", "{err}");
+    assert_eq!(
+        err.key(),
+        "legal_aid.monthly_income_threshold_yuan",
+        "{err}"
+    );
     assert_eq!(err.line(), Some(10), "{err}");
     assert!(err.to_string().contains("23600"), "{err}");
 
@@ -159,7 +167,10 @@ fn legal_aid_bad_values_name_key_and_line() {
 
     let missing = format!("{MINIMAL}\n[legal_aid]\nregion = \"x\"\nregion_en = \"x\"\n");
     let err = parse(&missing).unwrap_err();
-    assert!(err.to_string().contains("monthly_income_threshold_yuan"), "{err}");
+    assert!(
+        err.to_string().contains("monthly_income_threshold_yuan"),
+        "{err}"
+    );
 }
 
 #[test]

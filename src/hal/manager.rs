@@ -160,7 +160,10 @@ impl Devices {
                 DeviceKind::Fingerprint,
                 self.fingerprint.as_mut().map(|d| d.driver.health()),
             ),
-            (DeviceKind::Printer, self.printer.as_mut().map(probe_printer)),
+            (
+                DeviceKind::Printer,
+                self.printer.as_mut().map(probe_printer),
+            ),
             (
                 DeviceKind::SmartCard,
                 self.smart_card.as_ref().map(|d| d.health()),

@@ -358,9 +358,15 @@ mod printing {
         assert!(printed.contains("中华人民共和国劳动合同法"), "{printed}");
         assert!(printed.contains("第三十条"), "{printed}");
         for paragraph in text.lines().filter(|p| !p.trim().is_empty()) {
-            assert!(printed.contains(paragraph.trim()), "{paragraph} in {printed}");
+            assert!(
+                printed.contains(paragraph.trim()),
+                "{paragraph} in {printed}"
+            );
         }
-        assert!(printed.contains("示例市公证处") && printed.contains("DEMO-0001"), "{printed}");
+        assert!(
+            printed.contains("示例市公证处") && printed.contains("DEMO-0001"),
+            "{printed}"
+        );
     }
 
     #[test]

@@ -117,7 +117,10 @@ pub fn article_receipt(article: &ArticleText, footer: &ReceiptFooter) -> Receipt
             },
             false,
         ),
-        centred(&format!("{}  {}", footer.kiosk_id, footer.printed_at), false),
+        centred(
+            &format!("{}  {}", footer.kiosk_id, footer.printed_at),
+            false,
+        ),
     ]);
     Receipt::new(lines)
 }
@@ -146,7 +149,8 @@ mod tests {
             suffix: 0,
             label: "第三十条".into(),
             divisions: vec!["第三章 劳动合同的履行和变更".into()],
-            text: "用人单位应当按照劳动合同约定和国家规定，\n向劳动者及时足额支付劳动报酬。\n".into(),
+            text: "用人单位应当按照劳动合同约定和国家规定，\n向劳动者及时足额支付劳动报酬。\n"
+                .into(),
         }
     }
 
@@ -177,12 +181,16 @@ mod tests {
         let receipt = article_receipt(&article(), &footer(Language::Zh));
         let texts = texts(&receipt);
         assert_eq!(texts[0], "中华人民共和国劳动合同法");
-        assert!(texts.iter().any(|t| t.contains("2012修正") && t.contains("第三章")));
+        assert!(texts
+            .iter()
+            .any(|t| t.contains("2012修正") && t.contains("第三章")));
         assert!(texts.contains(&"第三十条".to_string()));
         assert!(texts.contains(&"用人单位应当按照劳动合同约定和国家规定，".to_string()));
         assert!(texts.contains(&"向劳动者及时足额支付劳动报酬。".to_string()));
         assert!(texts.contains(&"示例市公证处".to_string()));
-        assert!(texts.iter().any(|t| t.contains("DEMO-0001") && t.contains("06:00")));
+        assert!(texts
+            .iter()
+            .any(|t| t.contains("DEMO-0001") && t.contains("06:00")));
         assert!(!texts.iter().any(|t| t.contains("Labour Contract Law")));
         let english = self::texts(&article_receipt(&article(), &footer(Language::En)));
         assert!(english.contains(&"Labour Contract Law".to_string()));
