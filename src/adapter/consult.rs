@@ -1,20 +1,29 @@
 //! Binds the `ConsultAdapter` global to the core's [`ConsultFlow`]: callbacks become flow
-//! changes, statute look-ups go to the [`LawsWorker`], requests are committed to the store,
-//! and the flow's state is rendered back into the global.
+//! changes, statute look-ups go to the [`LawsWorker`], requests are committed to the store
+//! and articles printed by [`Jobs`] off the UI thread, and the flow's state is rendered back
+//! into the global.
+
+mod jobs;
+
+use jobs::JobResult;
+pub(super) use jobs::Jobs;
 
 use super::laws_worker::{LawReply, LawRequest};
 use super::Controller;
 use crate::config::Language;
 use crate::core::consult::{
-    pick, Category, FormError, GuideView, RequestKind, SearchStatus as CoreStatus, ShownReceipt,
+    article_receipt, pick, Category, FormError, GuideView, PrintProblem, PrintState, ReceiptFooter,
+    RequestKind, SearchStatus as CoreStatus, ShownReceipt,
 };
 use crate::core::{Command, Screen};
+use crate::hal::printer::PrintError;
 use crate::laws::guide::Citation;
 use crate::laws::legal_aid::{State, Verdict as CoreVerdict};
 use crate::laws::numeral::article_label;
 use crate::laws::{ArticleText, SearchHit, Span};
 use crate::ui::{
-    ArticleData, CiteData, ConsultAdapter, FormProblem, HitData, MainWindow, SearchStatus, Verdict,
+    ArticleData, CiteData, ConsultAdapter, FormProblem, HitData, MainWindow, PrintStatus,
+    SearchStatus, Verdict,
 };
 use slint::{ComponentHandle, Model, ModelRc, SharedString, StyledText, VecModel};
 use std::rc::Rc;
@@ -51,6 +60,7 @@ pub(super) fn bind(window: &MainWindow, controller: &Rc<Controller>) {
     on!(on_aid_answer, |c, index| c.aid_answer(index));
     on!(on_start_request, |c, legal_aid| c.start_request(legal_aid));
     on!(on_submit_request, |c| c.submit_request());
+    on!(on_print_article, |c| c.print_article());
 }
 
 fn index(value: i32) -> Option<usize> {
@@ -150,8 +160,10 @@ impl Controller {
 
     fn open_aid_cite(&self, position: i32) {
         let cite = match self.consult.borrow().legal_aid_state() {
-            State::Done(outcome) => index(position).and_then(|i| outcome.cite.get(i).cloned()),
-            State::Ask(_) => None,
+            Some(State::Done(outcome)) => {
+                index(position).and_then(|i| outcome.cite.get(i).cloned())
+            }
+            _ => None,
         };
         if let Some(cite) = cite {
             self.open_citation(cite);
@@ -166,7 +178,11 @@ impl Controller {
     }
 
     pub(super) fn open_article(&self, request: LawRequest) {
-        self.consult.borrow_mut().article = None;
+        {
+            let mut flow = self.consult.borrow_mut();
+            flow.article = None;
+            flow.print = PrintState::Idle;
+        }
         self.laws.borrow_mut().send(request);
         self.render_consult();
         self.dispatch(Command::Open(Screen::ConsultArticle));
@@ -205,10 +221,7 @@ impl Controller {
                 .and_then(|c| Category::ALL.iter().position(|&k| k == c))
                 .map_or(-1, |p| p as i32);
             a.set_request_category(position);
-            a.set_request_description(SharedString::new());
-            a.set_request_phone(SharedString::new());
-            a.set_request_consent(false);
-            a.set_request_problem(FormProblem::None);
+            clear_request_fields(a);
         });
         self.render_consult();
         self.dispatch(Command::Open(Screen::ConsultRequest));
@@ -218,6 +231,9 @@ impl Controller {
         let Some(window) = self.window.upgrade() else {
             return;
         };
+        if self.consult.borrow().committing {
+            return; // a second tap while the first is being saved
+        }
         let adapter = window.global::<ConsultAdapter>();
         let language = self.language();
         let submission = {
@@ -237,35 +253,155 @@ impl Controller {
                 return;
             }
         };
-        let kind = submission.kind;
-        let committed = match &self.store {
-            Some(store) => store
-                .commit_submission(submission)
-                .map_err(|e| e.to_string()),
-            None => Err("no store in this build of the UI".to_string()),
+        let kind = self.consult.borrow().request.kind;
+        let Some(store) = self.store.clone() else {
+            tracing::error!(
+                kind = submission.kind.as_str(),
+                "request could not be stored: no store in this build of the UI"
+            );
+            adapter.set_request_problem(FormProblem::Store);
+            return;
         };
-        match committed {
+        adapter.set_request_problem(FormProblem::None);
+        let started = self
+            .consult_jobs
+            .borrow_mut()
+            .spawn(move || JobResult::Committed {
+                kind,
+                result: store
+                    .commit_submission(submission)
+                    .map_err(|e| e.to_string()),
+            });
+        if started {
+            self.consult.borrow_mut().committing = true;
+        } else {
+            adapter.set_request_problem(FormProblem::Store);
+        }
+        self.render_consult();
+    }
+
+    /// A request's commit finished: the receipt is shown only now that it is durable, and
+    /// only if the citizen is still waiting for it (a wiped session dropped the flag).
+    fn request_committed(&self, kind: RequestKind, result: Result<crate::store::Receipt, String>) {
+        let waiting = std::mem::take(&mut self.consult.borrow_mut().committing);
+        let receipt = match result {
             Ok(receipt) => {
-                tracing::info!(event = "consult.request_stored", kind = kind.as_str(), receipt = %receipt.number, "request stored");
-                let request_kind = self.consult.borrow().request.kind;
-                {
-                    let mut flow = self.consult.borrow_mut();
-                    flow.receipt = Some(ShownReceipt {
-                        kind: request_kind,
-                        number: receipt.number,
-                    });
-                    flow.start_request(request_kind);
-                }
-                adapter.set_request_description(SharedString::new());
-                adapter.set_request_phone(SharedString::new());
-                adapter.set_request_consent(false);
-                adapter.set_request_problem(FormProblem::None);
-                self.render_consult();
-                self.dispatch(Command::Open(Screen::ConsultReceipt));
+                tracing::info!(event = "consult.request_stored", kind = kind.submission_kind().as_str(), receipt = %receipt.number, waiting, "request stored");
+                receipt
             }
             Err(error) => {
-                tracing::error!(%error, kind = kind.as_str(), "request could not be stored");
-                adapter.set_request_problem(FormProblem::Store);
+                tracing::error!(%error, kind = kind.submission_kind().as_str(), "request could not be stored");
+                if waiting {
+                    self.adapter_do(|a| a.set_request_problem(FormProblem::Store));
+                    self.render_consult();
+                }
+                return;
+            }
+        };
+        if !waiting {
+            return;
+        }
+        {
+            let mut flow = self.consult.borrow_mut();
+            flow.receipt = Some(ShownReceipt {
+                kind,
+                number: receipt.number,
+            });
+            flow.start_request(kind);
+        }
+        self.adapter_do(clear_request_fields);
+        self.render_consult();
+        self.dispatch(Command::Open(Screen::ConsultReceipt));
+    }
+
+    /// Prints the opened article on the receipt printer, off the UI thread.
+    fn print_article(&self) {
+        let receipt = {
+            let flow = self.consult.borrow();
+            if flow.print == PrintState::Printing {
+                return;
+            }
+            match &flow.article {
+                Some(view) => article_receipt(&view.article, &self.receipt_footer()),
+                None => return,
+            }
+        };
+        let printer = self.devices.as_ref().and_then(|monitor| {
+            let fitted = monitor
+                .devices
+                .lock()
+                .map(|devices| devices.printer.is_some())
+                .unwrap_or(false);
+            fitted.then(|| monitor.devices.clone())
+        });
+        let state = match printer {
+            None => PrintState::Failed(PrintProblem::NoPrinter),
+            Some(devices) => {
+                let started = self.consult_jobs.borrow_mut().spawn(move || {
+                    JobResult::Printed(match devices.lock() {
+                        Ok(mut devices) => match devices.printer.as_mut() {
+                            Some(printer) => printer.print(&receipt),
+                            None => Err(PrintError::Absent {
+                                target: "none".into(),
+                            }),
+                        },
+                        Err(_) => Err(PrintError::Absent {
+                            target: "device manager stopped".into(),
+                        }),
+                    })
+                });
+                if started {
+                    PrintState::Printing
+                } else {
+                    PrintState::Failed(PrintProblem::Failed)
+                }
+            }
+        };
+        self.consult.borrow_mut().print = state;
+        self.render_consult();
+    }
+
+    fn receipt_footer(&self) -> ReceiptFooter {
+        let c = &self.config;
+        let language = self.language();
+        let (office, hall) = match language {
+            Language::Zh => (&c.office.name, &c.kiosk.hall),
+            Language::En => (
+                &c.office.name_en,
+                c.kiosk.hall_en.as_ref().unwrap_or(&c.kiosk.hall),
+            ),
+        };
+        ReceiptFooter {
+            office: office.clone(),
+            hall: hall.clone(),
+            phone: c.office.phone.clone(),
+            kiosk_id: c.kiosk.id.clone(),
+            printed_at: self.clock.now().format("%Y-%m-%d %H:%M").to_string(),
+            language,
+        }
+    }
+
+    /// Applies consultation jobs that have finished.
+    pub(super) fn apply_consult_jobs(&self, finished: Vec<JobResult>) {
+        for result in finished {
+            match result {
+                JobResult::Committed { kind, result } => self.request_committed(kind, result),
+                JobResult::Printed(result) => {
+                    let state = match &result {
+                        Ok(_) => PrintState::Printed,
+                        Err(error) => {
+                            tracing::warn!(%error, "article not printed");
+                            PrintState::Failed(PrintProblem::of(error))
+                        }
+                    };
+                    let mut flow = self.consult.borrow_mut();
+                    // A reset (home, wipe) or another article while printing: nobody waits.
+                    if flow.print == PrintState::Printing {
+                        flow.print = state;
+                    }
+                    drop(flow);
+                    self.render_consult();
+                }
             }
         }
     }
@@ -372,14 +508,16 @@ impl Controller {
             }
         }
 
+        a.set_aid_available(flow.legal_aid_state().is_some());
         match flow.legal_aid_state() {
-            State::Ask(question) => {
+            None => a.set_aid_finished(false),
+            Some(State::Ask(question)) => {
                 a.set_aid_finished(false);
                 a.set_aid_number(flow.legal_aid_number() as i32);
                 a.set_aid_question(pick(&question.text, language).into());
                 a.set_aid_options(strings(question.options.iter().map(|o| pick(o, language))));
             }
-            State::Done(outcome) => {
+            Some(State::Done(outcome)) => {
                 a.set_aid_finished(true);
                 a.set_aid_verdict(match outcome.verdict {
                     CoreVerdict::LikelyEligible => Verdict::Likely,
@@ -398,11 +536,37 @@ impl Controller {
             }
         }
 
+        a.set_print_status(print_status(flow.print));
+        a.set_request_saving(flow.committing);
         a.set_request_legal_aid(flow.request.kind == RequestKind::LegalAid);
         if let Some(receipt) = &flow.receipt {
             a.set_receipt_number(receipt.number.as_str().into());
             a.set_receipt_legal_aid(receipt.kind == RequestKind::LegalAid);
         }
+    }
+}
+
+/// Empties what the citizen typed into the request form.
+fn clear_request_fields(a: &ConsultAdapter<'_>) {
+    a.set_request_description(SharedString::new());
+    a.set_request_phone(SharedString::new());
+    a.set_request_consent(false);
+    a.set_request_problem(FormProblem::None);
+}
+
+fn print_status(state: PrintState) -> PrintStatus {
+    match state {
+        PrintState::Idle => PrintStatus::Idle,
+        PrintState::Printing => PrintStatus::Printing,
+        PrintState::Printed => PrintStatus::Printed,
+        PrintState::Failed(problem) => match problem {
+            PrintProblem::NoPrinter => PrintStatus::NoPrinter,
+            PrintProblem::PaperOut => PrintStatus::PaperOut,
+            PrintProblem::CoverOpen => PrintStatus::CoverOpen,
+            PrintProblem::NotReady => PrintStatus::NotReady,
+            PrintProblem::Disconnected => PrintStatus::Disconnected,
+            PrintProblem::Failed => PrintStatus::Failed,
+        },
     }
 }
 
@@ -475,10 +639,12 @@ fn escape_markdown(text: &str) -> String {
 }
 
 /// Screenshot scenes of the consultation journeys beyond the screens' own names.
-pub const CONSULT_SCENES: [&str; 3] = [
+pub const CONSULT_SCENES: [&str; 5] = [
     "consult-search-results",
     "consult-guide-outcome",
     "legal-aid-outcome",
+    "consult-article-printed",
+    "consult-article-paper-out",
 ];
 
 /// How long a scene waits for the statute index (built on first use).
@@ -492,11 +658,16 @@ pub(super) fn stage(c: &Controller, name: &str) -> bool {
             c.adapter_do(|a| a.set_query("拖欠工资".into()));
             c.search();
         }
-        "consult-article" => {
+        "consult-article" | "consult-article-printed" | "consult-article-paper-out" => {
             c.open_citation(Citation {
                 law: "劳动合同法".into(),
                 article: 30,
             });
+            c.consult.borrow_mut().print = match name {
+                "consult-article-printed" => PrintState::Printed,
+                "consult-article-paper-out" => PrintState::Failed(PrintProblem::PaperOut),
+                _ => PrintState::Idle,
+            };
         }
         "consult-guide" | "consult-guide-outcome" => {
             c.dispatch(Command::Open(Screen::ConsultGuideTopics));

@@ -2,20 +2,22 @@
 //! the `Kiosk` global become core [`Command`]s; after each command the core's view is pushed
 //! back into the global's properties. No decisions are made here.
 
+mod availability;
 mod clock;
 mod consult;
 pub mod headless;
 mod keyboard;
 mod laws_worker;
-mod voice;
 mod progress;
+mod voice;
 
+pub use availability::AVAILABILITY_SCENES;
 pub use clock::{format_clock, Clock};
 pub use consult::CONSULT_SCENES;
 pub use progress::PROGRESS_SCENES;
 
 use crate::config::{KioskConfig, Language};
-use crate::core::consult::{default_policy, ConsultFlow};
+use crate::core::consult::ConsultFlow;
 use crate::core::{Command, Outcome, Screen, Session};
 use crate::hal::manager::DeviceMonitor;
 use crate::store::Store;
@@ -66,6 +68,7 @@ pub struct KioskApp {
     controller: Rc<Controller>,
     _ticker: Timer,
     _laws_poll: Timer,
+    _availability: Timer,
 }
 
 struct Controller {
@@ -80,6 +83,8 @@ struct Controller {
     keyboard: Rc<Keyboard>,
     voice: voice::VoiceGuide,
     progress: progress::Progress,
+    devices: Option<DeviceMonitor>,
+    consult_jobs: RefCell<consult::Jobs>,
 }
 
 impl KioskApp {
@@ -88,7 +93,7 @@ impl KioskApp {
     pub fn new(config: KioskConfig, options: UiOptions) -> Result<KioskApp, slint::PlatformError> {
         let window = MainWindow::new()?;
         let session = Session::new(config.kiosk.language, config.idle);
-        let consult = ConsultFlow::new(default_policy())
+        let consult = ConsultFlow::new(config.legal_aid.clone())
             .map_err(|e| slint::PlatformError::Other(format!("guided questions: {e}")))?;
         let laws = LawsWorker::start(config.kiosk.data_dir.clone());
         let session = session.with_accessibility(config.accessibility);
@@ -106,6 +111,8 @@ impl KioskApp {
             keyboard: Keyboard::bind(&window),
             voice,
             progress,
+            devices: options.devices.clone(),
+            consult_jobs: RefCell::new(consult::Jobs::new()),
         });
         window.global::<Kiosk>().set_demo(options.demo_banner);
         window.global::<Kiosk>().set_landscape(options.landscape);
@@ -132,22 +139,30 @@ impl KioskApp {
             if let Some(controller) = weak.upgrade() {
                 let replies = controller.laws.borrow_mut().ready();
                 controller.apply_law_replies(replies);
+                let finished = controller.consult_jobs.borrow_mut().finished();
+                controller.apply_consult_jobs(finished);
             }
         });
+        let availability = availability::bind(&window, options.devices);
         Ok(KioskApp {
             window,
             controller,
             _ticker: ticker,
             _laws_poll: laws_poll,
+            _availability: availability,
         })
     }
 
-    /// Waits (up to `timeout`) for outstanding statute look-ups and shows their results, and
-    /// for voice prompts to reach the speaker; the UI's timer and the speech worker do this
-    /// by themselves, screenshots and tests need it at a known moment.
+    /// Waits (up to `timeout`) for outstanding statute look-ups and consultation jobs and
+    /// shows their results, shows the devices' latest health and lets voice prompts reach the
+    /// speaker; the UI's timers and the speech worker do this by
+    /// themselves, screenshots and tests need it at a known moment.
     pub fn settle(&self, timeout: Duration) {
         let replies = self.controller.laws.borrow_mut().wait_all(timeout);
         self.controller.apply_law_replies(replies);
+        let finished = self.controller.consult_jobs.borrow_mut().wait_idle(timeout);
+        self.controller.apply_consult_jobs(finished);
+        availability::show(&self.window, self.controller.devices.as_ref());
         self.controller.voice.settle(timeout);
     }
 
@@ -161,6 +176,12 @@ impl KioskApp {
     /// See [`PROGRESS_SCENES`].
     pub fn stage_progress(&self, name: &str) -> bool {
         progress::stage(&self.controller, name)
+    }
+
+    /// Shows the device-availability notices of a screenshot scene; false for names that
+    /// are not availability scenes. See [`AVAILABILITY_SCENES`].
+    pub fn stage_availability(&self, name: &str) -> bool {
+        availability::stage(&self.window, name)
     }
 
     pub fn window(&self) -> &MainWindow {

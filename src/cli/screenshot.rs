@@ -1,6 +1,7 @@
 //! `legal-kiosk screenshot`: renders one screen headless to a PNG.
 
 use crate::adapter::headless::{save_png, Headless};
+use crate::adapter::AVAILABILITY_SCENES;
 use crate::adapter::PROGRESS_SCENES;
 use crate::adapter::{Clock, KioskApp, UiOptions, CONSULT_SCENES};
 use crate::config::{KioskConfig, Language};
@@ -81,6 +82,7 @@ pub fn screen_names() -> Vec<&'static str> {
         .chain(EXTRA_SCREENS)
         .chain(CONSULT_SCENES)
         .chain(PROGRESS_SCENES)
+        .chain(AVAILABILITY_SCENES)
         .collect()
 }
 
@@ -133,6 +135,7 @@ pub fn run(args: ScreenshotArgs) -> anyhow::Result<ExitCode> {
     }
     let staged = app.stage_consult(name);
     let staged = staged || app.stage_progress(name);
+    let staged = staged || app.stage_availability(name);
     match name {
         _ if staged => {}
         "idle-warning" => {

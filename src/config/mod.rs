@@ -8,6 +8,7 @@
 mod accessibility;
 mod devices;
 mod error;
+mod legal_aid;
 mod locate;
 
 pub use accessibility::{AccessibilitySection, VOLUME_LEVELS};
@@ -37,6 +38,10 @@ pub struct KioskConfig {
     pub devices: DevicesSection,
     #[serde(default)]
     pub accessibility: AccessibilitySection,
+    /// `[legal_aid]`: the province's economic-difficulty standard. Without it the kiosk has
+    /// no means test to apply and the pre-check sends citizens to staff.
+    #[serde(default)]
+    pub legal_aid: Option<crate::laws::legal_aid::LegalAidPolicy>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -271,6 +276,7 @@ impl KioskConfig {
             fleet: crate::fleet::config::FleetSection::default(),
             devices: DevicesSection::demo(),
             accessibility: AccessibilitySection::default(),
+            legal_aid: Some(legal_aid::demo_example()),
         }
     }
 
@@ -353,6 +359,9 @@ impl KioskConfig {
             };
             invalid(&["fleet", key], e.to_string())
         })?;
+        if let Some(policy) = &self.legal_aid {
+            legal_aid::validate(policy).map_err(|(key, m)| invalid(&["legal_aid", key], m))?;
+        }
         Ok(())
     }
 }

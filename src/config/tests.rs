@@ -137,3 +137,63 @@ fn accessibility_defaults_and_out_of_range_volume() {
     let typo = format!("{MINIMAL}\n[accessibility]\nvoice = true\n");
     assert!(parse(&typo).unwrap_err().to_string().contains("voice"));
 }
+
+const LEGAL_AID: &str = "\n[legal_aid]\nregion = \"广东省深圳市\"\nregion_en = \"Shenzhen, Guangdong\"\nmonthly_income_threshold_yuan = 2360\n";
+
+#[test]
+fn legal_aid_standard_is_read() {
+    let config = parse(&format!("{MINIMAL}{LEGAL_AID}")).unwrap();
+    let policy = config.legal_aid.unwrap();
+    assert_eq!(policy.region, "广东省深圳市");
+    assert_eq!(policy.region_en, "Shenzhen, Guangdong");
+    assert_eq!(policy.monthly_income_threshold_yuan, 2360);
+    assert!(parse(MINIMAL).unwrap().legal_aid.is_none());
+}
+
+#[test]
+fn legal_aid_unknown_key_names_line_and_key() {
+    let text = format!("{MINIMAL}{LEGAL_AID}threshold = 2000\n");
+    let err = parse(&text).unwrap_err();
+    assert_eq!(err.line(), Some(11), "{err}");
+    assert!(err.to_string().contains("threshold"), "{err}");
+}
+
+#[test]
+fn legal_aid_bad_values_name_key_and_line() {
+    let negative = format!("{MINIMAL}{LEGAL_AID}").replace("= 2360", "= -5");
+    let err = parse(&negative).unwrap_err();
+    assert_eq!(
+        err.key(),
+        "legal_aid.monthly_income_threshold_yuan",
+        "{err}"
+    );
+    assert_eq!(err.line(), Some(10), "{err}");
+
+    let typo = format!("{MINIMAL}{LEGAL_AID}").replace("= 2360", "= 23600");
+    let err = parse(&typo).unwrap_err();
+    assert_eq!(
+        err.key(),
+        "legal_aid.monthly_income_threshold_yuan",
+        "{err}"
+    );
+    assert_eq!(err.line(), Some(10), "{err}");
+    assert!(err.to_string().contains("23600"), "{err}");
+
+    let blank = format!("{MINIMAL}{LEGAL_AID}").replace("\"广东省深圳市\"", "\" \"");
+    let err = parse(&blank).unwrap_err();
+    assert_eq!(err.key(), "legal_aid.region", "{err}");
+    assert_eq!(err.line(), Some(8), "{err}");
+
+    let missing = format!("{MINIMAL}\n[legal_aid]\nregion = \"x\"\nregion_en = \"x\"\n");
+    let err = parse(&missing).unwrap_err();
+    assert!(
+        err.to_string().contains("monthly_income_threshold_yuan"),
+        "{err}"
+    );
+}
+
+#[test]
+fn demo_config_carries_the_marked_example_standard() {
+    let policy = KioskConfig::demo("/tmp/demo".into()).legal_aid.unwrap();
+    assert!(policy.region.contains("示例") && policy.region_en.contains("example"));
+}

@@ -1,6 +1,7 @@
 //! The UI-independent core: session and flow state machines. Nothing here depends on Slint;
 //! the adapter feeds it commands and renders its state, and it is unit-tested on its own.
 
+pub mod availability;
 pub mod consult;
 pub mod idle;
 pub mod notary;

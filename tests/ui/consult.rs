@@ -218,6 +218,11 @@ fn a_call_back_request_is_stored_and_its_receipt_shown() {
 
     tap(&app, "request-consent");
     tap(&app, "request-submit");
+    // The commit runs off the UI thread; the receipt shows only once it is durable.
+    assert!(find(&app, "receipt-number").is_none());
+    assert_eq!(label(&app, "request-submit"), "正在保存您的请求…");
+    tap(&app, "request-submit");
+    app.settle(LAWS);
     let number = label(&app, "receipt-number");
     let stored = store.outbox_entries(true).unwrap();
     assert_eq!(stored.len(), 1);
@@ -243,6 +248,7 @@ fn a_legal_aid_application_request_is_stored_as_such() {
     type_keys(&app, "13900139000");
     tap(&app, "request-consent");
     tap(&app, "request-submit");
+    app.settle(LAWS);
     let stored = store.outbox_entries(true).unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].kind, SubmissionKind::LegalAidPrecheck);
@@ -260,6 +266,125 @@ fn without_a_store_the_request_says_it_was_not_saved() {
     type_keys(&app, "13800138000");
     tap(&app, "request-consent");
     tap(&app, "request-submit");
+    app.settle(LAWS);
     assert!(find(&app, "receipt-number").is_none());
     assert!(label(&app, "request-store-problem").contains("未能保存"));
+}
+
+/// Opens 劳动合同法 第三十条 through the unpaid-wages guide.
+fn open_wages_article(app: &KioskApp) {
+    tap(app, "service-consultation");
+    tap(app, "consult-guide");
+    tap(app, "topic-0");
+    tap(app, "answer-0");
+    tap(app, "answer-0");
+    tap(app, "cite-0");
+    app.settle(LAWS);
+    assert_eq!(label(app, "article-label"), "第三十条");
+}
+
+#[test]
+fn without_a_printer_the_article_screen_says_so() {
+    let app = start(false);
+    open_wages_article(&app);
+    tap(&app, "article-print");
+    assert!(
+        label(&app, "article-print-status").contains("没有凭条打印机"),
+        "{}",
+        label(&app, "article-print-status")
+    );
+}
+
+/// Printing through the real ESC/POS driver over TCP to the printer simulator, which
+/// interprets what it receives.
+#[cfg(feature = "simulators")]
+mod printing {
+    use super::*;
+    use crate::start_with_devices;
+    use legal_kiosk::codec::escpos_status::PrinterStatus;
+    use legal_kiosk::codec::escpos_stream::{PrintOp, TextEncoding};
+    use legal_kiosk::config::{DevicesSection, PrinterConfig};
+    use legal_kiosk::hal::manager::{DeviceMonitor, Devices};
+    use legal_kiosk::hal::printer::sim::{SimOptions, SimReceipt, SimulatedPrinter};
+
+    fn printer_sim() -> SimulatedPrinter {
+        SimulatedPrinter::start(SimOptions {
+            encoding: TextEncoding::Gb18030,
+            output_dir: None,
+            font: None,
+        })
+        .unwrap()
+    }
+
+    fn devices_with_printer_at(address: std::net::SocketAddr) -> DeviceMonitor {
+        let config = DevicesSection {
+            printer: PrinterConfig::Tcp {
+                address: address.to_string(),
+            },
+            ..DevicesSection::default()
+        };
+        DeviceMonitor::start(Devices::open(&config), Duration::from_millis(200))
+    }
+
+    fn printed_text(receipt: &SimReceipt) -> String {
+        receipt
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                PrintOp::Text { text } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_article_is_printed_on_the_receipt_printer() {
+        let sim = printer_sim();
+        let app = start_with_devices(devices_with_printer_at(sim.address()));
+        open_wages_article(&app);
+        let text = label(&app, "article-text");
+        tap(&app, "article-print");
+        assert_eq!(label(&app, "article-print-status"), "正在打印…");
+        app.settle(LAWS);
+        assert!(
+            label(&app, "article-print-status").starts_with("已打印"),
+            "{}",
+            label(&app, "article-print-status")
+        );
+        let receipts = sim.wait_for_receipts(1, LAWS);
+        assert_eq!(receipts.len(), 1);
+        assert!(receipts[0].complete);
+        let printed = printed_text(&receipts[0]);
+        assert!(printed.contains("中华人民共和国劳动合同法"), "{printed}");
+        assert!(printed.contains("第三十条"), "{printed}");
+        for paragraph in text.lines().filter(|p| !p.trim().is_empty()) {
+            assert!(
+                printed.contains(paragraph.trim()),
+                "{paragraph} in {printed}"
+            );
+        }
+        assert!(
+            printed.contains("示例市公证处") && printed.contains("DEMO-0001"),
+            "{printed}"
+        );
+    }
+
+    #[test]
+    fn a_printer_out_of_paper_is_reported_and_nothing_printed() {
+        let sim = printer_sim();
+        sim.set_status(PrinterStatus {
+            paper_out: true,
+            ..PrinterStatus::default()
+        });
+        let app = start_with_devices(devices_with_printer_at(sim.address()));
+        open_wages_article(&app);
+        tap(&app, "article-print");
+        app.settle(LAWS);
+        assert!(
+            label(&app, "article-print-status").contains("缺纸"),
+            "{}",
+            label(&app, "article-print-status")
+        );
+        assert!(sim.receipts().is_empty());
+    }
 }

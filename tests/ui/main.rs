@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod accessibility;
+mod availability;
 mod consult;
 mod progress;
 
@@ -42,6 +43,23 @@ fn start_app(demo_banner: bool, store: Option<Arc<legal_kiosk::store::Store>>) -
         },
     )
     .expect("the UI starts");
+    app.window().show().unwrap();
+    app
+}
+
+/// The UI with the devices of `monitor`, and no store.
+fn start_with_devices(monitor: legal_kiosk::hal::manager::DeviceMonitor) -> KioskApp {
+    BACKEND.with(|_| ());
+    let config = KioskConfig::demo(std::env::temp_dir().join("legal-kiosk-ui-test"));
+    let options = UiOptions {
+        demo_banner: false,
+        landscape: false,
+        clock: Clock::System,
+        fleet: None,
+        devices: Some(monitor),
+        store: None,
+    };
+    let app = KioskApp::new(config, options).expect("the UI starts");
     app.window().show().unwrap();
     app
 }

@@ -7,10 +7,12 @@
 //! session is wiped or returns home.
 
 mod guide;
+mod print;
 mod request;
 mod search;
 
 pub use guide::{GuideFlow, GuideView};
+pub use print::{article_receipt, PrintProblem, PrintState, ReceiptFooter};
 pub use request::{Category, FormError, RequestForm, RequestKind};
 pub use search::{SearchState, SearchStatus};
 
@@ -37,27 +39,35 @@ pub struct ShownReceipt {
 
 #[derive(Debug)]
 pub struct ConsultFlow {
-    policy: LegalAidPolicy,
+    /// The province's economic-difficulty standard; `None` when the deployment has not
+    /// configured one, and then there is no pre-check to run.
+    policy: Option<LegalAidPolicy>,
     pub search: SearchState,
     /// The article on the article screen, with its neighbours.
     pub article: Option<ArticleView>,
+    /// Printing the opened article.
+    pub print: PrintState,
     pub guide: GuideFlow,
-    legal_aid: LegalAidCheck,
+    legal_aid: Option<LegalAidCheck>,
     /// Questions of the pre-check answered so far.
     legal_aid_answered: usize,
     pub request: RequestForm,
+    /// The request is being committed to the store (off the UI thread); the form waits.
+    pub committing: bool,
     pub receipt: Option<ShownReceipt>,
 }
 
 impl ConsultFlow {
-    pub fn new(policy: LegalAidPolicy) -> Result<ConsultFlow, GuideError> {
+    pub fn new(policy: Option<LegalAidPolicy>) -> Result<ConsultFlow, GuideError> {
         Ok(ConsultFlow {
             search: SearchState::default(),
             article: None,
+            print: PrintState::Idle,
             guide: GuideFlow::new(GuideTree::builtin()?),
-            legal_aid: LegalAidCheck::new(policy.clone()),
+            legal_aid: policy.clone().map(LegalAidCheck::new),
             legal_aid_answered: 0,
             request: RequestForm::default(),
+            committing: false,
             receipt: None,
             policy,
         })
@@ -67,9 +77,11 @@ impl ConsultFlow {
     pub fn reset(&mut self) {
         self.search = SearchState::default();
         self.article = None;
+        self.print = PrintState::Idle;
         self.guide.reset();
         self.restart_legal_aid();
         self.request = RequestForm::default();
+        self.committing = false;
         self.receipt = None;
     }
 
@@ -79,7 +91,7 @@ impl ConsultFlow {
         match screen {
             Screen::ConsultGuide => self.guide.back(),
             Screen::LegalAid => {
-                let stepped = self.legal_aid.back();
+                let stepped = self.legal_aid.as_mut().is_some_and(LegalAidCheck::back);
                 if stepped {
                     self.legal_aid_answered -= 1;
                 }
@@ -92,13 +104,16 @@ impl ConsultFlow {
 
 impl ConsultFlow {
     pub fn restart_legal_aid(&mut self) {
-        self.legal_aid = LegalAidCheck::new(self.policy.clone());
+        self.legal_aid = self.policy.clone().map(LegalAidCheck::new);
         self.legal_aid_answered = 0;
     }
 
     /// Answers the pre-check's current question; false when there is no such option.
     pub fn legal_aid_answer(&mut self, option: usize) -> bool {
-        let answered = self.legal_aid.answer(option).is_ok();
+        let answered = self
+            .legal_aid
+            .as_mut()
+            .is_some_and(|check| check.answer(option).is_ok());
         if answered {
             self.legal_aid_answered += 1;
         }
@@ -110,8 +125,9 @@ impl ConsultFlow {
         self.legal_aid_answered + 1
     }
 
-    pub fn legal_aid_state(&self) -> State {
-        self.legal_aid.state()
+    /// Where the pre-check stands; `None` when no standard is configured.
+    pub fn legal_aid_state(&self) -> Option<State> {
+        self.legal_aid.as_ref().map(LegalAidCheck::state)
     }
 
     /// A fresh request form of `kind`, carrying what the citizen already told the kiosk: the
@@ -120,7 +136,7 @@ impl ConsultFlow {
         self.request = RequestForm::new(kind);
         match kind {
             RequestKind::LegalAid => {
-                if let State::Done(outcome) = self.legal_aid.state() {
+                if let Some(State::Done(outcome)) = self.legal_aid_state() {
                     self.request.legal_aid = Some(outcome.application);
                 }
             }
@@ -131,15 +147,6 @@ impl ConsultFlow {
                 }
             }
         }
-    }
-}
-
-/// The pre-check's economic-difficulty standard until the deployment configures its own.
-pub fn default_policy() -> LegalAidPolicy {
-    LegalAidPolicy {
-        region: "广东省中山市".into(),
-        region_en: "Zhongshan, Guangdong".into(),
-        monthly_income_threshold_yuan: 2592,
     }
 }
 

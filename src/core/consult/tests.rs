@@ -4,7 +4,7 @@ use crate::laws::SearchHit;
 use crate::store::SubmissionKind;
 
 fn flow() -> ConsultFlow {
-    ConsultFlow::new(default_policy()).unwrap()
+    ConsultFlow::new(crate::config::KioskConfig::demo("/tmp".into()).legal_aid).unwrap()
 }
 
 fn hit(law: &str) -> SearchHit {
@@ -114,6 +114,8 @@ fn reset_forgets_everything() {
     flow.guide.choose(2);
     flow.legal_aid_answer(0);
     flow.request.phone = "13800138000".into();
+    flow.print = PrintState::Printed;
+    flow.committing = true;
     flow.receipt = Some(ShownReceipt {
         kind: RequestKind::Consultation,
         number: "ZX-1".into(),
@@ -123,6 +125,8 @@ fn reset_forgets_everything() {
     assert!(flow.guide.view(Language::Zh).is_none());
     assert_eq!(flow.legal_aid_number(), 1);
     assert!(flow.request.phone.is_empty());
+    assert_eq!(flow.print, PrintState::Idle);
+    assert!(!flow.committing);
     assert!(flow.receipt.is_none());
 }
 
@@ -182,7 +186,7 @@ fn a_legal_aid_request_carries_the_pre_check() {
     for answer in [1, 3, 1, 0, 0] {
         assert!(flow.legal_aid_answer(answer));
     }
-    let State::Done(outcome) = flow.legal_aid_state() else {
+    let Some(State::Done(outcome)) = flow.legal_aid_state() else {
         panic!("finished");
     };
     assert_eq!(outcome.verdict, Verdict::LikelyEligible);
@@ -215,4 +219,44 @@ fn a_request_after_guided_questions_knows_the_topic() {
     flow.guide.reset();
     flow.start_request(RequestKind::Consultation);
     assert_eq!(flow.request.category, None);
+}
+
+#[test]
+fn the_pre_check_applies_the_configured_standard() {
+    let text = "[kiosk]\nid = \"SZ-FT-001\"\nhall = \"h\"\ndata_dir = \"/tmp\"\n\
+                [legal_aid]\nregion = \"广东省深圳市\"\nregion_en = \"Shenzhen, Guangdong\"\n\
+                monthly_income_threshold_yuan = 2360\n";
+    let config = crate::config::KioskConfig::parse(text, std::path::Path::new("/etc/k.toml"));
+    let mut flow = ConsultFlow::new(config.unwrap().legal_aid).unwrap();
+    // Not urgent, civil matter, no special ground, listed matter, not exempt.
+    for answer in [1, 3, 1, 0, 1] {
+        assert!(flow.legal_aid_answer(answer));
+    }
+    let Some(State::Ask(question)) = flow.legal_aid_state() else {
+        panic!("expected the income question");
+    };
+    assert!(question.text.zh.contains("2360"), "{}", question.text.zh);
+    assert!(question.text.zh.contains("深圳") && question.text.en.contains("Shenzhen"));
+    assert!(!question.text.zh.contains("2592"));
+    // Above the standard.
+    assert!(flow.legal_aid_answer(1));
+    let Some(State::Done(outcome)) = flow.legal_aid_state() else {
+        panic!("finished");
+    };
+    assert_eq!(outcome.verdict, Verdict::NotLikely);
+    assert_eq!(outcome.application.income_threshold_yuan, 2360);
+    // A reset starts again under the same standard.
+    flow.reset();
+    assert!(matches!(flow.legal_aid_state(), Some(State::Ask(_))));
+}
+
+#[test]
+fn without_a_configured_standard_there_is_no_pre_check() {
+    let mut flow = ConsultFlow::new(None).unwrap();
+    assert!(flow.legal_aid_state().is_none());
+    assert!(!flow.legal_aid_answer(0));
+    assert!(!flow.back_within(Screen::LegalAid));
+    flow.start_request(RequestKind::LegalAid);
+    assert_eq!(flow.request.kind, RequestKind::LegalAid);
+    assert!(flow.request.legal_aid.is_none());
 }

@@ -18,6 +18,11 @@ pub struct EscPosPrinter {
     profile: PrinterProfile,
     link: Option<Box<dyn PrinterLink>>,
     health: DeviceHealth,
+    /// The printer on this link has answered a status query, so it is bidirectional.
+    answers_status: bool,
+    /// A status query timed out on a printer that answers: its reply may still arrive and
+    /// must not be taken for the reply to the next query.
+    reply_owed: bool,
 }
 
 impl EscPosPrinter {
@@ -28,13 +33,19 @@ impl EscPosPrinter {
             profile,
             link: None,
             health: DeviceHealth::Absent,
+            answers_status: false,
+            reply_owed: false,
         }
     }
 
     fn ensure_link(&mut self) -> Result<(), PrintError> {
         if self.link.is_none() {
             match self.target.open() {
-                Ok(link) => self.link = Some(link),
+                Ok(link) => {
+                    self.link = Some(link);
+                    self.answers_status = false;
+                    self.reply_owed = false;
+                }
                 Err(e) => return Err(self.io_failed(e)),
             }
         }
@@ -78,12 +89,23 @@ impl EscPosPrinter {
             Some(link) => link,
             None => return Err(io::Error::from(io::ErrorKind::NotConnected)),
         };
-        // Drop anything stale (a late reply, automatic status) so replies stay paired.
+        // Drop anything stale (a late reply, automatic status) so replies stay paired. A
+        // reply owed by a timed-out query may still be in flight on a busy machine: wait
+        // for it once, or it would be read as the answer to this query.
         let mut stale = [0u8; 64];
+        if std::mem::take(&mut self.reply_owed) {
+            link.receive(&mut stale, STATUS_TIMEOUT)?;
+        }
         while link.receive(&mut stale, Duration::ZERO)? > 0 {}
         link.send(&query.request())?;
         let mut byte = [0u8; 1];
-        Ok((link.receive(&mut byte, STATUS_TIMEOUT)? == 1).then_some(byte[0]))
+        let answered = link.receive(&mut byte, STATUS_TIMEOUT)? == 1;
+        if answered {
+            self.answers_status = true;
+        } else {
+            self.reply_owed = self.answers_status;
+        }
+        Ok(answered.then_some(byte[0]))
     }
 
     fn send_chunks(&mut self, commands: &[Vec<u8>]) -> Result<(), PrintError> {
@@ -167,7 +189,13 @@ impl ReceiptPrinter for EscPosPrinter {
 
     fn status(&mut self) -> Result<PrinterStatus, PrintError> {
         self.ensure_link()?;
-        self.query_status()?.ok_or(PrintError::NoStatusReply)
+        let status = self.query_status()?;
+        if status.is_none() && !self.answers_status {
+            // A unidirectional printer (many usblp ones) takes data but cannot report:
+            // connected is all it can tell, so it counts as ready.
+            self.health = DeviceHealth::Ready;
+        }
+        status.ok_or(PrintError::NoStatusReply)
     }
 
     fn health(&self) -> DeviceHealth {
@@ -190,6 +218,87 @@ fn chunks_of_whole_commands(commands: &[Vec<u8>]) -> Vec<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::VecDeque;
+
+    /// A printer whose reply to one status query comes after the driver's deadline: it
+    /// lands while the driver waits on a later receive or sends the next query, as on a
+    /// loaded machine.
+    struct SlowReplyLink {
+        status: PrinterStatus,
+        queries: usize,
+        late_query: usize,
+        /// The late reply, and whether its deadline has passed (it may arrive now).
+        late: Option<(u8, bool)>,
+        arrived: VecDeque<u8>,
+    }
+
+    impl SlowReplyLink {
+        fn deliver_late(&mut self) {
+            if let Some((byte, true)) = self.late {
+                self.arrived.push_back(byte);
+                self.late = None;
+            }
+        }
+    }
+
+    impl PrinterLink for SlowReplyLink {
+        fn send(&mut self, bytes: &[u8]) -> io::Result<()> {
+            self.deliver_late();
+            if let [0x10, 0x04, n] = *bytes {
+                if let Some(query) = StatusQuery::from_parameter(n) {
+                    self.queries += 1;
+                    let reply = self.status.encode(query);
+                    if self.queries == self.late_query {
+                        self.late = Some((reply, false));
+                    } else {
+                        self.arrived.push_back(reply);
+                    }
+                }
+            }
+            Ok(())
+        }
+
+        fn receive(&mut self, buf: &mut [u8], timeout: Duration) -> io::Result<usize> {
+            if !timeout.is_zero() {
+                self.deliver_late();
+            }
+            if let Some((_, due)) = self.late.as_mut() {
+                *due = true;
+            }
+            match (self.arrived.pop_front(), buf.first_mut()) {
+                (Some(byte), Some(slot)) => {
+                    *slot = byte;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn a_late_status_reply_is_not_taken_for_the_next_query() {
+        let status = PrinterStatus {
+            paper_near_end: true,
+            ..PrinterStatus::default()
+        };
+        let mut printer = EscPosPrinter::new(
+            LinkTarget::Tcp(std::net::SocketAddr::from(([127, 0, 0, 1], 9))),
+            PrinterProfile::default(),
+        );
+        printer.link = Some(Box::new(SlowReplyLink {
+            status,
+            queries: 0,
+            // The paper-sensor query of the second status call: its reply, read as the
+            // printer-status byte of the third call, would say "offline".
+            late_query: 8,
+            late: None,
+            arrived: VecDeque::new(),
+        }));
+        assert_eq!(printer.status().unwrap(), status);
+        assert!(matches!(printer.status(), Err(PrintError::NoStatusReply)));
+        assert_eq!(printer.status().unwrap(), status);
+        assert_eq!(printer.health(), DeviceHealth::Ready);
+    }
 
     #[test]
     fn chunks_keep_commands_whole_and_in_order() {
