@@ -58,6 +58,7 @@ fn start_with_devices(monitor: legal_kiosk::hal::manager::DeviceMonitor) -> Kios
         fleet: None,
         devices: Some(monitor),
         store: None,
+        case_system: None,
     };
     let app = KioskApp::new(config, options).expect("the UI starts");
     app.window().show().unwrap();
