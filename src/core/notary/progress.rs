@@ -174,8 +174,8 @@ impl ProgressQuery {
                     Some(number) => self.look_up(ReceiptRef::Number(number)),
                     None => {
                         self.message = Some(bi(
-                            "回执编号格式不对，应类似 GZ20260301-0042，请核对回执后重新输入。",
-                            "That is not a receipt number; it looks like GZ20260301-0042. Please check the receipt.",
+                            "回执编号格式不对，应类似 GZ-20260301-0042，请核对回执后重新输入。",
+                            "That is not a receipt number; it looks like GZ-20260301-0042. Please check the receipt.",
                         ));
                         vec![]
                     }
@@ -385,7 +385,7 @@ mod tests {
 
     fn found(query: &mut ProgressQuery) {
         let record = RecordedSubmission {
-            receipt_number: "GZ20260301-0042".into(),
+            receipt_number: "GZ-20260301-0042".into(),
             id_number_digest: id_number_digest(&key(), &zhang_san().id_number),
             matter_name: bi("出生公证", "Birth"),
         };
@@ -406,7 +406,7 @@ mod tests {
         assert_eq!(
             q.command(ProgressCommand::EnterNumber("gz20260301-0042".into())),
             vec![ProgressEffect::LookupSubmission(ReceiptRef::Number(
-                "GZ20260301-0042".into()
+                "GZ-20260301-0042".into()
             ))]
         );
     }
@@ -414,7 +414,7 @@ mod tests {
     #[test]
     fn only_the_applicant_sees_the_state() {
         let mut q = ProgressQuery::new(key());
-        q.command(ProgressCommand::EnterNumber("GZ20260301-0042".into()));
+        q.command(ProgressCommand::EnterNumber("GZ-20260301-0042".into()));
         found(&mut q);
         let mut stranger = zhang_san();
         stranger.id_number = "110105198001010038".into();
@@ -433,7 +433,7 @@ mod tests {
         assert_eq!(
             effects,
             vec![ProgressEffect::FetchStatus {
-                receipt_number: "GZ20260301-0042".into()
+                receipt_number: "GZ-20260301-0042".into()
             }]
         );
         let status = CaseStatus {
@@ -479,7 +479,7 @@ mod tests {
     #[test]
     fn unknown_receipts_return_to_entry() {
         let mut q = ProgressQuery::new(key());
-        q.command(ProgressCommand::EnterNumber("GZ20260301-0042".into()));
+        q.command(ProgressCommand::EnterNumber("GZ-20260301-0042".into()));
         assert!(q
             .event(ProgressEvent::SubmissionFound(None), at(9))
             .is_empty());
