@@ -7,9 +7,11 @@ mod consult;
 pub mod headless;
 mod keyboard;
 mod laws_worker;
+mod notary;
 
 pub use clock::{format_clock, Clock};
 pub use consult::CONSULT_SCENES;
+pub use notary::NOTARY_SCENES;
 
 use crate::config::{KioskConfig, Language};
 use crate::core::consult::{default_policy, ConsultFlow};
@@ -72,6 +74,7 @@ struct Controller {
     laws: RefCell<LawsWorker>,
     store: Option<Arc<Store>>,
     keyboard: Rc<Keyboard>,
+    notary: notary::NotaryState,
 }
 
 impl KioskApp {
@@ -83,6 +86,7 @@ impl KioskApp {
         let consult = ConsultFlow::new(default_policy())
             .map_err(|e| slint::PlatformError::Other(format!("guided questions: {e}")))?;
         let laws = LawsWorker::start(config.kiosk.data_dir.clone());
+        let notary = notary::NotaryState::new(&config, options.devices.clone(), options.store.clone());
         let controller = Rc::new(Controller {
             window: window.as_weak(),
             session: RefCell::new(session),
@@ -93,11 +97,13 @@ impl KioskApp {
             laws: RefCell::new(laws),
             store: options.store,
             keyboard: Keyboard::bind(&window),
+            notary,
         });
         window.global::<Kiosk>().set_demo(options.demo_banner);
         window.global::<Kiosk>().set_landscape(options.landscape);
         bind_callbacks(&window, &controller);
         consult::bind(&window, &controller);
+        notary::bind(&window, &controller);
         controller.render_all();
 
         let ticker = Timer::default();
@@ -140,6 +146,23 @@ impl KioskApp {
         consult::stage(&self.controller, name)
     }
 
+    /// Puts the notary screens into a state worth a screenshot; false for names that are
+    /// not notary scenes. See [`NOTARY_SCENES`].
+    pub fn stage_notary(&self, name: &str) -> bool {
+        notary::stage(&self.controller, name)
+    }
+
+    /// Waits (up to `timeout`) for the next answer of a device or the store to the notary
+    /// journey and shows it; the UI's timer does this by itself. False if none came.
+    pub fn settle_notary(&self, timeout: Duration) -> bool {
+        self.controller.notary_settle(timeout)
+    }
+
+    /// Whether the notary journey holds anything personal.
+    pub fn notary_holds_personal_data(&self) -> bool {
+        self.controller.notary_holds_personal_data()
+    }
+
     pub fn window(&self) -> &MainWindow {
         &self.window
     }
@@ -161,7 +184,7 @@ fn bind_callbacks(window: &MainWindow, controller: &Rc<Controller>) {
         }
     };
     kiosk.on_back(on(|c| {
-        if !c.consult_back() {
+        if !c.consult_back() && !c.notary_back() {
             c.dispatch(Command::Back);
         }
     }));
@@ -203,6 +226,7 @@ impl Controller {
         if command == Command::Home || outcome == Outcome::Wiped {
             self.consult_reset();
             self.keyboard.reset();
+            self.notary_reset();
         }
         match outcome {
             Outcome::Unchanged => {}
@@ -232,6 +256,9 @@ impl Controller {
             self.render_consult();
         }
         kiosk.set_english(english);
+        if view.screen == Screen::Notary {
+            self.render_notary();
+        }
         kiosk.set_page(page_of(view.screen));
         kiosk.set_can_go_back(view.can_go_back);
         kiosk.set_large_text(view.large_text);

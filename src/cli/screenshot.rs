@@ -1,7 +1,7 @@
 //! `legal-kiosk screenshot`: renders one screen headless to a PNG.
 
 use crate::adapter::headless::{save_png, Headless};
-use crate::adapter::{Clock, KioskApp, UiOptions, CONSULT_SCENES};
+use crate::adapter::{Clock, KioskApp, UiOptions, CONSULT_SCENES, NOTARY_SCENES};
 use crate::config::{KioskConfig, Language};
 use crate::core::{Command, Screen};
 use anyhow::{bail, Context};
@@ -74,6 +74,7 @@ pub fn screen_names() -> Vec<&'static str> {
         .map(|s| s.name())
         .chain(EXTRA_SCREENS)
         .chain(CONSULT_SCENES)
+        .chain(NOTARY_SCENES)
         .collect()
 }
 
@@ -119,7 +120,7 @@ pub fn run(args: ScreenshotArgs) -> anyhow::Result<ExitCode> {
     if args.large_text {
         app.dispatch(Command::SetLargeText(true));
     }
-    let staged = app.stage_consult(name);
+    let staged = app.stage_consult(name) || app.stage_notary(name);
     match name {
         _ if staged => {}
         "idle-warning" => {

@@ -8,9 +8,11 @@
 mod devices;
 mod error;
 mod locate;
+mod notary;
 
 pub use devices::*;
 pub use error::ConfigError;
+pub use notary::NotarySection;
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -33,6 +35,8 @@ pub struct KioskConfig {
     pub fleet: crate::fleet::config::FleetSection,
     #[serde(default)]
     pub devices: DevicesSection,
+    #[serde(default)]
+    pub notary: NotarySection,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -266,6 +270,7 @@ impl KioskConfig {
             store: StoreSection::default(),
             fleet: crate::fleet::config::FleetSection::default(),
             devices: DevicesSection::demo(),
+            notary: NotarySection::default(),
         }
     }
 
@@ -281,6 +286,9 @@ impl KioskConfig {
             }
         };
         fix(&mut self.kiosk.data_dir);
+        if let Some(p) = &mut self.notary.fee_schedule {
+            fix(p);
+        }
         for p in [
             &mut self.case_system.ca_file,
             &mut self.case_system.client_cert,
@@ -333,6 +341,9 @@ impl KioskConfig {
                 }
             }
         }
+        self.notary
+            .validate()
+            .map_err(|(key, message)| invalid(&["notary", key], message))?;
         self.devices
             .validate()
             .map_err(|(key, message)| invalid(&key, message))?;
