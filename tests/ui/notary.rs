@@ -393,3 +393,125 @@ fn notary_idle_timeout_mid_form_leaves_nothing_behind() {
     assert!(value(app, "notary-current-address").starts_with("广东省深圳市"), "the new card's address");
     drop(k.dir);
 }
+
+#[test]
+fn notary_without_devices_explains_and_points_to_the_counter() {
+    let app = super::start(false);
+    app.window()
+        .window()
+        .set_size(slint::LogicalSize::new(1080.0, 12000.0));
+    to_identify(&app, "birth");
+    settle_until(&app, "the missing reader", |app| !shown(app, "notary-device-note").is_empty());
+    let note = shown(&app, "notary-device-note");
+    assert!(note.contains("身份证阅读器"), "{note}");
+    assert!(note.contains("人工窗口"), "{note}");
+    tap(&app, "notary-cancel");
+    assert!(find(&app, "home-heading").is_some());
+}
+
+/// The case system is down when the citizen submits: the receipt is issued at once, the
+/// relay keeps trying, and once the reference case server is up the application arrives
+/// with every field and the captured document.
+#[test]
+fn notary_application_reaches_the_case_server_after_an_outage() {
+    use legal_kiosk::config::CaseSystemSection;
+    use legal_kiosk::forward::{Backoff, HttpCaseSystem, Relay, RelayConfig, WireSubmission};
+
+    let k = kiosk(true);
+    let app = &k.app;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let address: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _context = runtime.enter();
+    let system = HttpCaseSystem::new(&CaseSystemSection {
+        base_url: format!("http://{address}"),
+        timeout_s: 2,
+        ..CaseSystemSection::default()
+    })
+    .unwrap();
+    let mut relay_config = RelayConfig::new("TEST-0001");
+    relay_config.backoff = Backoff {
+        base: Duration::from_millis(20),
+        cap: Duration::from_millis(300),
+    };
+    relay_config.poll_interval = Duration::from_millis(100);
+    let relay = Relay::new(k.store.clone(), system, relay_config).spawn();
+
+    to_identify(app, "degree");
+    place_and_read(&k, "young-adult");
+    fill_form(app, "13812345678");
+    let capture = find_prefix(app, "notary-capture-").expect("something to capture");
+    capture.invoke_accessible_default_action();
+    settle_until(app, "the camera", |app| find(app, "notary-preview").is_some());
+    tap(app, "notary-keep");
+    let number = submit(app);
+
+    let deadline = Instant::now() + ANSWER;
+    loop {
+        let entry = &k.store.outbox_entries(true).unwrap()[0];
+        if entry.attempts > 0 {
+            assert_eq!(entry.receipt_number, number);
+            break;
+        }
+        assert!(Instant::now() < deadline, "no delivery attempted");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(k.store.outbox_status().unwrap().pending, 1, "waiting in the outbox");
+
+    let db = k.dir.path().join("cases.db");
+    let server = runtime
+        .block_on(legal_kiosk::caseserver::spawn(address, &db, None))
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while k.store.outbox_status().unwrap().pending > 0 {
+        assert!(Instant::now() < deadline, "not delivered after the outage");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let stored = server.submissions().unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].receipt_number, number);
+    assert_eq!(stored[0].kind, "notary_application");
+    assert_eq!(stored[0].attachments, 1);
+
+    let body: Vec<u8> = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT body FROM submissions WHERE receipt_number = ?1",
+            [&number],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let wire: WireSubmission = serde_json::from_slice(&body).unwrap();
+    let payload = &wire.payload;
+    assert_eq!(payload["schema"], "legal-kiosk/notary-submission/1");
+    assert_eq!(payload["kiosk_id"], "DEMO-0001");
+    assert_eq!(payload["applicant"]["name"], "李晓梅");
+    assert_eq!(payload["applicant"]["phone"], "13812345678");
+    assert_eq!(payload["applicant"]["id_number_digest"].as_str().map(str::len), Some(64));
+    assert!(payload["applicant"]["address_current"].as_str().unwrap().starts_with("广东省"));
+    assert_eq!(payload["matter"]["id"], "degree");
+    assert_eq!(payload["matter"]["purpose"], "study");
+    assert_eq!(payload["matter"]["copies"], 1);
+    assert!(payload["consents"].is_object());
+    assert!(payload["fee"]["estimate"]["total_fen"].as_u64().unwrap() > 0);
+    assert_eq!(payload["identity_verification"]["method"], "id_card_chip");
+    let scanned: Vec<_> = payload["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["source"] == "scanned")
+        .collect();
+    assert_eq!(scanned.len(), 1);
+    let attachment = &wire.attachments[0];
+    assert_eq!(attachment.label, scanned[0]["material_id"]);
+    assert_eq!(attachment.sha256, scanned[0]["attachment"]["sha256"]);
+    assert_eq!(attachment.media_type, "image/jpeg");
+    assert_eq!(attachment.decode().map(|d| d.len() as u64), Ok(attachment.size));
+
+    runtime.block_on(relay.shutdown());
+    runtime.block_on(server.shutdown());
+}
