@@ -86,7 +86,8 @@ impl KioskApp {
         let consult = ConsultFlow::new(default_policy())
             .map_err(|e| slint::PlatformError::Other(format!("guided questions: {e}")))?;
         let laws = LawsWorker::start(config.kiosk.data_dir.clone());
-        let notary = notary::NotaryState::new(&config, options.devices.clone(), options.store.clone());
+        let notary =
+            notary::NotaryState::new(&config, options.devices.clone(), options.store.clone());
         let controller = Rc::new(Controller {
             window: window.as_weak(),
             session: RefCell::new(session),

@@ -138,7 +138,10 @@ fn settle_until(app: &KioskApp, what: &str, done: impl Fn(&KioskApp) -> bool) {
 
 fn type_on_keypad(app: &KioskApp, field: &str, digits: &str) {
     tap(app, field);
-    assert!(find(app, "key-a").is_none(), "{field} takes the numeric keypad");
+    assert!(
+        find(app, "key-a").is_none(),
+        "{field} takes the numeric keypad"
+    );
     tap(app, "key-清空");
     for key in digits.chars() {
         tap(app, &format!("key-{key}"));
@@ -219,20 +222,33 @@ fn notary_degree_abroad_with_captured_materials_prints_a_receipt() {
     assert_eq!(step(app), "6 · 材料");
 
     let capture = find_prefix(app, "notary-capture-").expect("something to capture");
-    let material = capture.accessible_id().unwrap().trim_start_matches("notary-capture-").to_string();
+    let material = capture
+        .accessible_id()
+        .unwrap()
+        .trim_start_matches("notary-capture-")
+        .to_string();
     capture.invoke_accessible_default_action();
-    settle_until(app, "the camera", |app| find(app, "notary-preview").is_some());
+    settle_until(app, "the camera", |app| {
+        find(app, "notary-preview").is_some()
+    });
     tap(app, "notary-retake");
-    settle_until(app, "the camera again", |app| find(app, "notary-preview").is_some());
+    settle_until(app, "the camera again", |app| {
+        find(app, "notary-preview").is_some()
+    });
     tap(app, "notary-keep");
     assert_eq!(
-        find(app, &format!("notary-material-{material}")).unwrap().accessible_value().as_deref(),
+        find(app, &format!("notary-material-{material}"))
+            .unwrap()
+            .accessible_value()
+            .as_deref(),
         Some("captured")
     );
 
     let number = submit(app);
     assert!(number.starts_with("GZ-"), "{number}");
-    settle_until(app, "the printer", |app| label(app, "notary-print-status") == "回执已打印，请取走。");
+    settle_until(app, "the printer", |app| {
+        label(app, "notary-print-status") == "回执已打印，请取走。"
+    });
     let printed = k.printer.wait_for_receipts(1, ANSWER);
     assert_eq!(printed.len(), 1);
     let payload = payload_of(&k.store, &number);
@@ -240,9 +256,19 @@ fn notary_degree_abroad_with_captured_materials_prints_a_receipt() {
     assert_eq!(payload["matter"]["country_of_use"], "DE");
     assert_eq!(payload["applicant"]["phone"], "13812345678");
     assert_eq!(payload["applicant"]["name"], "李晓梅");
-    let entry = k.store.outbox_entries(true).unwrap().into_iter().find(|e| e.receipt_number == number).unwrap();
+    let entry = k
+        .store
+        .outbox_entries(true)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.receipt_number == number)
+        .unwrap();
     let item = k.store.load_for_delivery(entry.id).unwrap();
-    assert_eq!(item.attachments.len(), 1, "the captured document goes with it");
+    assert_eq!(
+        item.attachments.len(),
+        1,
+        "the captured document goes with it"
+    );
     assert_eq!(item.attachments[0].label, material);
 
     rate_and_finish(app);
@@ -253,7 +279,13 @@ fn notary_degree_abroad_with_captured_materials_prints_a_receipt() {
         assert!(Instant::now() < deadline, "rating not stored");
         std::thread::sleep(Duration::from_millis(50));
     }
-    let kinds: Vec<_> = k.store.outbox_entries(true).unwrap().iter().map(|e| e.kind).collect();
+    let kinds: Vec<_> = k
+        .store
+        .outbox_entries(true)
+        .unwrap()
+        .iter()
+        .map(|e| e.kind)
+        .collect();
     assert!(kinds.contains(&SubmissionKind::Rating));
 }
 
@@ -265,13 +297,21 @@ fn notary_without_a_camera_everything_goes_on_the_bring_list() {
     place_and_read(&k, "adult");
     fill_form(app, "13912345678");
     assert_eq!(step(app), "6 · 材料");
-    assert!(find_prefix(app, "notary-capture-").is_none(), "nothing to capture");
+    assert!(
+        find_prefix(app, "notary-capture-").is_none(),
+        "nothing to capture"
+    );
     let number = submit(app);
     let payload = payload_of(&k.store, &number);
     let materials = payload["materials"].as_array().unwrap();
     assert!(!materials.is_empty());
-    assert!(materials.iter().all(|m| m["source"] == "bring_in_person"), "{materials:?}");
-    settle_until(app, "the printer", |app| label(app, "notary-print-status") != "正在打印回执…");
+    assert!(
+        materials.iter().all(|m| m["source"] == "bring_in_person"),
+        "{materials:?}"
+    );
+    settle_until(app, "the printer", |app| {
+        label(app, "notary-print-status") != "正在打印回执…"
+    });
     rate_and_finish(app);
 }
 
@@ -289,7 +329,10 @@ fn notary_will_is_an_appointment_request() {
     tap(app, "notary-next");
     place_and_read(&k, "adult");
     fill_form(app, "13712345678");
-    assert!(find_prefix(app, "notary-capture-").is_none(), "in-person matters capture nothing");
+    assert!(
+        find_prefix(app, "notary-capture-").is_none(),
+        "in-person matters capture nothing"
+    );
     let number = submit(app);
     assert_eq!(payload_of(&k.store, &number)["kind"], "appointment_request");
 }
@@ -324,7 +367,11 @@ fn notary_expired_card_then_card_removed_mid_read_each_get_a_retry() {
     // The reader's answer when the card leaves the field during a read (SW3 0x41).
     k.sam.inject(SamFault::Status(SamStatus::ReadCardFailed));
     place_and_read(&k, "adult");
-    assert!(shown(app, "notary-identify-problem").contains("拿开"), "{}", shown(app, "notary-identify-problem"));
+    assert!(
+        shown(app, "notary-identify-problem").contains("拿开"),
+        "{}",
+        shown(app, "notary-identify-problem")
+    );
     k.sam.remove_card();
 
     tap(app, "notary-retry-card");
@@ -358,9 +405,15 @@ fn notary_printer_out_of_paper_shows_the_receipt_and_prints_on_retry() {
         ..PrinterStatus::default()
     });
     let number = submit(app);
-    settle_until(app, "the printer", |app| label(app, "notary-print-status") == "回执未能打印。");
+    settle_until(app, "the printer", |app| {
+        label(app, "notary-print-status") == "回执未能打印。"
+    });
     assert!(shown(app, "notary-print-problem").contains("缺纸"));
-    assert_eq!(label(app, "notary-receipt-number"), number, "the number stays on screen");
+    assert_eq!(
+        label(app, "notary-receipt-number"),
+        number,
+        "the number stays on screen"
+    );
     assert!(find(app, "notary-receipt-qr").is_some());
     // The case system is not reachable from this kiosk: the receipt was still issued and the
     // application waits in the outbox.
@@ -368,7 +421,9 @@ fn notary_printer_out_of_paper_shows_the_receipt_and_prints_on_retry() {
 
     k.printer.set_status(PrinterStatus::default());
     tap(app, "notary-retry-print");
-    settle_until(app, "the printer", |app| label(app, "notary-print-status") == "回执已打印，请取走。");
+    settle_until(app, "the printer", |app| {
+        label(app, "notary-print-status") == "回执已打印，请取走。"
+    });
     assert_eq!(k.printer.wait_for_receipts(1, ANSWER).len(), 1);
 }
 
@@ -390,7 +445,10 @@ fn notary_idle_timeout_mid_form_leaves_nothing_behind() {
     place_and_read(&k, "young-adult");
     assert_eq!(step(app), "5 · 填写申请");
     assert_eq!(value(app, "notary-phone"), "", "the typed number is gone");
-    assert!(value(app, "notary-current-address").starts_with("广东省深圳市"), "the new card's address");
+    assert!(
+        value(app, "notary-current-address").starts_with("广东省深圳市"),
+        "the new card's address"
+    );
     drop(k.dir);
 }
 
@@ -401,7 +459,9 @@ fn notary_without_devices_explains_and_points_to_the_counter() {
         .window()
         .set_size(slint::LogicalSize::new(1080.0, 12000.0));
     to_identify(&app, "birth");
-    settle_until(&app, "the missing reader", |app| !shown(app, "notary-device-note").is_empty());
+    settle_until(&app, "the missing reader", |app| {
+        !shown(app, "notary-device-note").is_empty()
+    });
     let note = shown(&app, "notary-device-note");
     assert!(note.contains("身份证阅读器"), "{note}");
     assert!(note.contains("人工窗口"), "{note}");
@@ -446,7 +506,9 @@ fn notary_application_reaches_the_case_server_after_an_outage() {
     fill_form(app, "13812345678");
     let capture = find_prefix(app, "notary-capture-").expect("something to capture");
     capture.invoke_accessible_default_action();
-    settle_until(app, "the camera", |app| find(app, "notary-preview").is_some());
+    settle_until(app, "the camera", |app| {
+        find(app, "notary-preview").is_some()
+    });
     tap(app, "notary-keep");
     let number = submit(app);
 
@@ -460,7 +522,11 @@ fn notary_application_reaches_the_case_server_after_an_outage() {
         assert!(Instant::now() < deadline, "no delivery attempted");
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert_eq!(k.store.outbox_status().unwrap().pending, 1, "waiting in the outbox");
+    assert_eq!(
+        k.store.outbox_status().unwrap().pending,
+        1,
+        "waiting in the outbox"
+    );
 
     let db = k.dir.path().join("cases.db");
     let server = runtime
@@ -491,8 +557,16 @@ fn notary_application_reaches_the_case_server_after_an_outage() {
     assert_eq!(payload["kiosk_id"], "DEMO-0001");
     assert_eq!(payload["applicant"]["name"], "李晓梅");
     assert_eq!(payload["applicant"]["phone"], "13812345678");
-    assert_eq!(payload["applicant"]["id_number_digest"].as_str().map(str::len), Some(64));
-    assert!(payload["applicant"]["address_current"].as_str().unwrap().starts_with("广东省"));
+    assert_eq!(
+        payload["applicant"]["id_number_digest"]
+            .as_str()
+            .map(str::len),
+        Some(64)
+    );
+    assert!(payload["applicant"]["address_current"]
+        .as_str()
+        .unwrap()
+        .starts_with("广东省"));
     assert_eq!(payload["matter"]["id"], "degree");
     assert_eq!(payload["matter"]["purpose"], "study");
     assert_eq!(payload["matter"]["copies"], 1);
@@ -510,7 +584,10 @@ fn notary_application_reaches_the_case_server_after_an_outage() {
     assert_eq!(attachment.label, scanned[0]["material_id"]);
     assert_eq!(attachment.sha256, scanned[0]["attachment"]["sha256"]);
     assert_eq!(attachment.media_type, "image/jpeg");
-    assert_eq!(attachment.decode().map(|d| d.len() as u64), Ok(attachment.size));
+    assert_eq!(
+        attachment.decode().map(|d| d.len() as u64),
+        Ok(attachment.size)
+    );
 
     runtime.block_on(relay.shutdown());
     runtime.block_on(server.shutdown());

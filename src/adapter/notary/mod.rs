@@ -8,8 +8,8 @@ mod scenes;
 pub mod setup;
 mod worker;
 
-pub use scenes::NOTARY_SCENES;
 pub(super) use scenes::stage;
+pub use scenes::NOTARY_SCENES;
 
 use super::Controller;
 use crate::config::{KioskConfig, Language};
@@ -83,9 +83,9 @@ pub(super) fn bind(window: &MainWindow, controller: &Rc<Controller>) {
     on!(on_back, |c| c.notary_back_or_leave());
     on!(on_cancel, |c| c.notary_command(J::Cancel));
     on!(on_next, |c| c.notary_next());
-    on!(on_select_category, |c, id| c.notary_command(J::SelectCategory(
-        Some(id.to_string()).filter(|i| !i.is_empty())
-    )));
+    on!(on_select_category, |c, id| c.notary_command(
+        J::SelectCategory(Some(id.to_string()).filter(|i| !i.is_empty()))
+    ));
     on!(on_search, |c| {
         let query = c.notary_adapter(|a| a.get_query().to_string());
         c.notary_command(J::Search(query.unwrap_or_default()))
@@ -104,28 +104,33 @@ pub(super) fn bind(window: &MainWindow, controller: &Rc<Controller>) {
     on!(on_retry_card, |c| c.notary_command(J::RetryCard));
     on!(on_verify_fingerprint, |c| c
         .notary_command(J::VerifyFingerprint));
-    on!(on_skip_fingerprint, |c| c.notary_command(J::SkipFingerprint));
+    on!(on_skip_fingerprint, |c| c
+        .notary_command(J::SkipFingerprint));
     on!(on_set_purpose, |c, id| {
         if let Some(purpose) = Purpose::ALL.iter().find(|p| id == render::purpose_id(**p)) {
             c.notary_edit(FormEdit::Purpose(*purpose))
         }
     });
-    on!(on_set_country, |c, id| c.notary_edit(FormEdit::CountryOfUse(
-        Some(id.to_string()).filter(|i| !i.is_empty())
-    )));
+    on!(on_set_country, |c, id| c.notary_edit(
+        FormEdit::CountryOfUse(Some(id.to_string()).filter(|i| !i.is_empty()))
+    ));
     on!(on_set_language, |c, id| c.notary_edit(
         FormEdit::TranslationLanguage(Some(id.to_string()).filter(|i| !i.is_empty()))
     ));
     on!(on_set_conformity, |c, on| c
         .notary_edit(FormEdit::TranslationConformity(on)));
-    on!(on_set_copies, |c, copies| c
-        .notary_edit(FormEdit::Copies(u32::try_from(copies).unwrap_or(0))));
-    on!(on_set_post, |c, on| c.notary_edit(FormEdit::Delivery(if on {
-        DeliveryMethod::Post
-    } else {
-        DeliveryMethod::Pickup
-    })));
-    on!(on_capture, |c, id| c.notary_command(J::Capture(id.to_string())));
+    on!(on_set_copies, |c, copies| c.notary_edit(FormEdit::Copies(
+        u32::try_from(copies).unwrap_or(0)
+    )));
+    on!(on_set_post, |c, on| c.notary_edit(FormEdit::Delivery(
+        if on {
+            DeliveryMethod::Post
+        } else {
+            DeliveryMethod::Pickup
+        }
+    )));
+    on!(on_capture, |c, id| c
+        .notary_command(J::Capture(id.to_string())));
     on!(on_keep_capture, |c| c.notary_command(J::KeepCapture));
     on!(on_retake, |c| c.notary_command(J::Retake));
     on!(on_discard_capture, |c, id| c
@@ -266,7 +271,10 @@ impl Controller {
             let mut runner = self.notary.runner.borrow_mut();
             match effect {
                 Effect::AwaitCard => {
-                    self.notary.missing.borrow_mut().retain(|m| *m != Missing::IdReader);
+                    self.notary
+                        .missing
+                        .borrow_mut()
+                        .retain(|m| *m != Missing::IdReader);
                     runner.await_card(generation)
                 }
                 Effect::StopAwaitingCard => runner.stop_awaiting_card(),

@@ -34,7 +34,13 @@ impl Texts {
     }
 }
 
-fn item(id: &str, text: SharedString, detail: SharedString, selected: bool, state: i32) -> NotaryItem {
+fn item(
+    id: &str,
+    text: SharedString,
+    detail: SharedString,
+    selected: bool,
+    state: i32,
+) -> NotaryItem {
     NotaryItem {
         id: id.into(),
         text,
@@ -145,7 +151,15 @@ fn device_note(t: &Texts, step: Step, missing: &[Missing], office: &OfficeInfo) 
 fn choices(t: &Texts, list: &[Choice], selected: Option<&str>) -> ModelRc<NotaryItem> {
     model(
         list.iter()
-            .map(|c| item(&c.id, t.s(&c.name), SharedString::new(), selected == Some(c.id.as_str()), 0))
+            .map(|c| {
+                item(
+                    &c.id,
+                    t.s(&c.name),
+                    SharedString::new(),
+                    selected == Some(c.id.as_str()),
+                    0,
+                )
+            })
             .collect(),
     )
 }
@@ -170,7 +184,13 @@ fn choose(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
         0,
     )];
     all.extend(categories.iter().map(|c| {
-        item(&c.id, t.s(&c.name), SharedString::new(), selected_category.as_deref() == Some(c.id.as_str()), 0)
+        item(
+            &c.id,
+            t.s(&c.name),
+            SharedString::new(),
+            selected_category.as_deref() == Some(c.id.as_str()),
+            0,
+        )
     }));
     a.set_categories(model(all));
     a.set_matters(model(
@@ -208,7 +228,13 @@ fn checklist_items(t: &Texts, items: &[ChecklistItem]) -> ModelRc<NotaryItem> {
                     CaptureState::NotCaptured => 1,
                     CaptureState::Captured { .. } => 2,
                 };
-                item(&i.material_id, t.s(&i.name), detail.join(" · ").into(), i.required, state)
+                item(
+                    &i.material_id,
+                    t.s(&i.name),
+                    detail.join(" · ").into(),
+                    i.required,
+                    state,
+                )
             })
             .collect(),
     )
@@ -233,7 +259,13 @@ fn matter(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
     a.set_matter_name(t.s(&details.name));
     a.set_matter_explanation(t.s(&details.explanation));
     a.set_matter_who(t.s(&details.who_may_apply));
-    a.set_matter_in_person(details.in_person_note.as_ref().map(|n| t.s(n)).unwrap_or_default());
+    a.set_matter_in_person(
+        details
+            .in_person_note
+            .as_ref()
+            .map(|n| t.s(n))
+            .unwrap_or_default(),
+    );
     a.set_matter_days(if details.typical_days > 0 {
         match t.0 {
             Language::Zh => format!("一般{}个工作日办结", details.typical_days).into(),
@@ -267,7 +299,13 @@ fn consent(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
                     .iter()
                     .enumerate()
                     .map(|(i, (_, s))| {
-                        item("", t.s(&s.heading), t.s(&s.body), ticked.get(i).copied().unwrap_or(false), 0)
+                        item(
+                            "",
+                            t.s(&s.heading),
+                            t.s(&s.body),
+                            ticked.get(i).copied().unwrap_or(false),
+                            0,
+                        )
                     })
                     .collect(),
             ));
@@ -279,7 +317,9 @@ fn consent(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
         }
     }
     a.set_alternatives(model(match screen {
-        ScreenView::ConsentDeclined { alternatives } => alternatives.iter().map(|x| t.s(x)).collect(),
+        ScreenView::ConsentDeclined { alternatives } => {
+            alternatives.iter().map(|x| t.s(x)).collect()
+        }
         _ => Vec::new(),
     }));
 }
@@ -291,9 +331,14 @@ fn identify(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
     };
     let get = |f: fn(&IdentifyView) -> bool| view.is_some_and(f);
     a.set_identify_instruction(view.map(|v| t.s(&v.instruction)).unwrap_or_default());
-    a.set_identify_problem(view.and_then(|v| v.problem.as_ref()).map(|p| t.s(p)).unwrap_or_default());
+    a.set_identify_problem(
+        view.and_then(|v| v.problem.as_ref())
+            .map(|p| t.s(p))
+            .unwrap_or_default(),
+    );
     a.set_fingerprint_phase(get(|v| {
-        v.can_verify_fingerprint || v.phase == crate::core::notary::journey::IdentifyPhase::VerifyingFingerprint
+        v.can_verify_fingerprint
+            || v.phase == crate::core::notary::journey::IdentifyPhase::VerifyingFingerprint
     }));
     a.set_can_retry_card(get(|v| v.can_retry_card));
     a.set_can_verify_fingerprint(get(|v| v.can_verify_fingerprint));
@@ -329,7 +374,10 @@ fn form(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
         Some(p) => vec![
             line(t.pick("姓名", "Name"), same(&p.name)),
             line(t.pick("性别", "Sex"), t.s(&p.sex.label())),
-            line(t.pick("出生日期", "Date of birth"), same(&p.birth_date.format("%Y-%m-%d").to_string())),
+            line(
+                t.pick("出生日期", "Date of birth"),
+                same(&p.birth_date.format("%Y-%m-%d").to_string()),
+            ),
             line(t.pick("证件号码", "ID number"), same(&p.id_number)),
             line(t.pick("证件", "Card"), t.s(&p.card_kind.label())),
         ],
@@ -339,7 +387,15 @@ fn form(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
     a.set_purposes(model(
         view.purposes
             .iter()
-            .map(|(p, label)| item(purpose_id(*p), t.s(label), SharedString::new(), data.purpose == Some(*p), 0))
+            .map(|(p, label)| {
+                item(
+                    purpose_id(*p),
+                    t.s(label),
+                    SharedString::new(),
+                    data.purpose == Some(*p),
+                    0,
+                )
+            })
             .collect(),
     ));
     let mut countries = vec![Choice {
@@ -353,8 +409,16 @@ fn form(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
     }];
     languages.extend(view.languages.iter().cloned());
     a.set_foreign_use(!view.countries.is_empty());
-    a.set_countries(choices(t, &countries, Some(data.country_of_use.as_deref().unwrap_or(""))));
-    a.set_languages(choices(t, &languages, Some(data.translation_language.as_deref().unwrap_or(""))));
+    a.set_countries(choices(
+        t,
+        &countries,
+        Some(data.country_of_use.as_deref().unwrap_or("")),
+    ));
+    a.set_languages(choices(
+        t,
+        &languages,
+        Some(data.translation_language.as_deref().unwrap_or("")),
+    ));
     a.set_translation_conformity(data.translation_conformity);
     a.set_authentication(t.s(&view.authentication.label()));
     a.set_copies(i32::try_from(data.copies).unwrap_or(i32::MAX));
@@ -459,13 +523,19 @@ fn fee(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
         })
         .collect();
     if let Some(r) = &estimate.reduction {
-        lines.push(line(t.s(&r.label), format!("−{}", format_fen(r.amount_fen)).into()));
+        lines.push(line(
+            t.s(&r.label),
+            format!("−{}", format_fen(r.amount_fen)).into(),
+        ));
     }
     a.set_fee_lines(model(lines));
     a.set_fee_total(format_fen(estimate.total_fen).into());
     let mut notes = Vec::new();
     if estimate.incomplete {
-        notes.push(t.pick("部分费用由公证处核定，合计为最低金额。", "Some amounts are set by the office: the total is the least you pay."));
+        notes.push(t.pick(
+            "部分费用由公证处核定，合计为最低金额。",
+            "Some amounts are set by the office: the total is the least you pay.",
+        ));
     }
     if estimate.example {
         notes.push(t.pick(
@@ -473,7 +543,10 @@ fn fee(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
             "This is an EXAMPLE schedule; the office sets the actual fee. You pay at the office, not here.",
         ));
     } else {
-        notes.push(t.pick("费用在公证处缴纳，本机不收费。", "You pay at the office, not here."));
+        notes.push(t.pick(
+            "费用在公证处缴纳，本机不收费。",
+            "You pay at the office, not here.",
+        ));
     }
     a.set_fee_note(notes.join(" ").into());
     a.set_reductions(model(
@@ -493,7 +566,12 @@ fn fee(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
 fn review(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
     match screen {
         ScreenView::Review { lines, statement } => {
-            a.set_review(model(lines.iter().map(|l| line(t.s(&l.label), t.s(&l.value))).collect()));
+            a.set_review(model(
+                lines
+                    .iter()
+                    .map(|l| line(t.s(&l.label), t.s(&l.value)))
+                    .collect(),
+            ));
             a.set_statement(t.s(statement));
         }
         _ => {
@@ -527,7 +605,9 @@ fn receipt(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
         lines
             .iter()
             .filter_map(|l| match l {
-                NotaryReceiptLine::Title(text) | NotaryReceiptLine::Text(text) => Some(text.as_str().into()),
+                NotaryReceiptLine::Title(text) | NotaryReceiptLine::Text(text) => {
+                    Some(text.as_str().into())
+                }
                 NotaryReceiptLine::Separator | NotaryReceiptLine::Qr(_) => None,
             })
             .collect(),
@@ -559,7 +639,11 @@ fn jpeg_image(jpeg: &[u8]) -> Image {
         return Image::default();
     };
     let rgba = decoded.thumbnail(800, 800).to_rgba8();
-    let buffer = SharedPixelBuffer::<Rgba8Pixel>::clone_from_slice(rgba.as_raw(), rgba.width(), rgba.height());
+    let buffer = SharedPixelBuffer::<Rgba8Pixel>::clone_from_slice(
+        rgba.as_raw(),
+        rgba.width(),
+        rgba.height(),
+    );
     Image::from_rgba8(buffer)
 }
 
@@ -584,7 +668,12 @@ fn qr_image(payload: &str) -> Image {
             && y < modules + QR_QUIET
             && colors[(y - QR_QUIET) * modules + (x - QR_QUIET)] == qrcode::Color::Dark;
         let value = if dark { 0 } else { 255 };
-        *pixel = Rgba8Pixel { r: value, g: value, b: value, a: 255 };
+        *pixel = Rgba8Pixel {
+            r: value,
+            g: value,
+            b: value,
+            a: 255,
+        };
     }
     Image::from_rgba8(buffer)
 }

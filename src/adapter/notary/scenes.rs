@@ -48,7 +48,7 @@ fn sample_applicant() -> Applicant {
 /// A small grey "document" JPEG for the capture preview.
 fn sample_jpeg() -> Vec<u8> {
     let page = image::RgbImage::from_fn(420, 300, |x, y| {
-        let margin = x < 30 || x > 390 || y < 30 || y > 270;
+        let margin = !(30..=390).contains(&x) || !(30..=270).contains(&y);
         let text_line = y % 28 < 8 && (60..360).contains(&x) && y > 60;
         if margin {
             image::Rgb([120, 110, 95])
@@ -59,8 +59,8 @@ fn sample_jpeg() -> Vec<u8> {
         }
     });
     let mut jpeg = Vec::new();
-    let encoded = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
-        .encode_image(&page);
+    let encoded =
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85).encode_image(&page);
     if let Err(error) = encoded {
         tracing::warn!(%error, "sample JPEG not encoded");
     }

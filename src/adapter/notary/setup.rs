@@ -2,8 +2,8 @@
 //! which devices are fitted, and the per-deployment ID-number digest key.
 
 use crate::config::KioskConfig;
-use crate::core::notary::{Catalogue, FeeSchedule, IdDigestKey, JourneySetup, OfficeInfo};
 use crate::core::notary::text::Bilingual;
+use crate::core::notary::{Catalogue, FeeSchedule, IdDigestKey, JourneySetup, OfficeInfo};
 use crate::hal::manager::DeviceMonitor;
 use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -51,7 +51,11 @@ pub fn journey_setup(
 
 pub fn office_info(config: &KioskConfig) -> OfficeInfo {
     let office = &config.office;
-    let hall_en = config.kiosk.hall_en.as_deref().unwrap_or(&config.kiosk.hall);
+    let hall_en = config
+        .kiosk
+        .hall_en
+        .as_deref()
+        .unwrap_or(&config.kiosk.hall);
     OfficeInfo {
         centre_name: Bilingual::new(config.kiosk.hall.as_str(), hall_en),
         office_name: Bilingual::new(office.name.as_str(), office.name_en.as_str()),
@@ -130,8 +134,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("k");
         std::fs::write(&path, "zz").unwrap();
-        assert!(matches!(load_or_create_key(&path), Err(SetupError::Key { .. })));
+        assert!(matches!(
+            load_or_create_key(&path),
+            Err(SetupError::Key { .. })
+        ));
         std::fs::write(&path, "abcd").unwrap();
-        assert!(matches!(load_or_create_key(&path), Err(SetupError::Key { .. })));
+        assert!(matches!(
+            load_or_create_key(&path),
+            Err(SetupError::Key { .. })
+        ));
     }
 }

@@ -9,14 +9,12 @@ use crate::codec::sam::SamStatus;
 use crate::core::notary::journey::{
     CaptureFailed, CardEvent, Event, FingerprintResult, PrintFailure, RatingRecord, SubmitFailure,
 };
-use crate::core::notary::{to_printer_receipt, Applicant, NotaryReceiptLine, Submission};
 use crate::core::notary::payload::SubmissionReceipt;
+use crate::core::notary::{to_printer_receipt, Applicant, NotaryReceiptLine, Submission};
 use crate::hal::idcard::IdCardError;
 use crate::hal::manager::{DeviceMonitor, Devices};
 use crate::hal::printer::PrintError;
-use crate::store::{
-    Attachment, AttachmentRole, NewSubmission, Store, StoreError, SubmissionKind,
-};
+use crate::store::{Attachment, AttachmentRole, NewSubmission, Store, StoreError, SubmissionKind};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -147,7 +145,10 @@ impl EffectRunner {
     /// No matcher for the card's fingerprint is fitted (see `setup`): the check fails and
     /// the applicant may skip it.
     pub fn verify_fingerprint(&self, generation: u64) {
-        self.tell(generation, Answer::Event(Event::Fingerprint(FingerprintResult::Failed)));
+        self.tell(
+            generation,
+            Answer::Event(Event::Fingerprint(FingerprintResult::Failed)),
+        );
     }
 
     pub fn capture(&self, generation: u64, material_id: String) {
@@ -173,7 +174,10 @@ impl EffectRunner {
     pub fn submit(&self, generation: u64, submission: Submission) {
         let store = self.store.clone();
         self.spawn("notary-submit", generation, move || {
-            Answer::Event(Event::Submitted(commit_application(store.as_deref(), submission)))
+            Answer::Event(Event::Submitted(commit_application(
+                store.as_deref(),
+                submission,
+            )))
         });
     }
 

@@ -250,9 +250,21 @@ mod tests {
         let date = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
         let number = receipt_number(date, 42);
         assert_eq!(number, "GZ-20260301-0042");
-        assert_eq!(parse_receipt_number(&number).as_deref(), Some(number.as_str()));
-        for typed in [" gz-20260301-0042 ", "GZ20260301-0042", "GZ 20260301 0042", "gz202603010042"] {
-            assert_eq!(parse_receipt_number(typed).as_deref(), Some("GZ-20260301-0042"), "{typed}");
+        assert_eq!(
+            parse_receipt_number(&number).as_deref(),
+            Some(number.as_str())
+        );
+        for typed in [
+            " gz-20260301-0042 ",
+            "GZ20260301-0042",
+            "GZ 20260301 0042",
+            "gz202603010042",
+        ] {
+            assert_eq!(
+                parse_receipt_number(typed).as_deref(),
+                Some("GZ-20260301-0042"),
+                "{typed}"
+            );
         }
         assert_eq!(
             parse_receipt_number(&receipt_number(date, 123456)).as_deref(),
