@@ -155,7 +155,7 @@ fn texts(lines: &[NotaryReceiptLine]) -> String {
 
 fn receipt() -> SubmissionReceipt {
     SubmissionReceipt {
-        number: "GZ20260301-0042".into(),
+        number: "GZ-20260301-0042".into(),
         token: "tok_3f9a1c2b7d8e4f60a1b2".into(),
     }
 }
@@ -377,7 +377,7 @@ fn birth_certificate_for_use_abroad_with_translation() {
     let lines = printed_lines(&ev(&mut j, Event::Submitted(Ok(receipt()))));
     assert_eq!(j.step(), Step::Receipt);
     let text = texts(&lines);
-    assert!(text.contains("GZ20260301-0042"));
+    assert!(text.contains("GZ-20260301-0042"));
     assert!(text.contains("张*三") && !text.contains("张小三"));
     assert!(text.contains("110105********002X") && !text.contains("19900307"));
     assert!(text.contains("¥320.00"));
@@ -403,7 +403,7 @@ fn birth_certificate_for_use_abroad_with_translation() {
         [Effect::SubmitRating(r)] => {
             assert_eq!(r.rating, Rating::VerySatisfied);
             assert_eq!(r.comment.as_deref(), Some("很方便"));
-            assert_eq!(r.receipt_number.as_deref(), Some("GZ20260301-0042"));
+            assert_eq!(r.receipt_number.as_deref(), Some("GZ-20260301-0042"));
         }
         other => panic!("{other:?}"),
     }
@@ -533,7 +533,7 @@ fn power_of_attorney_is_pre_booked_with_fingerprint_and_survives_an_empty_printe
             print_problem,
             ..
         } => {
-            assert_eq!(number, "GZ20260301-0042");
+            assert_eq!(number, "GZ-20260301-0042");
             assert!(token_from_qr(&qr_payload).is_some());
             assert_eq!(print, PrintState::Failed(PrintFailure::OutOfPaper));
             let problem = print_problem.unwrap();

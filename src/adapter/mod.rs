@@ -8,12 +8,14 @@ mod consult;
 pub mod headless;
 mod keyboard;
 mod laws_worker;
+mod notary;
 mod progress;
 mod voice;
 
 pub use availability::AVAILABILITY_SCENES;
 pub use clock::{format_clock, Clock};
 pub use consult::CONSULT_SCENES;
+pub use notary::NOTARY_SCENES;
 pub use progress::PROGRESS_SCENES;
 
 use crate::config::{KioskConfig, Language};
@@ -85,6 +87,7 @@ struct Controller {
     progress: progress::Progress,
     devices: Option<DeviceMonitor>,
     consult_jobs: RefCell<consult::Jobs>,
+    notary: notary::NotaryState,
 }
 
 impl KioskApp {
@@ -99,6 +102,8 @@ impl KioskApp {
         let session = session.with_accessibility(config.accessibility);
         let voice = voice::VoiceGuide::start(options.devices.as_ref(), &session.view());
         let progress = progress::Progress::start(&options);
+        let notary =
+            notary::NotaryState::new(&config, options.devices.clone(), options.store.clone());
         let controller = Rc::new(Controller {
             window: window.as_weak(),
             session: RefCell::new(session),
@@ -113,6 +118,7 @@ impl KioskApp {
             progress,
             devices: options.devices.clone(),
             consult_jobs: RefCell::new(consult::Jobs::new()),
+            notary,
         });
         window.global::<Kiosk>().set_demo(options.demo_banner);
         window.global::<Kiosk>().set_landscape(options.landscape);
@@ -120,6 +126,7 @@ impl KioskApp {
         consult::bind(&window, &controller);
         voice::bind(&window, &controller);
         progress::bind(&window, &controller);
+        notary::bind(&window, &controller);
         controller.render_all();
 
         let ticker = Timer::default();
@@ -184,6 +191,23 @@ impl KioskApp {
         availability::stage(&self.window, name)
     }
 
+    /// Puts the notary screens into a state worth a screenshot; false for names that are
+    /// not notary scenes. See [`NOTARY_SCENES`].
+    pub fn stage_notary(&self, name: &str) -> bool {
+        notary::stage(&self.controller, name)
+    }
+
+    /// Waits (up to `timeout`) for the next answer of a device or the store to the notary
+    /// journey and shows it; the UI's timer does this by itself. False if none came.
+    pub fn settle_notary(&self, timeout: Duration) -> bool {
+        self.controller.notary_settle(timeout)
+    }
+
+    /// Whether the notary journey holds anything personal.
+    pub fn notary_holds_personal_data(&self) -> bool {
+        self.controller.notary_holds_personal_data()
+    }
+
     pub fn window(&self) -> &MainWindow {
         &self.window
     }
@@ -205,7 +229,7 @@ fn bind_callbacks(window: &MainWindow, controller: &Rc<Controller>) {
         }
     };
     kiosk.on_back(on(|c| {
-        if !c.consult_back() {
+        if !c.consult_back() && !c.notary_back() {
             c.dispatch(Command::Back);
         }
     }));
@@ -251,6 +275,7 @@ impl Controller {
         if command == Command::Home || outcome == Outcome::Wiped {
             self.consult_reset();
             self.keyboard.reset();
+            self.notary_reset();
         }
         match outcome {
             Outcome::Unchanged => {}
@@ -281,6 +306,9 @@ impl Controller {
             self.render_consult();
         }
         kiosk.set_english(english);
+        if view.screen == Screen::Notary {
+            self.render_notary();
+        }
         kiosk.set_page(page_of(view.screen));
         kiosk.set_can_go_back(view.can_go_back);
         kiosk.set_large_text(view.large_text);

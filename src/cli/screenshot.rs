@@ -3,7 +3,7 @@
 use crate::adapter::headless::{save_png, Headless};
 use crate::adapter::AVAILABILITY_SCENES;
 use crate::adapter::PROGRESS_SCENES;
-use crate::adapter::{Clock, KioskApp, UiOptions, CONSULT_SCENES};
+use crate::adapter::{Clock, KioskApp, UiOptions, CONSULT_SCENES, NOTARY_SCENES};
 use crate::config::{KioskConfig, Language};
 use crate::core::{Command, Screen};
 use crate::ui::Kiosk;
@@ -83,6 +83,7 @@ pub fn screen_names() -> Vec<&'static str> {
         .chain(CONSULT_SCENES)
         .chain(PROGRESS_SCENES)
         .chain(AVAILABILITY_SCENES)
+        .chain(NOTARY_SCENES)
         .collect()
 }
 
@@ -133,7 +134,7 @@ pub fn run(args: ScreenshotArgs) -> anyhow::Result<ExitCode> {
     if args.high_contrast {
         app.dispatch(Command::SetHighContrast(true));
     }
-    let staged = app.stage_consult(name);
+    let staged = app.stage_consult(name) || app.stage_notary(name);
     let staged = staged || app.stage_progress(name);
     let staged = staged || app.stage_availability(name);
     match name {

@@ -10,10 +10,12 @@ mod devices;
 mod error;
 mod legal_aid;
 mod locate;
+mod notary;
 
 pub use accessibility::{AccessibilitySection, VOLUME_LEVELS};
 pub use devices::*;
 pub use error::ConfigError;
+pub use notary::NotarySection;
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -42,6 +44,7 @@ pub struct KioskConfig {
     /// no means test to apply and the pre-check sends citizens to staff.
     #[serde(default)]
     pub legal_aid: Option<crate::laws::legal_aid::LegalAidPolicy>,
+    pub notary: NotarySection,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -277,6 +280,7 @@ impl KioskConfig {
             devices: DevicesSection::demo(),
             accessibility: AccessibilitySection::default(),
             legal_aid: Some(legal_aid::demo_example()),
+            notary: NotarySection::default(),
         }
     }
 
@@ -292,6 +296,9 @@ impl KioskConfig {
             }
         };
         fix(&mut self.kiosk.data_dir);
+        if let Some(p) = &mut self.notary.fee_schedule {
+            fix(p);
+        }
         for p in [
             &mut self.case_system.ca_file,
             &mut self.case_system.client_cert,
@@ -347,6 +354,9 @@ impl KioskConfig {
         self.accessibility
             .validate()
             .map_err(|(key, message)| invalid(&["accessibility", key], message))?;
+        self.notary
+            .validate()
+            .map_err(|(key, message)| invalid(&["notary", key], message))?;
         self.devices
             .validate()
             .map_err(|(key, message)| invalid(&key, message))?;

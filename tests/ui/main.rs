@@ -12,6 +12,7 @@ use std::time::Duration;
 mod accessibility;
 mod availability;
 mod consult;
+mod notary;
 mod progress;
 
 thread_local! {

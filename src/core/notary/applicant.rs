@@ -3,6 +3,7 @@
 
 use super::mask::{mask_address, mask_id_number, mask_name};
 use super::text::{bi, Bilingual};
+use crate::codec::id_text::{CardDetails, Identity, Sex as IdSex, Validity};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -114,6 +115,53 @@ impl Applicant {
             return Err(CardRefusal::Minor { age });
         }
         Ok(())
+    }
+}
+
+impl Applicant {
+    /// The applicant from a card's decoded text block. `None` when the card records no sex
+    /// the application form can carry (coded unknown or unspecified): staff handle those.
+    pub fn from_identity(identity: &Identity) -> Option<Applicant> {
+        let sex = match identity.sex {
+            IdSex::Male => Sex::Male,
+            IdSex::Female => Sex::Female,
+            IdSex::Unknown | IdSex::Unspecified => return None,
+        };
+        let (card_kind, ethnicity, name) = match &identity.details {
+            CardDetails::Resident { nation, .. } => (
+                CardKind::ResidentIdCard,
+                Some(nation.name_zh().to_string()),
+                identity.name.clone(),
+            ),
+            CardDetails::HongKongMacauTaiwan { .. } => (
+                CardKind::HkMacaoTaiwanResidencePermit,
+                None,
+                identity.name.clone(),
+            ),
+            CardDetails::Foreigner2017 { english_name, .. }
+            | CardDetails::Foreigner2023 { english_name, .. } => {
+                let name = if identity.name.trim().is_empty() {
+                    english_name.clone()
+                } else {
+                    identity.name.clone()
+                };
+                (CardKind::ForeignPermanentResidenceCard, None, name)
+            }
+        };
+        Some(Applicant {
+            name: name.trim().to_string(),
+            sex,
+            birth_date: identity.birth_date,
+            id_number: identity.id_number.trim().to_string(),
+            address: identity.address().unwrap_or_default().trim().to_string(),
+            card_expiry: match identity.valid_until {
+                Validity::Until(date) => Some(date),
+                Validity::LongTerm => None,
+            },
+            card_kind,
+            ethnicity,
+            issuing_authority: Some(identity.issuer.trim().to_string()).filter(|i| !i.is_empty()),
+        })
     }
 }
 

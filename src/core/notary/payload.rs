@@ -213,7 +213,7 @@ pub struct Submission {
 /// What the store answers once the submission is durably committed.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SubmissionReceipt {
-    /// Shown and printed, e.g. "GZ20260301-0042" (see [`super::receipt::receipt_number`]).
+    /// Shown and printed, e.g. "GZ-20260301-0042" (see [`super::receipt::receipt_number`]).
     pub number: String,
     /// Opaque secret for the QR code and the progress query.
     pub token: String,

@@ -37,22 +37,31 @@ impl fmt::Debug for NotaryReceiptLine {
     }
 }
 
-/// "GZ" + issue date + "-" + a daily sequence of at least four digits: "GZ20260301-0042".
+/// The number the store issues (the store is the authority, see `crate::store`): "GZ",
+/// the issue date and a daily sequence of at least four digits: "GZ-20260301-0042".
 pub fn receipt_number(date: NaiveDate, sequence: u32) -> String {
-    format!("GZ{}-{sequence:04}", date.format("%Y%m%d"))
+    format!("GZ-{}-{sequence:04}", date.format("%Y%m%d"))
 }
 
 /// Accepts what [`receipt_number`] produces (sequence of 4 to 6 digits), case-insensitively
-/// and ignoring surrounding blanks. Returns the normalised number.
+/// and ignoring surrounding blanks. A citizen typing from a receipt may leave out the
+/// dashes or type blanks for them ("GZ 20260301 0042"); the result is always the store's
+/// form.
 pub fn parse_receipt_number(input: &str) -> Option<String> {
     let upper = input.trim().to_ascii_uppercase();
     let rest = upper.strip_prefix("GZ")?;
-    let (date, sequence) = rest.split_once('-')?;
+    let rest = rest.strip_prefix(['-', ' ']).unwrap_or(rest);
+    if rest.len() < 8 || !rest.is_char_boundary(8) {
+        return None;
+    }
+    let (date, sequence) = rest.split_at(8);
+    let sequence = sequence.strip_prefix(['-', ' ']).unwrap_or(sequence);
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let date_ok =
-        date.len() == 8 && digits(date) && NaiveDate::parse_from_str(date, "%Y%m%d").is_ok();
+    let date = digits(date)
+        .then(|| NaiveDate::parse_from_str(date, "%Y%m%d").ok())
+        .flatten()?;
     let sequence_ok = (4..=6).contains(&sequence.len()) && digits(sequence);
-    (date_ok && sequence_ok).then_some(upper)
+    sequence_ok.then(|| format!("GZ-{}-{sequence}", date.format("%Y%m%d")))
 }
 
 /// What the receipt's QR code encodes.
@@ -240,22 +249,37 @@ mod tests {
     fn receipt_numbers_round_trip_and_reject_garbage() {
         let date = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
         let number = receipt_number(date, 42);
-        assert_eq!(number, "GZ20260301-0042");
+        assert_eq!(number, "GZ-20260301-0042");
         assert_eq!(
-            parse_receipt_number(" gz20260301-0042 ").as_deref(),
-            Some("GZ20260301-0042")
+            parse_receipt_number(&number).as_deref(),
+            Some(number.as_str())
         );
+        for typed in [
+            " gz-20260301-0042 ",
+            "GZ20260301-0042",
+            "GZ 20260301 0042",
+            "gz202603010042",
+        ] {
+            assert_eq!(
+                parse_receipt_number(typed).as_deref(),
+                Some("GZ-20260301-0042"),
+                "{typed}"
+            );
+        }
         assert_eq!(
             parse_receipt_number(&receipt_number(date, 123456)).as_deref(),
-            Some("GZ20260301-123456")
+            Some("GZ-20260301-123456")
         );
         for bad in [
             "",
-            "GZ20260301",
-            "GZ20261301-0042",
-            "GZ20260301-42",
-            "XX20260301-0042",
-            "GZ2026030１-0042",
+            "GZ-20260301",
+            "GZ-20261301-0042",
+            "GZ-20260301-42",
+            "GZ-20260301-1234567",
+            "XX-20260301-0042",
+            "GZ-2026030１-0042",
+            "GZ--20260301-0042",
+            "ZX-20260301-0042",
         ] {
             assert_eq!(parse_receipt_number(bad), None, "{bad}");
         }

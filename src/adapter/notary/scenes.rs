@@ -1,0 +1,185 @@
+//! Screenshot scenes: every step of the notary journey in a fixed, meaningful state. The
+//! journey is driven with its own commands and fed device and store answers directly (no
+//! device or store is opened for a screenshot), so each picture shows exactly what the
+//! citizen would see at that step.
+
+use super::setup;
+use crate::adapter::Controller;
+use crate::core::notary::journey::{CardEvent, Command as J, Event, Rating};
+use crate::core::notary::payload::SubmissionReceipt;
+use crate::core::notary::{Applicant, CardKind, ConsentItem, FormEdit, Journey, Purpose, Sex};
+use crate::core::{Command, Screen};
+use chrono::NaiveDate;
+
+/// Screenshot names of the notary steps beyond the first (`notary`).
+pub const NOTARY_SCENES: [&str; 12] = [
+    "notary-matter-info",
+    "notary-consent",
+    "notary-consent-declined",
+    "notary-identify",
+    "notary-form",
+    "notary-materials",
+    "notary-fee",
+    "notary-review",
+    "notary-submitting",
+    "notary-receipt",
+    "notary-rating",
+    "notary-end",
+];
+
+/// The matter every scene applies for: used abroad, with materials to capture.
+const SCENE_MATTER: &str = "degree";
+
+/// A fictitious applicant (the sample card's data style; no real person).
+fn sample_applicant() -> Applicant {
+    Applicant {
+        name: "王建国".into(),
+        sex: Sex::Male,
+        birth_date: NaiveDate::from_ymd_opt(1968, 3, 12).unwrap_or_default(),
+        id_number: "110105196803120013".into(),
+        address: "北京市朝阳区示例路18号院3号楼2单元501室".into(),
+        card_expiry: None,
+        card_kind: CardKind::ResidentIdCard,
+        ethnicity: Some("汉".into()),
+        issuing_authority: Some("北京市公安局朝阳分局".into()),
+    }
+}
+
+/// A small grey "document" JPEG for the capture preview.
+fn sample_jpeg() -> Vec<u8> {
+    let page = image::RgbImage::from_fn(420, 300, |x, y| {
+        let margin = !(30..=390).contains(&x) || !(30..=270).contains(&y);
+        let text_line = y % 28 < 8 && (60..360).contains(&x) && y > 60;
+        if margin {
+            image::Rgb([120, 110, 95])
+        } else if text_line {
+            image::Rgb([70, 70, 80])
+        } else {
+            image::Rgb([245, 243, 236])
+        }
+    });
+    let mut jpeg = Vec::new();
+    let encoded =
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85).encode_image(&page);
+    if let Err(error) = encoded {
+        tracing::warn!(%error, "sample JPEG not encoded");
+    }
+    jpeg
+}
+
+/// Puts the notary screens into the state `name` shows; false for other names.
+pub(in crate::adapter) fn stage(c: &Controller, name: &str) -> bool {
+    let Some(position) = NOTARY_SCENES.iter().position(|s| *s == name) else {
+        return false;
+    };
+    c.dispatch(Command::Open(Screen::Notary));
+    // A camera as on a fitted kiosk, so the materials scene shows capture and preview.
+    let Ok(mut journey_setup) = setup::journey_setup(&c.config, None) else {
+        return false;
+    };
+    journey_setup.camera_fitted = true;
+    *c.notary.journey.borrow_mut() = Some(Journey::new(journey_setup));
+    let now = c.notary_now();
+    let language = c.notary_language();
+    let run = |command: J| {
+        if let Some(j) = c.notary.journey.borrow_mut().as_mut() {
+            j.command(command, now);
+        }
+    };
+    let feed = |event: Event| {
+        if let Some(j) = c.notary.journey.borrow_mut().as_mut() {
+            j.event(event, now);
+        }
+    };
+    run(J::SetLanguage(language));
+    run(J::ChooseMatter(SCENE_MATTER.into()));
+    let reached = |scene: &str| {
+        NOTARY_SCENES
+            .iter()
+            .position(|s| *s == scene)
+            .is_some_and(|p| position >= p)
+    };
+    if reached("notary-consent") {
+        run(J::Next);
+    }
+    if name == "notary-consent" {
+        run(J::SetConsent(ConsentItem::PersonalInfo, true));
+    }
+    if name == "notary-consent-declined" {
+        run(J::DeclineConsent);
+    }
+    if reached("notary-identify") {
+        for item in ConsentItem::ALL {
+            run(J::SetConsent(item, true));
+        }
+        run(J::Next);
+    }
+    if reached("notary-form") {
+        feed(Event::Card(CardEvent::Read(Box::new(sample_applicant()))));
+        run(J::Edit(FormEdit::Purpose(Purpose::Study)));
+        run(J::Edit(FormEdit::CountryOfUse(Some("DE".into()))));
+    }
+    if name == "notary-form" {
+        // Shows a message next to its field, as after a mistyped number.
+        run(J::Edit(FormEdit::Phone("1381234".into())));
+        run(J::Next);
+    }
+    if reached("notary-materials") {
+        run(J::Edit(FormEdit::Phone("13812345678".into())));
+        run(J::Edit(FormEdit::Copies(2)));
+        run(J::Next);
+        let first = c
+            .notary
+            .journey
+            .borrow()
+            .as_ref()
+            .and_then(first_capturable);
+        if let Some(material_id) = first {
+            run(J::Capture(material_id.clone()));
+            feed(Event::DocumentCaptured {
+                material_id,
+                result: Ok(sample_jpeg()),
+            });
+        }
+    }
+    if reached("notary-fee") {
+        run(J::KeepCapture);
+        run(J::Next);
+    }
+    if reached("notary-review") {
+        run(J::Next);
+    }
+    if reached("notary-submitting") {
+        run(J::Next);
+    }
+    if reached("notary-receipt") {
+        feed(Event::Submitted(Ok(SubmissionReceipt {
+            number: "GZ-20261122-0042".into(),
+            token: "3f2a9c41d07e58b6a1c2d3e4f5061728".into(),
+        })));
+        feed(Event::Printed(Ok(())));
+    }
+    if reached("notary-rating") {
+        run(J::Next);
+        run(J::Rate(Rating::Satisfied));
+    }
+    if reached("notary-end") {
+        run(J::Next);
+    }
+    c.render_notary();
+    if name == "notary-form" {
+        c.notary_adapter(|a| a.set_phone("1381234".into()));
+    }
+    true
+}
+
+fn first_capturable(journey: &Journey) -> Option<String> {
+    let view = journey.view(chrono::Local::now().fixed_offset());
+    match view.screen {
+        crate::core::notary::ScreenView::Materials { items, .. } => items
+            .into_iter()
+            .find(|i| i.capture == crate::core::notary::materials::CaptureState::NotCaptured)
+            .map(|i| i.material_id),
+        _ => None,
+    }
+}

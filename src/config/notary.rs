@@ -1,0 +1,73 @@
+//! `[notary]`: what the notary journey needs beyond `[office]`.
+
+use serde::Deserialize;
+use std::path::PathBuf;
+
+/// The notary journey's deployment settings. Which matters ask for a fingerprint stays in
+/// the catalogue (`data/notary/matters.toml`); the ID-number digest key is generated in the
+/// data directory (`keys/id-digest.key`) on first use, never configured.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotarySection {
+    /// The office's own fee schedule (TOML, the format of `data/notary/fees.example.toml`).
+    /// Without it the shipped EXAMPLE schedule is used and every estimate says so.
+    #[serde(default)]
+    pub fee_schedule: Option<PathBuf>,
+    /// Contact for personal-information requests named in the consent notice; defaults to
+    /// the office's phone number.
+    #[serde(default)]
+    pub privacy_contact: Option<String>,
+}
+
+impl NotarySection {
+    /// `Err((key, message))` when the fee schedule is missing or does not parse.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        if let Some(path) = &self.fee_schedule {
+            crate::core::notary::FeeSchedule::load(path)
+                .map_err(|e| ("fee_schedule", e.to_string()))?;
+        }
+        if self
+            .privacy_contact
+            .as_deref()
+            .is_some_and(|c| c.trim().is_empty())
+        {
+            return Err(("privacy_contact", "must not be empty".into()));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::KioskConfig;
+    use std::path::Path;
+
+    const MINIMAL: &str = "[kiosk]\nid = \"K-1\"\nhall = \"厅\"\ndata_dir = \"/tmp\"\n";
+
+    fn parse(extra: &str) -> Result<KioskConfig, crate::config::ConfigError> {
+        KioskConfig::parse(&format!("{MINIMAL}{extra}"), Path::new("/etc/kiosk.toml"))
+    }
+
+    #[test]
+    fn the_example_schedule_is_the_default_and_a_given_one_must_parse() {
+        assert!(parse("").unwrap().notary.fee_schedule.is_none());
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("fees.toml");
+        std::fs::write(&good, crate::core::notary::fees::EXAMPLE_FEES_TOML).unwrap();
+        let config = parse(&format!("[notary]\nfee_schedule = {:?}\n", good)).unwrap();
+        assert_eq!(config.notary.fee_schedule.as_deref(), Some(good.as_path()));
+
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, "schema = 99\n").unwrap();
+        let err = parse(&format!("[notary]\nfee_schedule = {:?}\n", bad)).unwrap_err();
+        assert!(err.to_string().contains("notary.fee_schedule"), "{err}");
+        let err = parse("[notary]\nfee_schedule = \"/nonexistent/fees.toml\"\n").unwrap_err();
+        assert!(err.to_string().contains("notary.fee_schedule"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err = parse("[notary]\nfees = \"x\"\n").unwrap_err();
+        assert!(err.to_string().contains("fees"), "{err}");
+    }
+}

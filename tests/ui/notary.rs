@@ -1,0 +1,594 @@
+//! The notary application journey end to end: the real UI, adapter and core, a real SQLite
+//! store in a temporary directory, and simulated devices speaking their real protocols —
+//! the ID-card reader's SAM on a pseudo-terminal, the receipt printer over TCP and the
+//! simulated document camera. Also: a submitted application reaching the reference case
+//! server through the relay, after the case system was down.
+
+use super::{find, label, tap, wait, BACKEND};
+use i_slint_backend_testing::ElementHandle;
+use legal_kiosk::adapter::{Clock, KioskApp, UiOptions};
+use legal_kiosk::codec::escpos_status::PrinterStatus;
+use legal_kiosk::codec::escpos_stream::TextEncoding;
+use legal_kiosk::codec::sam::SamStatus;
+use legal_kiosk::config::{DevicesSection, IdReaderConfig, KioskConfig, PrinterConfig};
+use legal_kiosk::hal::camera::sim::SimCamera;
+use legal_kiosk::hal::idcard::sim::{sample_card, SamFault, SamSimulator};
+use legal_kiosk::hal::manager::{DeviceMonitor, Devices};
+use legal_kiosk::hal::printer::sim::{SimOptions, SimulatedPrinter};
+use legal_kiosk::store::{Store, StoreOptions, SubmissionKind};
+use slint::ComponentHandle;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Long enough for a slow, loaded test machine; answers usually take milliseconds.
+const ANSWER: Duration = Duration::from_secs(20);
+
+struct Kiosk {
+    app: KioskApp,
+    store: Arc<Store>,
+    sam: SamSimulator,
+    printer: SimulatedPrinter,
+    _monitor: DeviceMonitor,
+    dir: tempfile::TempDir,
+}
+
+/// A kiosk with an ID reader and a printer, and a document camera when `camera`.
+fn kiosk(camera: bool) -> Kiosk {
+    BACKEND.with(|_| ());
+    let dir = tempfile::tempdir().unwrap();
+    let sam = SamSimulator::start(115_200).unwrap();
+    let printer = SimulatedPrinter::start(SimOptions {
+        encoding: TextEncoding::Gb18030,
+        output_dir: None,
+        font: None,
+    })
+    .unwrap();
+    let mut config = KioskConfig::demo(dir.path().join("data"));
+    config.devices = DevicesSection {
+        id_reader: IdReaderConfig::Serial {
+            port: sam.path().to_path_buf(),
+            baud: 115_200,
+        },
+        printer: PrinterConfig::Tcp {
+            address: printer.address().to_string(),
+        },
+        ..DevicesSection::default()
+    };
+    let mut devices = Devices::open(&config.devices);
+    if camera {
+        devices.camera = Some(Box::new(SimCamera::new()));
+    }
+    // The health monitor polls once at start, then rarely: a fault a test injects must reach
+    // the journey's card poller, not a health check.
+    let monitor = DeviceMonitor::start(devices, Duration::from_secs(600));
+    let store = Arc::new(
+        Store::open_with(
+            &dir.path().join("data"),
+            StoreOptions {
+                min_free_bytes: 1024 * 1024,
+                retention_days: 90,
+            },
+        )
+        .unwrap(),
+    );
+    let app = KioskApp::new(
+        config,
+        UiOptions {
+            demo_banner: false,
+            landscape: false,
+            clock: Clock::System,
+            fleet: None,
+            devices: Some(monitor.clone()),
+            store: Some(store.clone()),
+        },
+    )
+    .unwrap();
+    app.window().show().unwrap();
+    // Tall enough that no step needs scrolling: elements clipped by a Flickable cannot be
+    // found or tapped.
+    app.window()
+        .window()
+        .set_size(slint::LogicalSize::new(1080.0, 12000.0));
+    Kiosk {
+        app,
+        store,
+        sam,
+        printer,
+        _monitor: monitor,
+        dir,
+    }
+}
+
+fn value(app: &KioskApp, id: &str) -> String {
+    find(app, id)
+        .and_then(|e| e.accessible_value())
+        .unwrap_or_else(|| panic!("no value on `{id}`"))
+        .to_string()
+}
+
+/// The label of `id`, empty when the element is not shown.
+fn shown(app: &KioskApp, id: &str) -> String {
+    find(app, id)
+        .and_then(|e| e.accessible_label())
+        .map(|l| l.to_string())
+        .unwrap_or_default()
+}
+
+fn step(app: &KioskApp) -> String {
+    label(app, "notary-step")
+}
+
+/// The first element whose id starts with `prefix`.
+fn find_prefix(app: &KioskApp, prefix: &str) -> Option<ElementHandle> {
+    let prefix = prefix.to_string();
+    i_slint_backend_testing::ElementQuery::from_root(app.window())
+        .match_descendants()
+        .match_predicate(move |e| e.accessible_id().is_some_and(|id| id.starts_with(&prefix)))
+        .find_first()
+}
+
+/// Waits for a device or store answer until `done` holds.
+fn settle_until(app: &KioskApp, what: &str, done: impl Fn(&KioskApp) -> bool) {
+    let deadline = Instant::now() + ANSWER;
+    while !done(app) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        app.settle_notary(Duration::from_millis(200));
+    }
+}
+
+fn type_on_keypad(app: &KioskApp, field: &str, digits: &str) {
+    tap(app, field);
+    assert!(
+        find(app, "key-a").is_none(),
+        "{field} takes the numeric keypad"
+    );
+    tap(app, "key-清空");
+    for key in digits.chars() {
+        tap(app, &format!("key-{key}"));
+    }
+}
+
+/// Home → matter → consent (all three ticks) → the identify step.
+fn to_identify(app: &KioskApp, matter: &str) {
+    tap(app, "service-notary");
+    assert_eq!(step(app), "1 · 选择事项");
+    tap(app, &format!("notary-matter-{matter}"));
+    assert_eq!(step(app), "2 · 事项说明");
+    tap(app, "notary-next");
+    assert_eq!(step(app), "3 · 个人信息告知");
+    for tick in 0..3 {
+        tap(app, &format!("notary-consent-{tick}"));
+    }
+    tap(app, "notary-next");
+    assert_eq!(step(app), "4 · 身份核验");
+}
+
+fn place_and_read(k: &Kiosk, card: &str) {
+    k.sam.place_card(sample_card(card).unwrap());
+    settle_until(&k.app, "the card", |app| {
+        assert_eq!(shown(app, "notary-device-note"), "", "the reader works");
+        step(app) != "4 · 身份核验" || !shown(app, "notary-identify-problem").is_empty()
+    });
+}
+
+fn fill_form(app: &KioskApp, phone: &str) {
+    tap(app, "notary-purpose-study");
+    type_on_keypad(app, "notary-phone", phone);
+    tap(app, "notary-next");
+}
+
+/// From the materials step to the receipt; returns the receipt number shown.
+fn submit(app: &KioskApp) -> String {
+    tap(app, "notary-next");
+    assert_eq!(step(app), "7 · 费用预估");
+    tap(app, "notary-next");
+    assert_eq!(step(app), "8 · 核对确认");
+    tap(app, "notary-next");
+    settle_until(app, "the commit", |app| step(app) == "10 · 回执");
+    label(app, "notary-receipt-number")
+}
+
+fn rate_and_finish(app: &KioskApp) {
+    tap(app, "notary-next");
+    assert_eq!(step(app), "11 · 服务评价");
+    tap(app, "notary-rate-0");
+    tap(app, "notary-next");
+    assert!(label(app, "notary-end").contains("已从本机清除"));
+    tap(app, "notary-next");
+    assert!(find(app, "home-heading").is_some());
+}
+
+fn payload_of(store: &Store, number: &str) -> serde_json::Value {
+    let entry = store
+        .outbox_entries(true)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.receipt_number == number)
+        .expect("the application is in the outbox");
+    store.load_for_delivery(entry.id).unwrap().payload
+}
+
+#[test]
+fn notary_degree_abroad_with_captured_materials_prints_a_receipt() {
+    let k = kiosk(true);
+    let app = &k.app;
+    to_identify(app, "degree");
+    place_and_read(&k, "young-adult");
+    assert_eq!(step(app), "5 · 填写申请");
+    // Prefilled from the card.
+    assert!(!value(app, "notary-current-address").is_empty());
+    tap(app, "notary-country-DE");
+    fill_form(app, "13812345678");
+    assert_eq!(step(app), "6 · 材料");
+
+    let capture = find_prefix(app, "notary-capture-").expect("something to capture");
+    let material = capture
+        .accessible_id()
+        .unwrap()
+        .trim_start_matches("notary-capture-")
+        .to_string();
+    capture.invoke_accessible_default_action();
+    settle_until(app, "the camera", |app| {
+        find(app, "notary-preview").is_some()
+    });
+    tap(app, "notary-retake");
+    settle_until(app, "the camera again", |app| {
+        find(app, "notary-preview").is_some()
+    });
+    tap(app, "notary-keep");
+    assert_eq!(
+        find(app, &format!("notary-material-{material}"))
+            .unwrap()
+            .accessible_value()
+            .as_deref(),
+        Some("captured")
+    );
+
+    let number = submit(app);
+    assert!(number.starts_with("GZ-"), "{number}");
+    settle_until(app, "the printer", |app| {
+        label(app, "notary-print-status") == "回执已打印，请取走。"
+    });
+    let printed = k.printer.wait_for_receipts(1, ANSWER);
+    assert_eq!(printed.len(), 1);
+    let payload = payload_of(&k.store, &number);
+    assert_eq!(payload["matter"]["id"], "degree");
+    assert_eq!(payload["matter"]["country_of_use"], "DE");
+    assert_eq!(payload["applicant"]["phone"], "13812345678");
+    assert_eq!(payload["applicant"]["name"], "李晓梅");
+    let entry = k
+        .store
+        .outbox_entries(true)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.receipt_number == number)
+        .unwrap();
+    let item = k.store.load_for_delivery(entry.id).unwrap();
+    assert_eq!(
+        item.attachments.len(),
+        1,
+        "the captured document goes with it"
+    );
+    assert_eq!(item.attachments[0].label, material);
+
+    rate_and_finish(app);
+    assert!(!app.notary_holds_personal_data());
+    // The rating is a submission of its own.
+    let deadline = Instant::now() + ANSWER;
+    while k.store.outbox_status().unwrap().pending < 2 {
+        assert!(Instant::now() < deadline, "rating not stored");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let kinds: Vec<_> = k
+        .store
+        .outbox_entries(true)
+        .unwrap()
+        .iter()
+        .map(|e| e.kind)
+        .collect();
+    assert!(kinds.contains(&SubmissionKind::Rating));
+}
+
+#[test]
+fn notary_without_a_camera_everything_goes_on_the_bring_list() {
+    let k = kiosk(false);
+    let app = &k.app;
+    to_identify(app, "no_criminal_record");
+    place_and_read(&k, "adult");
+    fill_form(app, "13912345678");
+    assert_eq!(step(app), "6 · 材料");
+    assert!(
+        find_prefix(app, "notary-capture-").is_none(),
+        "nothing to capture"
+    );
+    let number = submit(app);
+    let payload = payload_of(&k.store, &number);
+    let materials = payload["materials"].as_array().unwrap();
+    assert!(!materials.is_empty());
+    assert!(
+        materials.iter().all(|m| m["source"] == "bring_in_person"),
+        "{materials:?}"
+    );
+    settle_until(app, "the printer", |app| {
+        label(app, "notary-print-status") != "正在打印回执…"
+    });
+    rate_and_finish(app);
+}
+
+#[test]
+fn notary_will_is_an_appointment_request() {
+    let k = kiosk(true);
+    let app = &k.app;
+    tap(app, "service-notary");
+    tap(app, "notary-matter-will");
+    assert!(find(app, "notary-matter-name").is_some());
+    tap(app, "notary-next");
+    for tick in 0..3 {
+        tap(app, &format!("notary-consent-{tick}"));
+    }
+    tap(app, "notary-next");
+    place_and_read(&k, "adult");
+    fill_form(app, "13712345678");
+    assert!(
+        find_prefix(app, "notary-capture-").is_none(),
+        "in-person matters capture nothing"
+    );
+    let number = submit(app);
+    assert_eq!(payload_of(&k.store, &number)["kind"], "appointment_request");
+}
+
+#[test]
+fn notary_declined_consent_ends_politely_and_keeps_nothing() {
+    let k = kiosk(false);
+    let app = &k.app;
+    tap(app, "service-notary");
+    tap(app, "notary-matter-birth");
+    tap(app, "notary-next");
+    tap(app, "notary-consent-0");
+    tap(app, "notary-decline");
+    assert!(find(app, "notary-declined").is_some());
+    tap(app, "notary-next");
+    assert!(find(app, "home-heading").is_some());
+    assert!(!app.notary_holds_personal_data());
+    assert_eq!(k.store.outbox_status().unwrap().pending, 0);
+}
+
+#[test]
+fn notary_expired_card_then_card_removed_mid_read_each_get_a_retry() {
+    let k = kiosk(false);
+    let app = &k.app;
+    to_identify(app, "birth");
+    place_and_read(&k, "expired");
+    assert!(shown(app, "notary-identify-problem").contains("过期"));
+    assert_eq!(step(app), "4 · 身份核验");
+    k.sam.remove_card();
+
+    tap(app, "notary-retry-card");
+    // The reader's answer when the card leaves the field during a read (SW3 0x41).
+    k.sam.inject(SamFault::Status(SamStatus::ReadCardFailed));
+    place_and_read(&k, "adult");
+    assert!(
+        shown(app, "notary-identify-problem").contains("拿开"),
+        "{}",
+        shown(app, "notary-identify-problem")
+    );
+    k.sam.remove_card();
+
+    tap(app, "notary-retry-card");
+    place_and_read(&k, "adult");
+    assert_eq!(step(app), "5 · 填写申请");
+}
+
+#[test]
+fn notary_invalid_phone_is_named_next_to_its_field() {
+    let k = kiosk(false);
+    let app = &k.app;
+    to_identify(app, "birth");
+    place_and_read(&k, "adult");
+    fill_form(app, "1381234");
+    assert_eq!(step(app), "5 · 填写申请", "the form stays");
+    assert!(!shown(app, "notary-error-phone").is_empty());
+    type_on_keypad(app, "notary-phone", "13812345678");
+    tap(app, "notary-next");
+    assert_eq!(step(app), "6 · 材料");
+}
+
+#[test]
+fn notary_printer_out_of_paper_shows_the_receipt_and_prints_on_retry() {
+    let k = kiosk(false);
+    let app = &k.app;
+    to_identify(app, "birth");
+    place_and_read(&k, "adult");
+    fill_form(app, "13812345678");
+    k.printer.set_status(PrinterStatus {
+        paper_out: true,
+        ..PrinterStatus::default()
+    });
+    let number = submit(app);
+    settle_until(app, "the printer", |app| {
+        label(app, "notary-print-status") == "回执未能打印。"
+    });
+    assert!(shown(app, "notary-print-problem").contains("缺纸"));
+    assert_eq!(
+        label(app, "notary-receipt-number"),
+        number,
+        "the number stays on screen"
+    );
+    assert!(find(app, "notary-receipt-qr").is_some());
+    // The case system is not reachable from this kiosk: the receipt was still issued and the
+    // application waits in the outbox.
+    assert_eq!(k.store.outbox_status().unwrap().pending, 1);
+
+    k.printer.set_status(PrinterStatus::default());
+    tap(app, "notary-retry-print");
+    settle_until(app, "the printer", |app| {
+        label(app, "notary-print-status") == "回执已打印，请取走。"
+    });
+    assert_eq!(k.printer.wait_for_receipts(1, ANSWER).len(), 1);
+}
+
+#[test]
+fn notary_idle_timeout_mid_form_leaves_nothing_behind() {
+    let k = kiosk(false);
+    let app = &k.app;
+    to_identify(app, "birth");
+    place_and_read(&k, "adult");
+    type_on_keypad(app, "notary-phone", "13812345678");
+    assert!(app.notary_holds_personal_data());
+    wait(125);
+    assert!(find(app, "home-heading").is_some(), "wiped back to home");
+    assert!(!app.notary_holds_personal_data());
+    assert_eq!(k.store.outbox_status().unwrap().pending, 0);
+    // The next citizen's form shows nothing of the previous one.
+    k.sam.remove_card();
+    to_identify(app, "birth");
+    place_and_read(&k, "young-adult");
+    assert_eq!(step(app), "5 · 填写申请");
+    assert_eq!(value(app, "notary-phone"), "", "the typed number is gone");
+    assert!(
+        value(app, "notary-current-address").starts_with("广东省深圳市"),
+        "the new card's address"
+    );
+    drop(k.dir);
+}
+
+#[test]
+fn notary_without_devices_explains_and_points_to_the_counter() {
+    let app = super::start(false);
+    app.window()
+        .window()
+        .set_size(slint::LogicalSize::new(1080.0, 12000.0));
+    to_identify(&app, "birth");
+    settle_until(&app, "the missing reader", |app| {
+        !shown(app, "notary-device-note").is_empty()
+    });
+    let note = shown(&app, "notary-device-note");
+    assert!(note.contains("身份证阅读器"), "{note}");
+    assert!(note.contains("人工窗口"), "{note}");
+    tap(&app, "notary-cancel");
+    assert!(find(&app, "home-heading").is_some());
+}
+
+/// The case system is down when the citizen submits: the receipt is issued at once, the
+/// relay keeps trying, and once the reference case server is up the application arrives
+/// with every field and the captured document.
+#[test]
+fn notary_application_reaches_the_case_server_after_an_outage() {
+    use legal_kiosk::config::CaseSystemSection;
+    use legal_kiosk::forward::{Backoff, HttpCaseSystem, Relay, RelayConfig, WireSubmission};
+
+    let k = kiosk(true);
+    let app = &k.app;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let address: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _context = runtime.enter();
+    let system = HttpCaseSystem::new(&CaseSystemSection {
+        base_url: format!("http://{address}"),
+        timeout_s: 2,
+        ..CaseSystemSection::default()
+    })
+    .unwrap();
+    let mut relay_config = RelayConfig::new("TEST-0001");
+    relay_config.backoff = Backoff {
+        base: Duration::from_millis(20),
+        cap: Duration::from_millis(300),
+    };
+    relay_config.poll_interval = Duration::from_millis(100);
+    let relay = Relay::new(k.store.clone(), system, relay_config).spawn();
+
+    to_identify(app, "degree");
+    place_and_read(&k, "young-adult");
+    fill_form(app, "13812345678");
+    let capture = find_prefix(app, "notary-capture-").expect("something to capture");
+    capture.invoke_accessible_default_action();
+    settle_until(app, "the camera", |app| {
+        find(app, "notary-preview").is_some()
+    });
+    tap(app, "notary-keep");
+    let number = submit(app);
+
+    let deadline = Instant::now() + ANSWER;
+    loop {
+        let entry = &k.store.outbox_entries(true).unwrap()[0];
+        if entry.attempts > 0 {
+            assert_eq!(entry.receipt_number, number);
+            break;
+        }
+        assert!(Instant::now() < deadline, "no delivery attempted");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        k.store.outbox_status().unwrap().pending,
+        1,
+        "waiting in the outbox"
+    );
+
+    let db = k.dir.path().join("cases.db");
+    let server = runtime
+        .block_on(legal_kiosk::caseserver::spawn(address, &db, None))
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while k.store.outbox_status().unwrap().pending > 0 {
+        assert!(Instant::now() < deadline, "not delivered after the outage");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let stored = server.submissions().unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].receipt_number, number);
+    assert_eq!(stored[0].kind, "notary_application");
+    assert_eq!(stored[0].attachments, 1);
+
+    let body: Vec<u8> = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT body FROM submissions WHERE receipt_number = ?1",
+            [&number],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let wire: WireSubmission = serde_json::from_slice(&body).unwrap();
+    let payload = &wire.payload;
+    assert_eq!(payload["schema"], "legal-kiosk/notary-submission/1");
+    assert_eq!(payload["kiosk_id"], "DEMO-0001");
+    assert_eq!(payload["applicant"]["name"], "李晓梅");
+    assert_eq!(payload["applicant"]["phone"], "13812345678");
+    assert_eq!(
+        payload["applicant"]["id_number_digest"]
+            .as_str()
+            .map(str::len),
+        Some(64)
+    );
+    assert!(payload["applicant"]["address_current"]
+        .as_str()
+        .unwrap()
+        .starts_with("广东省"));
+    assert_eq!(payload["matter"]["id"], "degree");
+    assert_eq!(payload["matter"]["purpose"], "study");
+    assert_eq!(payload["matter"]["copies"], 1);
+    assert!(payload["consents"].is_object());
+    assert!(payload["fee"]["estimate"]["total_fen"].as_u64().unwrap() > 0);
+    assert_eq!(payload["identity_verification"]["method"], "id_card_chip");
+    let scanned: Vec<_> = payload["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["source"] == "scanned")
+        .collect();
+    assert_eq!(scanned.len(), 1);
+    let attachment = &wire.attachments[0];
+    assert_eq!(attachment.label, scanned[0]["material_id"]);
+    assert_eq!(attachment.sha256, scanned[0]["attachment"]["sha256"]);
+    assert_eq!(attachment.media_type, "image/jpeg");
+    assert_eq!(
+        attachment.decode().map(|d| d.len() as u64),
+        Ok(attachment.size)
+    );
+
+    runtime.block_on(relay.shutdown());
+    runtime.block_on(server.shutdown());
+}
