@@ -53,6 +53,14 @@ impl VoiceGuide {
         }
     }
 
+    /// Speaks the prompt of a step inside a flow (the notary journey's steps are one
+    /// screen to the session, so `follow` does not see them).
+    pub(super) fn announce(&self, prompt: &'static str, language: crate::config::Language) {
+        if let Some(queue) = &self.queue {
+            queue.say(prompt, language);
+        }
+    }
+
     /// Waits until every prompt asked for has reached the speaker (tests, screenshots).
     pub(super) fn settle(&self, timeout: Duration) {
         if let Some(queue) = &self.queue {

@@ -113,6 +113,27 @@ fn accessibility_each_new_screen_speaks_its_prompt_in_the_session_language() {
 }
 
 #[test]
+fn accessibility_each_notary_step_speaks_its_prompt() {
+    let (app, speaker) = start_speaking();
+    tap_and_listen(&app, "service-notary");
+    tap_and_listen(&app, "notary-matter-birth");
+    tap_and_listen(&app, "notary-next");
+    tap_and_listen(&app, "back");
+    assert_eq!(
+        heard(&speaker),
+        said(
+            &[
+                "notary_intro",
+                "notary_matter_info",
+                "consent",
+                "notary_matter_info"
+            ],
+            Language::Zh
+        )
+    );
+}
+
+#[test]
 fn accessibility_voice_off_speaks_nothing_until_turned_on_again() {
     let (app, speaker) = start_speaking();
     assert_eq!(

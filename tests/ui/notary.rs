@@ -79,6 +79,7 @@ fn kiosk(camera: bool) -> Kiosk {
             clock: Clock::System,
             fleet: None,
             devices: Some(monitor.clone()),
+            case_system: None,
             store: Some(store.clone()),
         },
     )

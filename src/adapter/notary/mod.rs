@@ -342,15 +342,23 @@ impl Controller {
         let missing = self.notary.missing.borrow().clone();
         let office = setup::office_info(&self.config);
         self.notary_adapter(|a| render::render(a, &view, language, &missing, &office));
-        if self.notary.last_step.get() != Some(step) {
-            self.notary.last_step.set(Some(step));
-            self.on_step_changed(step);
+        let previous = self.notary.last_step.replace(Some(step));
+        if previous != Some(step) {
+            self.on_step_changed(previous, step);
         }
     }
 
-    /// The single place where the notary step changes (voice prompts hook in here).
-    fn on_step_changed(&self, step: Step) {
+    /// The single place where the notary step changes: logged, and its prompt spoken —
+    /// except for the journey's first step, which the notary screen's own prompt covers.
+    fn on_step_changed(&self, previous: Option<Step>, step: Step) {
         tracing::info!(event = "notary.step", step = ?step, "notary step");
+        if previous.is_none() {
+            return;
+        }
+        self.voice.announce(
+            crate::core::voice::notary_step_prompt(step),
+            self.notary_language(),
+        );
     }
 
     /// Whether the journey holds anything personal (tests check the wipe).

@@ -13,7 +13,7 @@ use crate::core::notary::journey::{
 use crate::core::notary::materials::{CaptureState, ChecklistItem};
 use crate::core::notary::text::Bilingual;
 use crate::core::notary::{NotaryReceiptLine, Purpose};
-use crate::ui::{NotaryAdapter, NotaryItem, NotaryLine, NotaryStep, PrintStatus};
+use crate::ui::{NotaryAdapter, NotaryItem, NotaryLine, NotaryStep, ReceiptPrintStatus};
 use slint::{Image, ModelRc, Rgba8Pixel, SharedPixelBuffer, SharedString, VecModel};
 
 fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
@@ -593,7 +593,7 @@ fn receipt(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
         a.set_receipt_number(SharedString::new());
         a.set_receipt_qr(Image::default());
         a.set_receipt_lines(model(Vec::new()));
-        a.set_print_status(PrintStatus::Printing);
+        a.set_print_status(ReceiptPrintStatus::Printing);
         a.set_print_problem(SharedString::new());
         return;
     };
@@ -613,9 +613,9 @@ fn receipt(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
             .collect(),
     ));
     a.set_print_status(match print {
-        PrintState::Printing => PrintStatus::Printing,
-        PrintState::Printed => PrintStatus::Printed,
-        PrintState::Failed(_) => PrintStatus::Failed,
+        PrintState::Printing => ReceiptPrintStatus::Printing,
+        PrintState::Printed => ReceiptPrintStatus::Printed,
+        PrintState::Failed(_) => ReceiptPrintStatus::Failed,
     });
     a.set_print_problem(print_problem.as_ref().map(|p| t.s(p)).unwrap_or_default());
 }

@@ -74,7 +74,7 @@ pub(in crate::adapter) fn stage(c: &Controller, name: &str) -> bool {
     };
     c.dispatch(Command::Open(Screen::Notary));
     // A camera as on a fitted kiosk, so the materials scene shows capture and preview.
-    let Ok(mut journey_setup) = setup::journey_setup(&c.config, None) else {
+    let Ok(mut journey_setup) = setup::journey_setup(&c.config, None, None) else {
         return false;
     };
     journey_setup.camera_fitted = true;
