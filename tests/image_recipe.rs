@@ -184,8 +184,17 @@ fn the_app_imports_each_provisioning_record_into_its_audit_log_once() {
     let before = store.verify_audit().expect("verify").events;
 
     let summary = import_provisioning_log(&store).expect("import");
-    assert_eq!(summary, ImportSummary { imported: 1, unreadable: 0 });
-    assert_eq!(import_provisioning_log(&store).expect("restart"), ImportSummary::default());
+    assert_eq!(
+        summary,
+        ImportSummary {
+            imported: 1,
+            unreadable: 0
+        }
+    );
+    assert_eq!(
+        import_provisioning_log(&store).expect("restart"),
+        ImportSummary::default()
+    );
     let report = store.verify_audit().expect("verify");
     assert_eq!(report.events, before + 1);
     assert!(report.intact);

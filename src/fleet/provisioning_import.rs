@@ -240,14 +240,26 @@ mod tests {
         append(dir.path(), &format!("{FAILED}\n{APPLIED}\n"));
 
         let first = import_provisioning_log(&store).expect("import");
-        assert_eq!(first, ImportSummary { imported: 2, unreadable: 0 });
+        assert_eq!(
+            first,
+            ImportSummary {
+                imported: 2,
+                unreadable: 0
+            }
+        );
         assert_eq!(audit_events(&store), before + 2);
 
-        assert_eq!(import_provisioning_log(&store).expect("again"), ImportSummary::default());
+        assert_eq!(
+            import_provisioning_log(&store).expect("again"),
+            ImportSummary::default()
+        );
         assert_eq!(audit_events(&store), before + 2);
 
         // A re-provisioning appends; a half-written line waits for its newline.
-        append(dir.path(), &format!("{APPLIED}\n{{\"event\": \"provisioning.app"));
+        append(
+            dir.path(),
+            &format!("{APPLIED}\n{{\"event\": \"provisioning.app"),
+        );
         assert_eq!(import_provisioning_log(&store).expect("third").imported, 1);
         append(dir.path(), "lied\"}\n");
         assert_eq!(import_provisioning_log(&store).expect("fourth").imported, 1);
@@ -261,7 +273,11 @@ mod tests {
         let record = audit_record(line.as_bytes(), 1);
         assert_eq!(record.action, "provisioning.applied");
         assert_eq!(record.subject, "SZ-FT-001");
-        assert!(!record.detail.contains("secret-passphrase"), "{}", record.detail);
+        assert!(
+            !record.detail.contains("secret-passphrase"),
+            "{}",
+            record.detail
+        );
         let detail: Value = serde_json::from_str(&record.detail).expect("json detail");
         assert_eq!(detail["rotation"], 90);
         assert_eq!(detail["secrets_moved"][0], "wifi.psk");
@@ -275,7 +291,13 @@ mod tests {
         let before = audit_events(&store);
         append(dir.path(), "not json\n\n{\"event\": \"rm -rf\"}\n");
         let summary = import_provisioning_log(&store).expect("import");
-        assert_eq!(summary, ImportSummary { imported: 2, unreadable: 1 });
+        assert_eq!(
+            summary,
+            ImportSummary {
+                imported: 2,
+                unreadable: 1
+            }
+        );
         assert_eq!(audit_events(&store), before + 2);
         assert_eq!(
             audit_record(b"{\"event\": \"rm -rf\"}", 3).action,
@@ -288,10 +310,16 @@ mod tests {
     fn a_replaced_log_is_imported_from_the_start_and_no_log_imports_nothing() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = store(dir.path());
-        assert_eq!(import_provisioning_log(&store).expect("no log"), ImportSummary::default());
+        assert_eq!(
+            import_provisioning_log(&store).expect("no log"),
+            ImportSummary::default()
+        );
         append(dir.path(), &format!("{APPLIED}\n{APPLIED}\n"));
         assert_eq!(import_provisioning_log(&store).expect("first").imported, 2);
         std::fs::write(dir.path().join(LOG_FILE), format!("{FAILED}\n")).expect("replace");
-        assert_eq!(import_provisioning_log(&store).expect("replaced").imported, 1);
+        assert_eq!(
+            import_provisioning_log(&store).expect("replaced").imported,
+            1
+        );
     }
 }
