@@ -143,7 +143,9 @@ echo "$report"
 failures=0
 expect_field() { # name expected [report]
     local value
-    value="$(echo "${3:-$report}" | tr ' ' '\n' | sed -n "s/^$1=//p")"
+    local line="$report"
+    [ $# -ge 3 ] && line="$3"
+    value="$(echo "$line" | tr ' ' '\n' | sed -n "s/^$1=//p")"
     if [ "$value" = "$2" ]; then
         echo "PASS $1=$value"
     else
