@@ -78,17 +78,40 @@ clean:
 
 # --- kiosk-image: the SD-card / disk image (kiosk-image/README.md) ---
 # make image               Raspberry Pi 4/5 arm64 image (IMAGE_ARCH=amd64 for x86-64 UEFI)
+# (ARCH=arm64|amd64 is accepted too)
 # make image-test          build the x86-64 image and boot-test it in QEMU (minutes; not in every CI run)
 # make image-lint          shellcheck, provisioning templates render and parse (tests/image_recipe.rs)
-IMAGE_ARCH ?= arm64
+IMAGE_ARCH ?= $(or $(ARCH),arm64)
 IMAGE_SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo -E)
+# Host packages of the image targets only (make test needs none of them). build.sh checks
+# the same again (steps/10-host-deps.sh), so kiosk-image/build.sh also works on its own.
+IMAGE_APT_PACKAGES := mmdebstrap arch-test e2fsprogs dosfstools mtools fdisk rauc openssl \
+	python3 zstd squashfs-tools curl
+# arm64 on an x86 host: qemu-user for the root filesystem's maintainer scripts, the cross
+# gcc for the kiosk binary (its arm64 libraries come from a sysroot, steps/15-sysroot.sh).
+IMAGE_APT_PACKAGES_arm64 := qemu-user-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+IMAGE_APT_PACKAGES_amd64 :=
+# The boot test: QEMU with UEFI firmware.
+IMAGE_TEST_APT_PACKAGES := qemu-system-x86 ovmf
 
-.PHONY: image image-test image-lint
+.PHONY: image image-test image-lint image-deps image-test-deps
 
-image:
+# Installs only what is missing (idempotent), like `deps`.
+image-deps image-test-deps:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		$(IMAGE_SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(IMAGE_SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+image-deps: PACKAGES = $(IMAGE_APT_PACKAGES) $(IMAGE_APT_PACKAGES_$(IMAGE_ARCH))
+image-test-deps: PACKAGES = $(IMAGE_APT_PACKAGES) $(IMAGE_TEST_APT_PACKAGES)
+
+image: image-deps
 	$(IMAGE_SUDO) kiosk-image/build.sh --arch $(IMAGE_ARCH)
 
-image-test:
+# BOOT_TEST_UPDATE=0 skips the update phase (install the bundle into slot B, trial boot,
+# mark-good); BOOT_TEST_ACCEL=kvm where nested KVM works.
+image-test: image-test-deps
 	$(IMAGE_SUDO) kiosk-image/build.sh --arch amd64
 	$(IMAGE_SUDO) kiosk-image/tests/rootfs-smoke.sh kiosk-image/build/image-amd64/work/rootfs
 	$(IMAGE_SUDO) kiosk-image/tests/boot-test.sh kiosk-image/build/image-amd64/kiosk-amd64.img

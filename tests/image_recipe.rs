@@ -176,6 +176,31 @@ fn provisioning_appends_one_json_audit_event_without_secrets() {
 }
 
 #[test]
+fn the_app_imports_each_provisioning_record_into_its_audit_log_once() {
+    use legal_kiosk::fleet::provisioning_import::{import_provisioning_log, ImportSummary};
+    let kiosk = Kiosk::new(&with_wifi(&example()));
+    assert!(kiosk.provision().status.success());
+    let store = legal_kiosk::store::Store::open(&kiosk.data).expect("store in the data dir");
+    let before = store.verify_audit().expect("verify").events;
+
+    let summary = import_provisioning_log(&store).expect("import");
+    assert_eq!(
+        summary,
+        ImportSummary {
+            imported: 1,
+            unreadable: 0
+        }
+    );
+    assert_eq!(
+        import_provisioning_log(&store).expect("restart"),
+        ImportSummary::default()
+    );
+    let report = store.verify_audit().expect("verify");
+    assert_eq!(report.events, before + 1);
+    assert!(report.intact);
+}
+
+#[test]
 fn each_rotation_sets_the_slint_rotation_and_the_matching_touch_matrix() {
     let cases = [
         (0, None),

@@ -11,14 +11,18 @@ command -v cargo >/dev/null || die "cargo not found: install Rust with rustup"
 rustup target list --installed 2>/dev/null | grep -qx "$target" || rustup target add "$target" >&2
 
 if [ "$ARCH" = arm64 ] && [ "$(uname -m)" != aarch64 ]; then
-    # Cross build: the aarch64 gcc links, pkg-config looks only at arm64 libraries.
+    # Cross build: the aarch64 gcc compiles C parts and links against the target's
+    # libraries in a Debian arm64 sysroot (steps/15-sysroot.sh); pkg-config looks only there.
+    sysroot="$("$IMAGE_DIR/steps/15-sysroot.sh")"
     export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
+    export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C link-arg=--sysroot=$sysroot"
     export CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc
     export CXX_aarch64_unknown_linux_gnu=aarch64-linux-gnu-g++
     export AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar
+    export CFLAGS_aarch64_unknown_linux_gnu="--sysroot=$sysroot"
     export PKG_CONFIG_ALLOW_CROSS=1
-    export PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig
-    export PKG_CONFIG_SYSROOT_DIR=/
+    export PKG_CONFIG_LIBDIR="$sysroot/usr/lib/aarch64-linux-gnu/pkgconfig:$sysroot/usr/share/pkgconfig"
+    export PKG_CONFIG_SYSROOT_DIR="$sysroot"
 fi
 
 # A native build keeps cargo's default layout (target/release), so it shares the cache

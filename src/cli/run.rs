@@ -117,6 +117,7 @@ fn run_kiosk(
         .build()?;
     let _io = runtime.enter();
     let services = runtime.block_on(Services::start(&config, reference_server))?;
+    crate::fleet::provisioning_import::import_at_start(&services.store);
     let monitor = DeviceMonitor::start(Devices::open(&config.devices), Duration::from_secs(5));
     let fleet = runtime.block_on(start_health(&config, &services, &monitor));
 

@@ -10,6 +10,7 @@
 //! - [`telemetry`], [`mqtt`], [`commands`]: fleet telemetry and signed remote commands over MQTT.
 //! - [`status_ticket`]: the lines of the printable status ticket.
 //! - [`config`]: the `[fleet]` section of kiosk.toml.
+//! - [`provisioning_import`]: the image's provisioning records into the audit log at start.
 
 pub mod audit;
 #[cfg(test)]
@@ -26,6 +27,7 @@ pub mod heartbeat;
 pub mod lockout;
 pub mod mqtt;
 pub mod pin;
+pub mod provisioning_import;
 pub mod services;
 pub mod session_gate;
 pub mod staff_auth;
