@@ -44,6 +44,8 @@ pub struct KioskConfig {
     /// no means test to apply and the pre-check sends citizens to staff.
     #[serde(default)]
     pub legal_aid: Option<crate::laws::legal_aid::LegalAidPolicy>,
+    /// `[notary]`: the office's fee schedule and privacy contact.
+    #[serde(default)]
     pub notary: NotarySection,
 }
 
