@@ -165,6 +165,7 @@ impl fmt::Debug for StaffIdHash {
 #[serde(rename_all = "kebab-case")]
 pub enum DeviceKind {
     IdReader,
+    SmartCard,
     Fingerprint,
     Printer,
     Camera,
