@@ -7,9 +7,11 @@ mod consult;
 pub mod headless;
 mod keyboard;
 mod laws_worker;
+mod staff;
 
 pub use clock::{format_clock, Clock};
 pub use consult::CONSULT_SCENES;
+pub use staff::RESTART_EXIT_CODE;
 
 use crate::config::{KioskConfig, Language};
 use crate::core::consult::{default_policy, ConsultFlow};
@@ -72,6 +74,7 @@ struct Controller {
     laws: RefCell<LawsWorker>,
     store: Option<Arc<Store>>,
     keyboard: Rc<Keyboard>,
+    staff: staff::Staff,
 }
 
 impl KioskApp {
@@ -83,6 +86,7 @@ impl KioskApp {
         let consult = ConsultFlow::new(default_policy())
             .map_err(|e| slint::PlatformError::Other(format!("guided questions: {e}")))?;
         let laws = LawsWorker::start(config.kiosk.data_dir.clone());
+        let staff = staff::Staff::new(&config, options.store.clone(), options.devices.clone());
         let controller = Rc::new(Controller {
             window: window.as_weak(),
             session: RefCell::new(session),
@@ -93,11 +97,13 @@ impl KioskApp {
             laws: RefCell::new(laws),
             store: options.store,
             keyboard: Keyboard::bind(&window),
+            staff,
         });
         window.global::<Kiosk>().set_demo(options.demo_banner);
         window.global::<Kiosk>().set_landscape(options.landscape);
         bind_callbacks(&window, &controller);
         consult::bind(&window, &controller);
+        staff::bind(&window, &controller);
         controller.render_all();
 
         let ticker = Timer::default();
@@ -138,6 +144,16 @@ impl KioskApp {
     /// are not consultation scenes. See [`CONSULT_SCENES`].
     pub fn stage_consult(&self, name: &str) -> bool {
         consult::stage(&self.controller, name)
+    }
+
+    /// Puts a staff screen into a state worth a screenshot; false for other names.
+    pub fn stage_staff(&self, name: &str) -> bool {
+        staff::stage(&self.controller, name)
+    }
+
+    /// Staff asked for a restart: exit with [`RESTART_EXIT_CODE`] once the event loop ends.
+    pub fn restart_requested(&self) -> bool {
+        self.controller.staff.restart_requested()
     }
 
     pub fn window(&self) -> &MainWindow {
@@ -204,6 +220,7 @@ impl Controller {
             self.consult_reset();
             self.keyboard.reset();
         }
+        self.staff_after_dispatch(outcome);
         match outcome {
             Outcome::Unchanged => {}
             Outcome::Changed => self.render_session(),
@@ -290,6 +307,10 @@ fn page_of(screen: Screen) -> Page {
         Screen::ConsultGuide => Page::ConsultGuide,
         Screen::ConsultRequest => Page::ConsultRequest,
         Screen::ConsultReceipt => Page::ConsultReceipt,
+        Screen::StaffLogin => Page::StaffLogin,
+        Screen::StaffDevices => Page::StaffDevices,
+        Screen::StaffOutbox => Page::StaffOutbox,
+        Screen::StaffSystem => Page::StaffSystem,
     }
 }
 
@@ -306,5 +327,9 @@ fn screen_of(page: Page) -> Screen {
         Page::ConsultGuide => Screen::ConsultGuide,
         Page::ConsultRequest => Screen::ConsultRequest,
         Page::ConsultReceipt => Screen::ConsultReceipt,
+        Page::StaffLogin => Screen::StaffLogin,
+        Page::StaffDevices => Screen::StaffDevices,
+        Page::StaffOutbox => Screen::StaffOutbox,
+        Page::StaffSystem => Screen::StaffSystem,
     }
 }

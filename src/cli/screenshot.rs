@@ -119,7 +119,7 @@ pub fn run(args: ScreenshotArgs) -> anyhow::Result<ExitCode> {
     if args.large_text {
         app.dispatch(Command::SetLargeText(true));
     }
-    let staged = app.stage_consult(name);
+    let staged = app.stage_consult(name) || app.stage_staff(name);
     match name {
         _ if staged => {}
         "idle-warning" => {

@@ -253,10 +253,11 @@ pub enum ReasonCode {
     Shutdown,
     StaffRequest,
     RemoteRequest,
+    NotConfigured,
 }
 
 impl ReasonCode {
-    pub const ALL: [ReasonCode; 19] = [
+    pub const ALL: [ReasonCode; 20] = [
         ReasonCode::Timeout,
         ReasonCode::UserCancelled,
         ReasonCode::WrongPin,
@@ -276,6 +277,7 @@ impl ReasonCode {
         ReasonCode::Shutdown,
         ReasonCode::StaffRequest,
         ReasonCode::RemoteRequest,
+        ReasonCode::NotConfigured,
     ];
 
     /// The kebab-case code written to JSON lines and MQTT results.
@@ -300,6 +302,7 @@ impl ReasonCode {
             ReasonCode::Shutdown => "shutdown",
             ReasonCode::StaffRequest => "staff-request",
             ReasonCode::RemoteRequest => "remote-request",
+            ReasonCode::NotConfigured => "not-configured",
         }
     }
 }

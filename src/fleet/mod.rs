@@ -26,6 +26,7 @@ pub mod config;
 pub mod gesture;
 pub mod health_server;
 pub mod heartbeat;
+pub mod kiosk_actions;
 pub mod lockout;
 pub mod mqtt;
 pub mod paper_counter;
