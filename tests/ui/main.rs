@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod consult;
+mod staff;
 
 thread_local! {
     static BACKEND: () = i_slint_backend_testing::init_no_event_loop();
