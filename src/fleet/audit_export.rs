@@ -116,7 +116,13 @@ pub fn export_bundle(
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
     let safe_id: String = kiosk_id
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let directory = target.join(format!("legal-kiosk-{safe_id}-{stamp}"));
     std::fs::create_dir_all(&directory).map_err(write_error(&directory))?;
@@ -242,7 +248,11 @@ mod tests {
             .expect("audit");
         let report = export_bundle(&store, "SZ FT/001", stick.path()).expect("export");
         assert!(report.directory.starts_with(stick.path()));
-        let name = report.directory.file_name().expect("name").to_string_lossy();
+        let name = report
+            .directory
+            .file_name()
+            .expect("name")
+            .to_string_lossy();
         assert!(name.starts_with("legal-kiosk-SZ_FT_001-"), "{name}");
         let text = std::fs::read_to_string(report.directory.join("audit.jsonl")).expect("audit");
         let lines: Vec<serde_json::Value> = text
@@ -251,8 +261,8 @@ mod tests {
             .collect();
         assert_eq!(lines.len() as u64, report.audit_events);
         assert!(lines.iter().any(|line| line["action"] == "test-event"));
-        let verify = std::fs::read_to_string(report.directory.join("audit-verify.json"))
-            .expect("verify");
+        let verify =
+            std::fs::read_to_string(report.directory.join("audit-verify.json")).expect("verify");
         assert!(verify.contains("\"intact\": true"));
     }
 }

@@ -14,9 +14,9 @@
 //! - [`config`]: the `[fleet]` section of kiosk.toml.
 
 pub mod audit;
-pub mod audit_export;
 #[cfg(test)]
 mod audit_codegen;
+pub mod audit_export;
 pub mod bridge;
 #[rustfmt::skip]
 mod audit_events;

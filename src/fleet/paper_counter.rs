@@ -47,7 +47,9 @@ impl PaperCounter {
     }
 
     fn lock(&self) -> MutexGuard<'_, PaperCount> {
-        self.count.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.count
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn get(&self) -> PaperCount {

@@ -43,7 +43,9 @@ pub fn has_self_test(kind: DeviceKind) -> bool {
 }
 
 fn lock(devices: &Mutex<Devices>) -> MutexGuard<'_, Devices> {
-    devices.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    devices
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Runs the self-test of one device.
@@ -109,7 +111,10 @@ fn test_printer(devices: &mut Devices) -> Result<String, String> {
 fn test_camera(devices: &mut Devices) -> Result<String, String> {
     let camera = devices.camera.as_mut().ok_or(NOT_FITTED)?;
     let jpeg = camera.capture_jpeg().map_err(|e| e.to_string())?;
-    Ok(format!("test image captured ({} KiB JPEG)", jpeg.len() / 1024))
+    Ok(format!(
+        "test image captured ({} KiB JPEG)",
+        jpeg.len() / 1024
+    ))
 }
 
 /// Blinks fast for a few seconds, then back to "in service". The lock is not held while

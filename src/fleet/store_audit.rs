@@ -29,11 +29,10 @@ fn subject(phase: &Phase) -> String {
 
 impl AuditSink for StoreAuditSink {
     fn record(&self, event: &AuditEvent) -> Result<(), AuditError> {
-        let actor = event
-            .fields
-            .staff_id_hash
-            .as_ref()
-            .map_or_else(|| "kiosk".to_owned(), |hash| format!("staff:{}", hash.as_str()));
+        let actor = event.fields.staff_id_hash.as_ref().map_or_else(
+            || "kiosk".to_owned(),
+            |hash| format!("staff:{}", hash.as_str()),
+        );
         self.store
             .record_audit(
                 &actor,

@@ -146,17 +146,11 @@ mod tests {
     fn a_listening_case_system_is_reachable_and_a_closed_port_is_not() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
-        let up = probe_case_system(
-            &format!("http://127.0.0.1:{port}"),
-            Duration::from_secs(2),
-        );
+        let up = probe_case_system(&format!("http://127.0.0.1:{port}"), Duration::from_secs(2));
         assert!(up.case_system);
         assert_eq!(up.local_ip, Some(IpAddr::from([127, 0, 0, 1])));
         drop(listener);
-        let down = probe_case_system(
-            &format!("http://127.0.0.1:{port}"),
-            Duration::from_secs(2),
-        );
+        let down = probe_case_system(&format!("http://127.0.0.1:{port}"), Duration::from_secs(2));
         assert!(!down.case_system);
     }
 }

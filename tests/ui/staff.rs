@@ -213,7 +213,10 @@ fn a_wrong_pin_locks_staff_login_out() {
     until(app, "the wrong-PIN message", |app| {
         label_of(app, "staff-login-message").as_deref() == Some("wrong-pin")
     });
-    assert!(find(app, "staff-tab-devices").is_none(), "staff mode stays closed");
+    assert!(
+        find(app, "staff-tab-devices").is_none(),
+        "staff mode stays closed"
+    );
     // Straight away again: locked, the reader is not even asked.
     tap(app, "staff-scan-finger");
     assert_eq!(label(app, "staff-login-message"), "locked");
@@ -230,7 +233,11 @@ fn staff_mode_is_refused_while_a_citizen_session_holds_data() {
     let app = &kiosk.app;
     tap(app, "service-notary");
     corner_gesture(app);
-    assert_eq!(label(app, "page-title"), "公证申请", "the citizen's screen stays");
+    assert_eq!(
+        label(app, "page-title"),
+        "公证申请",
+        "the citizen's screen stays"
+    );
     assert!(find(app, "staff-scan-finger").is_none());
     assert_eq!(
         audited(&kiosk, "staff-mode-refused", "citizen-session-active"),
@@ -336,7 +343,9 @@ fn export_writes_the_audit_log_to_the_stick() {
         .path();
     let exported = std::fs::read_to_string(bundle.join("audit.jsonl")).unwrap();
     assert!(exported.contains("\"action\":\"staff-login\""));
-    assert!(exported.lines().all(|line| serde_json::from_str::<serde_json::Value>(line).is_ok()));
+    assert!(exported
+        .lines()
+        .all(|line| serde_json::from_str::<serde_json::Value>(line).is_ok()));
     assert!(std::fs::read_to_string(bundle.join("audit-verify.json"))
         .unwrap()
         .contains("\"intact\": true"));

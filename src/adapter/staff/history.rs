@@ -47,7 +47,9 @@ impl FaultHistory {
             .map(|changes| {
                 changes
                     .iter()
-                    .map(|(at, health)| format!("{} {}", at.format("%m-%d %H:%M"), describe(health)))
+                    .map(|(at, health)| {
+                        format!("{} {}", at.format("%m-%d %H:%M"), describe(health))
+                    })
                     .collect()
             })
             .unwrap_or_default()

@@ -98,7 +98,8 @@ impl Controller {
         if !completed || self.staff_screen().is_staff() {
             return;
         }
-        self.staff.audit(AuditEventId::StaffGestureDetected, AuditFields::default());
+        self.staff
+            .audit(AuditEventId::StaffGestureDetected, AuditFields::default());
         let citizen_active = self.session.borrow().has_state()
             || self
                 .fleet
@@ -113,7 +114,11 @@ impl Controller {
             None
         };
         if let Some(reason) = refusal {
-            tracing::info!(event = "staff.refused", reason = reason.code(), "staff mode refused");
+            tracing::info!(
+                event = "staff.refused",
+                reason = reason.code(),
+                "staff mode refused"
+            );
             self.staff.audit(
                 AuditEventId::StaffModeRefused,
                 AuditFields {
@@ -233,19 +238,20 @@ impl Controller {
         self.dispatch(Command::Home);
     }
 
-    /// Keeps the lockout countdown current while the login screen shows it.
+    /// Keeps the lockout countdown current while the login screen shows it (a kiosk
+    /// without a staff engine has no countdown: its screen is left as it is).
     pub(super) fn staff_tick_lockout(&self) {
-        if self.staff_screen() == Screen::StaffLogin {
+        let has_engine = self.staff.state.borrow().auth.is_some();
+        if has_engine && self.staff_screen() == Screen::StaffLogin {
             self.staff_render_login();
         }
     }
 
     pub(super) fn staff_render_login(&self) {
         let state = self.staff.state.borrow();
-        let locked = state
-            .auth
-            .as_ref()
-            .map_or(0, |auth| auth.locked_for(SystemTime::now()).as_secs_f64().ceil() as i32);
+        let locked = state.auth.as_ref().map_or(0, |auth| {
+            auth.locked_for(SystemTime::now()).as_secs_f64().ceil() as i32
+        });
         let mut message = state.login.message;
         if message == StaffLoginMessage::Locked && locked == 0 {
             message = StaffLoginMessage::None;

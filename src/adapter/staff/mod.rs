@@ -167,10 +167,12 @@ pub(super) fn bind(window: &MainWindow, controller: &Rc<Controller>) {
     on!(on_open_tab, |c, tab| c.staff_open_tab(tab));
     on!(on_self_test, |c, kind| c.staff_self_test(&kind));
     on!(on_reset_paper, |c| c.staff_reset_paper());
-    on!(on_retry, |c, id| c.staff_job(Job::Retry(Some(vec![i64::from(id)]))));
+    on!(on_retry, |c, id| c
+        .staff_job(Job::Retry(Some(vec![i64::from(id)]))));
     on!(on_retry_all, |c| c.staff_job(Job::Retry(None)));
     on!(on_refresh, |c| c.staff_refresh_system());
-    on!(on_print_status_ticket, |c| c.staff_job(Job::PrintStatusTicket));
+    on!(on_print_status_ticket, |c| c
+        .staff_job(Job::PrintStatusTicket));
     on!(on_export_logs, |c| c.staff_job(Job::Export));
     on!(on_restart_app, |c| c.staff_restart());
 
@@ -270,7 +272,9 @@ impl Controller {
         if !self.staff_logged_in() || !self.staff.state.borrow_mut().testing.insert(kind) {
             return;
         }
-        self.staff.worker.send(Job::SelfTest(kind), self.staff.staff_id());
+        self.staff
+            .worker
+            .send(Job::SelfTest(kind), self.staff.staff_id());
         self.staff_render_devices();
     }
 
@@ -336,9 +340,8 @@ impl Controller {
             return;
         };
         match (store.outbox_status(), store.outbox_entries(false)) {
-            (Ok(status), Ok(entries)) => self.staff_do(|a| {
-                render::render_outbox(a, &status, &entries, crate::store::now_ms())
-            }),
+            (Ok(status), Ok(entries)) => self
+                .staff_do(|a| render::render_outbox(a, &status, &entries, crate::store::now_ms())),
             (Err(error), _) | (_, Err(error)) => {
                 tracing::warn!(%error, "outbox not readable for the staff screen");
             }

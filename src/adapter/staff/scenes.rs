@@ -39,8 +39,8 @@ fn scene_devices() -> Vec<DeviceStatus> {
 }
 
 fn scene_outbox() -> (OutboxStatus, Vec<OutboxEntry>) {
-    let entry = |id: i64, receipt: &str, state, attempts, age_s: i64, reason: Option<&str>| {
-        OutboxEntry {
+    let entry =
+        |id: i64, receipt: &str, state, attempts, age_s: i64, reason: Option<&str>| OutboxEntry {
             id,
             receipt_number: receipt.into(),
             kind: SubmissionKind::Consultation,
@@ -52,8 +52,7 @@ fn scene_outbox() -> (OutboxStatus, Vec<OutboxEntry>) {
             last_error: None,
             park_reason: reason.map(str::to_owned),
             case_number: None,
-        }
-    };
+        };
     let entries = vec![
         entry(
             7,
@@ -106,8 +105,9 @@ pub(in crate::adapter) fn stage(c: &Controller, name: &str) -> bool {
                 SelfTestResult {
                     device: DeviceKind::IdReader,
                     passed: true,
-                    detail: "SAM 05.01-20250301-0000012345-1234567890 answered; no card on the reader"
-                        .into(),
+                    detail:
+                        "SAM 05.01-20250301-0000012345-1234567890 answered; no card on the reader"
+                            .into(),
                 },
             )]);
             let view = DeviceView {

@@ -121,9 +121,7 @@ impl WorkerContext {
             .as_mut()
             .ok_or("no fingerprint module is fitted")?
             .driver;
-        let hit = module
-            .identify(FINGER_LIBRARY)
-            .map_err(|e| e.to_string())?;
+        let hit = module.identify(FINGER_LIBRARY).map_err(|e| e.to_string())?;
         // A finger that matches no template is an unknown credential (counted towards the
         // lockout like an unknown card): u16::MAX lies beyond every module's library.
         let template_id = hit.map_or(u16::MAX, |hit| hit.page);
@@ -213,9 +211,10 @@ impl WorkerContext {
     fn retry(&self, ids: Option<&[i64]>, staff: Option<StaffIdHash>) -> Result<u64, String> {
         let actions = self.actions.as_ref().ok_or("no store")?;
         let pending = self.begin(AuditEventId::ParkedItemsRetry, AuditFields::default());
-        let actor = staff
-            .as_ref()
-            .map_or_else(|| "staff".to_owned(), |hash| format!("staff:{}", hash.as_str()));
+        let actor = staff.as_ref().map_or_else(
+            || "staff".to_owned(),
+            |hash| format!("staff:{}", hash.as_str()),
+        );
         let retried = actions.retry_parked(ids, &actor);
         let (outcome, count) = match &retried {
             Ok(count) => (Outcome::Success, *count),
