@@ -120,7 +120,9 @@ fn the_example_renders_to_a_kiosk_toml_the_kiosk_accepts() {
         config.devices.printer,
         PrinterConfig::UsbLp { ref device } if device == Path::new("/dev/kiosk-printer")
     ));
-    let legal_aid = config.legal_aid.expect("the legal-aid standard is passed on");
+    let legal_aid = config
+        .legal_aid
+        .expect("the legal-aid standard is passed on");
     assert_eq!(legal_aid.monthly_income_threshold_yuan, 2360);
     assert_eq!(config.accessibility.volume_default, 3);
 }
@@ -269,7 +271,11 @@ fn bad_provisioning_files_are_refused_naming_the_key_and_nothing_is_written() {
             "monthly_income_threshold_yuan = 23600",
             "legal_aid.monthly_income_threshold_yuan",
         ),
-        ("volume_default = 3", "volume_default = 9", "accessibility.volume_default"),
+        (
+            "volume_default = 3",
+            "volume_default = 9",
+            "accessibility.volume_default",
+        ),
     ];
     for (from, to, key) in cases {
         let text = example().replacen(from, to, 1);

@@ -10,6 +10,7 @@ mod keyboard;
 mod laws_worker;
 mod notary;
 mod progress;
+mod staff;
 mod voice;
 
 pub use availability::AVAILABILITY_SCENES;
@@ -17,6 +18,7 @@ pub use clock::{format_clock, Clock};
 pub use consult::CONSULT_SCENES;
 pub use notary::NOTARY_SCENES;
 pub use progress::PROGRESS_SCENES;
+pub use staff::RESTART_EXIT_CODE;
 
 use crate::config::{KioskConfig, Language};
 use crate::core::consult::ConsultFlow;
@@ -88,6 +90,7 @@ struct Controller {
     devices: Option<DeviceMonitor>,
     consult_jobs: RefCell<consult::Jobs>,
     notary: notary::NotaryState,
+    staff: staff::Staff,
 }
 
 impl KioskApp {
@@ -104,6 +107,7 @@ impl KioskApp {
         let progress = progress::Progress::start(&options);
         let notary =
             notary::NotaryState::new(&config, options.devices.clone(), options.store.clone());
+        let staff = staff::Staff::new(&config, options.store.clone(), options.devices.clone());
         let controller = Rc::new(Controller {
             window: window.as_weak(),
             session: RefCell::new(session),
@@ -119,6 +123,7 @@ impl KioskApp {
             devices: options.devices.clone(),
             consult_jobs: RefCell::new(consult::Jobs::new()),
             notary,
+            staff,
         });
         window.global::<Kiosk>().set_demo(options.demo_banner);
         window.global::<Kiosk>().set_landscape(options.landscape);
@@ -127,6 +132,7 @@ impl KioskApp {
         voice::bind(&window, &controller);
         progress::bind(&window, &controller);
         notary::bind(&window, &controller);
+        staff::bind(&window, &controller);
         controller.render_all();
 
         let ticker = Timer::default();
@@ -208,6 +214,16 @@ impl KioskApp {
         self.controller.notary_holds_personal_data()
     }
 
+    /// Puts a staff screen into a state worth a screenshot; false for other names.
+    pub fn stage_staff(&self, name: &str) -> bool {
+        staff::stage(&self.controller, name)
+    }
+
+    /// Staff asked for a restart: exit with [`RESTART_EXIT_CODE`] once the event loop ends.
+    pub fn restart_requested(&self) -> bool {
+        self.controller.staff.restart_requested()
+    }
+
     pub fn window(&self) -> &MainWindow {
         &self.window
     }
@@ -277,6 +293,7 @@ impl Controller {
             self.keyboard.reset();
             self.notary_reset();
         }
+        self.staff_after_dispatch(outcome);
         match outcome {
             Outcome::Unchanged => {}
             Outcome::Changed => self.render_session(),
@@ -368,6 +385,10 @@ fn page_of(screen: Screen) -> Page {
         Screen::ConsultGuide => Page::ConsultGuide,
         Screen::ConsultRequest => Page::ConsultRequest,
         Screen::ConsultReceipt => Page::ConsultReceipt,
+        Screen::StaffLogin => Page::StaffLogin,
+        Screen::StaffDevices => Page::StaffDevices,
+        Screen::StaffOutbox => Page::StaffOutbox,
+        Screen::StaffSystem => Page::StaffSystem,
     }
 }
 
@@ -384,5 +405,9 @@ fn screen_of(page: Page) -> Screen {
         Page::ConsultGuide => Screen::ConsultGuide,
         Page::ConsultRequest => Screen::ConsultRequest,
         Page::ConsultReceipt => Screen::ConsultReceipt,
+        Page::StaffLogin => Screen::StaffLogin,
+        Page::StaffDevices => Screen::StaffDevices,
+        Page::StaffOutbox => Screen::StaffOutbox,
+        Page::StaffSystem => Screen::StaffSystem,
     }
 }

@@ -156,6 +156,11 @@ fn run_kiosk(
     }
     app.window().run()?;
     runtime.block_on(services.shutdown());
+    if app.restart_requested() {
+        // systemd (Restart=on-failure) starts the app again.
+        tracing::info!("kiosk stopped for a restart");
+        return Ok(ExitCode::from(crate::adapter::RESTART_EXIT_CODE));
+    }
     tracing::info!("kiosk stopped");
     Ok(ExitCode::SUCCESS)
 }

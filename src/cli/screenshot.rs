@@ -137,6 +137,7 @@ pub fn run(args: ScreenshotArgs) -> anyhow::Result<ExitCode> {
     let staged = app.stage_consult(name) || app.stage_notary(name);
     let staged = staged || app.stage_progress(name);
     let staged = staged || app.stage_availability(name);
+    let staged = staged || app.stage_staff(name);
     match name {
         _ if staged => {}
         "idle-warning" => {

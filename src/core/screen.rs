@@ -26,10 +26,18 @@ pub enum Screen {
     ConsultRequest,
     /// The receipt of a committed request.
     ConsultReceipt,
+    /// Staff maintenance: card or finger, then PIN.
+    StaffLogin,
+    /// Staff: every device's state, fault history and self-test.
+    StaffDevices,
+    /// Staff: the delivery queue and parked items.
+    StaffOutbox,
+    /// Staff: software, storage, network, status ticket, export, restart.
+    StaffSystem,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 11] = [
+    pub const ALL: [Screen; 15] = [
         Screen::Home,
         Screen::Notary,
         Screen::Consultation,
@@ -41,6 +49,10 @@ impl Screen {
         Screen::ConsultGuide,
         Screen::ConsultRequest,
         Screen::ConsultReceipt,
+        Screen::StaffLogin,
+        Screen::StaffDevices,
+        Screen::StaffOutbox,
+        Screen::StaffSystem,
     ];
 
     /// Stable kebab-case name.
@@ -57,7 +69,19 @@ impl Screen {
             Screen::ConsultGuide => "consult-guide",
             Screen::ConsultRequest => "consult-request",
             Screen::ConsultReceipt => "consult-receipt",
+            Screen::StaffLogin => "staff-login",
+            Screen::StaffDevices => "staff-devices",
+            Screen::StaffOutbox => "staff-outbox",
+            Screen::StaffSystem => "staff-system",
         }
+    }
+
+    /// A screen of staff maintenance mode (never part of a citizen's journey).
+    pub fn is_staff(self) -> bool {
+        matches!(
+            self,
+            Screen::StaffLogin | Screen::StaffDevices | Screen::StaffOutbox | Screen::StaffSystem
+        )
     }
 
     pub fn from_name(name: &str) -> Option<Screen> {

@@ -12,9 +12,10 @@ use super::screen::Screen;
 use super::session::SessionView;
 use crate::config::VOLUME_LEVELS;
 
-/// The prompt spoken when `screen` opens.
-pub fn screen_prompt(screen: Screen) -> &'static str {
-    match screen {
+/// The prompt spoken when `screen` opens; `None` for the staff screens, which speak nothing
+/// (staff work silently in a hall where a citizen may be waiting).
+pub fn screen_prompt(screen: Screen) -> Option<&'static str> {
+    let prompt = match screen {
         Screen::Home => "welcome",
         Screen::Notary => "notary_intro",
         Screen::Consultation => "consultation_hub",
@@ -26,7 +27,11 @@ pub fn screen_prompt(screen: Screen) -> &'static str {
         Screen::ConsultGuide => "consultation_question",
         Screen::ConsultRequest => "consult_request",
         Screen::ConsultReceipt => "submitted",
-    }
+        Screen::StaffLogin | Screen::StaffDevices | Screen::StaffOutbox | Screen::StaffSystem => {
+            return None
+        }
+    };
+    Some(prompt)
 }
 
 /// The prompt spoken when the notary journey reaches `step`.
@@ -77,7 +82,10 @@ pub fn cue(before: &SessionView, after: &SessionView, wiped: bool) -> Cue {
         };
     }
     if !before.voice || after.screen != before.screen {
-        return Cue::Say(screen_prompt(after.screen));
+        return match screen_prompt(after.screen) {
+            Some(prompt) => Cue::Say(prompt),
+            None => Cue::Hush,
+        };
     }
     if after.idle_warning.is_some() && before.idle_warning.is_none() {
         return Cue::Say("idle_warning");
@@ -126,15 +134,20 @@ mod tests {
     }
 
     #[test]
-    fn every_screen_has_a_prompt_in_both_languages() {
-        for screen in Screen::ALL {
-            assert_in_catalogue(screen_prompt(screen), screen.name());
+    fn every_citizen_screen_has_a_prompt_in_both_languages_and_staff_screens_none() {
+        let citizen: Vec<Screen> = Screen::ALL.into_iter().filter(|s| !s.is_staff()).collect();
+        for screen in &citizen {
+            let id = screen_prompt(*screen).expect("a citizen screen speaks");
+            assert_in_catalogue(id, screen.name());
         }
         // Screens that look different say different things.
-        let mut ids: Vec<_> = Screen::ALL.iter().map(|s| screen_prompt(*s)).collect();
+        let mut ids: Vec<_> = citizen.iter().filter_map(|s| screen_prompt(*s)).collect();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), Screen::ALL.len());
+        assert_eq!(ids.len(), citizen.len());
+        for screen in Screen::ALL.into_iter().filter(|s| s.is_staff()) {
+            assert_eq!(screen_prompt(screen), None, "{}", screen.name());
+        }
     }
 
     #[test]

@@ -38,10 +38,18 @@ pub enum AuditEventId {
     AuditExport,
     /// The fleet telemetry connection to the MQTT broker went up or down.
     TelemetryLink,
+    /// The staff gesture was recognised but maintenance mode was refused (a citizen session holds data, or no staff list is configured).
+    StaffModeRefused,
+    /// Staff ran a device self-test (read a card, scan a finger, print a test ticket, capture a test image, blink the lights).
+    DeviceSelfTest,
+    /// Staff changed the paper roll and reset the receipt counter; count is the receipts printed on the old roll.
+    PrinterPaperReset,
+    /// Staff asked for the application to restart; systemd starts it again.
+    AppRestartRequested,
 }
 
 impl AuditEventId {
-    pub const ALL: [AuditEventId; 16] = [
+    pub const ALL: [AuditEventId; 20] = [
         AuditEventId::AppStart,
         AuditEventId::AppStop,
         AuditEventId::WatchdogUnhealthy,
@@ -58,6 +66,10 @@ impl AuditEventId {
         AuditEventId::ParkedItemsRetry,
         AuditEventId::AuditExport,
         AuditEventId::TelemetryLink,
+        AuditEventId::StaffModeRefused,
+        AuditEventId::DeviceSelfTest,
+        AuditEventId::PrinterPaperReset,
+        AuditEventId::AppRestartRequested,
     ];
 
     /// The stable kebab-case id written to JSON lines.
@@ -79,6 +91,10 @@ impl AuditEventId {
             AuditEventId::ParkedItemsRetry => "parked-items-retry",
             AuditEventId::AuditExport => "audit-export",
             AuditEventId::TelemetryLink => "telemetry-link",
+            AuditEventId::StaffModeRefused => "staff-mode-refused",
+            AuditEventId::DeviceSelfTest => "device-self-test",
+            AuditEventId::PrinterPaperReset => "printer-paper-reset",
+            AuditEventId::AppRestartRequested => "app-restart-requested",
         }
     }
 
@@ -100,6 +116,10 @@ impl AuditEventId {
             AuditEventId::ParkedItemsRetry => AuditCategory::UserAction,
             AuditEventId::AuditExport => AuditCategory::UserAction,
             AuditEventId::TelemetryLink => AuditCategory::SystemStatus,
+            AuditEventId::StaffModeRefused => AuditCategory::UserAction,
+            AuditEventId::DeviceSelfTest => AuditCategory::UserAction,
+            AuditEventId::PrinterPaperReset => AuditCategory::UserAction,
+            AuditEventId::AppRestartRequested => AuditCategory::UserAction,
         }
     }
 
@@ -121,6 +141,10 @@ impl AuditEventId {
             AuditEventId::ParkedItemsRetry => "Parked submissions were put back into the delivery queue by staff or a remote command.",
             AuditEventId::AuditExport => "The audit log was exported as JSON lines.",
             AuditEventId::TelemetryLink => "The fleet telemetry connection to the MQTT broker went up or down.",
+            AuditEventId::StaffModeRefused => "The staff gesture was recognised but maintenance mode was refused (a citizen session holds data, or no staff list is configured).",
+            AuditEventId::DeviceSelfTest => "Staff ran a device self-test (read a card, scan a finger, print a test ticket, capture a test image, blink the lights).",
+            AuditEventId::PrinterPaperReset => "Staff changed the paper roll and reset the receipt counter; count is the receipts printed on the old roll.",
+            AuditEventId::AppRestartRequested => "Staff asked for the application to restart; systemd starts it again.",
         }
     }
 
@@ -143,6 +167,10 @@ impl AuditEventId {
             AuditEventId::ParkedItemsRetry => &[AuditField::Count],
             AuditEventId::AuditExport => &[AuditField::Count],
             AuditEventId::TelemetryLink => &[AuditField::DeviceState, AuditField::Reason],
+            AuditEventId::StaffModeRefused => &[AuditField::Reason],
+            AuditEventId::DeviceSelfTest => &[AuditField::DeviceKind, AuditField::StaffIdHash],
+            AuditEventId::PrinterPaperReset => &[AuditField::StaffIdHash, AuditField::Count],
+            AuditEventId::AppRestartRequested => &[AuditField::StaffIdHash, AuditField::Reason],
         }
     }
 
@@ -165,6 +193,10 @@ impl AuditEventId {
             AuditEventId::ParkedItemsRetry => true,
             AuditEventId::AuditExport => true,
             AuditEventId::TelemetryLink => false,
+            AuditEventId::StaffModeRefused => false,
+            AuditEventId::DeviceSelfTest => true,
+            AuditEventId::PrinterPaperReset => false,
+            AuditEventId::AppRestartRequested => false,
         }
     }
 
@@ -186,6 +218,10 @@ impl AuditEventId {
             "parked-items-retry" => Some(AuditEventId::ParkedItemsRetry),
             "audit-export" => Some(AuditEventId::AuditExport),
             "telemetry-link" => Some(AuditEventId::TelemetryLink),
+            "staff-mode-refused" => Some(AuditEventId::StaffModeRefused),
+            "device-self-test" => Some(AuditEventId::DeviceSelfTest),
+            "printer-paper-reset" => Some(AuditEventId::PrinterPaperReset),
+            "app-restart-requested" => Some(AuditEventId::AppRestartRequested),
             _ => None,
         }
     }

@@ -165,6 +165,7 @@ impl fmt::Debug for StaffIdHash {
 #[serde(rename_all = "kebab-case")]
 pub enum DeviceKind {
     IdReader,
+    SmartCard,
     Fingerprint,
     Printer,
     Camera,
@@ -252,10 +253,11 @@ pub enum ReasonCode {
     Shutdown,
     StaffRequest,
     RemoteRequest,
+    NotConfigured,
 }
 
 impl ReasonCode {
-    pub const ALL: [ReasonCode; 19] = [
+    pub const ALL: [ReasonCode; 20] = [
         ReasonCode::Timeout,
         ReasonCode::UserCancelled,
         ReasonCode::WrongPin,
@@ -275,6 +277,7 @@ impl ReasonCode {
         ReasonCode::Shutdown,
         ReasonCode::StaffRequest,
         ReasonCode::RemoteRequest,
+        ReasonCode::NotConfigured,
     ];
 
     /// The kebab-case code written to JSON lines and MQTT results.
@@ -299,6 +302,7 @@ impl ReasonCode {
             ReasonCode::Shutdown => "shutdown",
             ReasonCode::StaffRequest => "staff-request",
             ReasonCode::RemoteRequest => "remote-request",
+            ReasonCode::NotConfigured => "not-configured",
         }
     }
 }

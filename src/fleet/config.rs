@@ -9,6 +9,8 @@
 //! client_key = "/etc/legal-kiosk/kiosk.key"
 //! operations_public_key = "/etc/legal-kiosk/operations.pub"   # 64 hex digits (ed25519)
 //! staff_file = "/var/lib/legal-kiosk/staff.toml"
+//! export_dir = "/media/usb0"                # staff exports; default: first stick under /media
+//! image_info_file = "/etc/legal-kiosk-image"
 //! ```
 
 use serde::Deserialize;
@@ -37,6 +39,11 @@ pub struct FleetSection {
     pub command_max_age_s: u64,
     /// The staff allow-list (`staff.toml`); staff mode cannot open when absent.
     pub staff_file: Option<PathBuf>,
+    /// Where staff exports go; when absent, the first removable medium mounted under
+    /// `/media` or `/run/media`.
+    pub export_dir: Option<PathBuf>,
+    /// The image's identity (`IMAGE_VERSION=`, `IMAGE_HASH=` lines) shown to staff.
+    pub image_info_file: PathBuf,
 }
 
 impl Default for FleetSection {
@@ -51,6 +58,8 @@ impl Default for FleetSection {
             operations_public_key: None,
             command_max_age_s: 300,
             staff_file: None,
+            export_dir: None,
+            image_info_file: PathBuf::from(super::system_info::IMAGE_INFO_FILE),
         }
     }
 }

@@ -9,12 +9,15 @@
 //! - [`heartbeat`], [`watchdog`], [`health_server`]: liveness, systemd watchdog, loopback health.
 //! - [`telemetry`], [`mqtt`], [`commands`]: fleet telemetry and signed remote commands over MQTT.
 //! - [`status_ticket`]: the lines of the printable status ticket.
+//! - [`self_test`], [`paper_counter`], [`audit_export`], [`system_info`]: what the staff
+//!   screens run and show; [`store_audit`]: the store's audit table as an audit sink.
 //! - [`config`]: the `[fleet]` section of kiosk.toml.
 //! - [`provisioning_import`]: the image's provisioning records into the audit log at start.
 
 pub mod audit;
 #[cfg(test)]
 mod audit_codegen;
+pub mod audit_export;
 pub mod bridge;
 #[rustfmt::skip]
 mod audit_events;
@@ -24,14 +27,19 @@ pub mod config;
 pub mod gesture;
 pub mod health_server;
 pub mod heartbeat;
+pub mod kiosk_actions;
 pub mod lockout;
 pub mod mqtt;
+pub mod paper_counter;
 pub mod pin;
 pub mod provisioning_import;
+pub mod self_test;
 pub mod services;
 pub mod session_gate;
 pub mod staff_auth;
 pub mod staff_registry;
 pub mod status_ticket;
+pub mod store_audit;
+pub mod system_info;
 pub mod telemetry;
 pub mod watchdog;

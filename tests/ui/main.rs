@@ -14,6 +14,7 @@ mod availability;
 mod consult;
 mod notary;
 mod progress;
+mod staff;
 
 thread_local! {
     static BACKEND: () = i_slint_backend_testing::init_no_event_loop();
