@@ -308,6 +308,8 @@ fn birth_certificate_for_use_abroad_with_translation() {
                     .map(|l| l.value.en.clone())
             };
             assert_eq!(value("Name").as_deref(), Some("张小三"));
+            // Others in the hall can see the screen: the ID number is masked there.
+            assert_eq!(value("ID number").as_deref(), Some("110105********002X"));
             assert_eq!(value("Country of use").as_deref(), Some("United States"));
             assert_eq!(value("Translation").as_deref(), Some("English"));
             assert_eq!(value("Estimated fee").as_deref(), Some("¥320.00"));

@@ -378,7 +378,11 @@ fn form(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
                 t.pick("出生日期", "Date of birth"),
                 same(&p.birth_date.format("%Y-%m-%d").to_string()),
             ),
-            line(t.pick("证件号码", "ID number"), same(&p.id_number)),
+            // Masked on screen: the hall is public and the number is on the card anyway.
+            line(
+                t.pick("证件号码", "ID number"),
+                same(&crate::core::notary::mask::mask_id_number(&p.id_number)),
+            ),
             line(t.pick("证件", "Card"), t.s(&p.card_kind.label())),
         ],
         None => Vec::new(),

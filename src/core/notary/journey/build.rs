@@ -77,7 +77,11 @@ impl Journey {
                 bi("出生日期", "Date of birth"),
                 same(&applicant.birth_date.format("%Y-%m-%d").to_string()),
             ),
-            ReviewLine::new(bi("证件号码", "ID number"), same(&applicant.id_number)),
+            // Masked on screen: others in the hall can see it.
+            ReviewLine::new(
+                bi("证件号码", "ID number"),
+                same(&super::super::mask::mask_id_number(&applicant.id_number)),
+            ),
             ReviewLine::new(
                 bi("户籍地址", "Registered address"),
                 same(&applicant.address),
