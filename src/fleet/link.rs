@@ -74,16 +74,17 @@ pub fn start_remote_link(
             return None;
         }
     };
-    let key = fleet
-        .operations_public_key
-        .as_deref()
-        .and_then(|path| match load_operations_key(path) {
-            Ok(key) => Some(key),
-            Err(error) => {
-                tracing::error!(%error, "remote commands will be refused");
-                None
-            }
-        });
+    let key =
+        fleet
+            .operations_public_key
+            .as_deref()
+            .and_then(|path| match load_operations_key(path) {
+                Ok(key) => Some(key),
+                Err(error) => {
+                    tracing::error!(%error, "remote commands will be refused");
+                    None
+                }
+            });
     let auditor = Auditor::new(Arc::new(StoreAuditSink::new(actions.store.clone())));
     let processor = CommandProcessor::new(
         key,
