@@ -113,3 +113,55 @@ pub fn start_remote_link(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fleet::heartbeat::Heartbeats;
+    use crate::fleet::session_gate::CitizenSessionGate;
+    use crate::fleet::telemetry::{KioskSample, TelemetrySource};
+    use crate::store::Store;
+    use std::time::Instant;
+
+    struct Quiet;
+
+    impl TelemetrySource for Quiet {
+        fn sample(&self) -> KioskSample {
+            KioskSample::default()
+        }
+    }
+
+    fn parts(dir: &std::path::Path) -> (KioskStatus, KioskActions) {
+        let status = KioskStatus {
+            kiosk_id: "DEMO-0001".into(),
+            heartbeats: Heartbeats::new(),
+            gate: CitizenSessionGate::new(),
+            source: Arc::new(Quiet),
+            max_heartbeat_age: Duration::from_secs(60),
+        };
+        let actions = KioskActions {
+            kiosk_id: "DEMO-0001".into(),
+            hall: "hall".into(),
+            case_url: "http://127.0.0.1:9".into(),
+            data_dir: dir.to_path_buf(),
+            store: Arc::new(Store::open(dir).expect("store")),
+            devices: None,
+            started: Instant::now(),
+        };
+        (status, actions)
+    }
+
+    #[tokio::test]
+    async fn nothing_starts_without_a_broker_or_with_an_unusable_kiosk_id() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = KioskConfig::demo(dir.path().to_path_buf());
+        let restart: RestartRequest = Arc::new(|| {});
+        let (status, actions) = parts(dir.path());
+        assert!(start_remote_link(&config, status, actions, restart.clone()).is_none());
+
+        config.fleet.broker_url = Some("mqtt://127.0.0.1:1883".into());
+        config.kiosk.id = "hall/#".into();
+        let (status, actions) = parts(dir.path());
+        assert!(start_remote_link(&config, status, actions, restart).is_none());
+    }
+}
