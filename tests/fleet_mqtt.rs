@@ -3,25 +3,31 @@
 
 use chrono::Utc;
 use ed25519_dalek::SigningKey;
+use legal_kiosk::config::KioskConfig;
 use legal_kiosk::fleet::audit::Component;
 use legal_kiosk::fleet::audit::{
     AuditEventId, Auditor, CommandKind, DeviceKind, DeviceState, MemoryAuditSink, ReasonCode,
 };
+use legal_kiosk::fleet::audit_export::read_audit_log;
 use legal_kiosk::fleet::commands::{
     sign_command, CommandHandler, CommandProcessor, CommandReport, RemoteCommand,
 };
 use legal_kiosk::fleet::config::BrokerUrl;
 use legal_kiosk::fleet::heartbeat::Heartbeats;
+use legal_kiosk::fleet::kiosk_actions::KioskActions;
+use legal_kiosk::fleet::link::start_remote_link;
 use legal_kiosk::fleet::mqtt::{FleetLink, FleetLinkOptions};
 use legal_kiosk::fleet::session_gate::CitizenSessionGate;
 use legal_kiosk::fleet::telemetry::{
     DeviceReport, FaultReport, KioskSample, KioskStatus, TelemetrySource,
 };
+use legal_kiosk::store::{NewSubmission, OutboxState, Store, SubmissionKind};
 use rumqttc::{AsyncClient, Event, EventLoop, MqttOptions, Packet, QoS};
 use std::net::TcpListener;
 use std::process::{Child, Command};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const KIOSK: &str = "SZ-FT-001";
 
@@ -328,4 +334,152 @@ async fn signed_commands_run_when_idle_and_everything_else_is_refused() {
     assert_eq!(refused, 4);
     kiosk.link.shutdown().await;
     expect_message(&mut events, &state_topic, |j| j["status"] == "offline").await;
+}
+
+/// The wiring `legal-kiosk run` uses, on a real store: the store's parked item, its audit
+/// table and the restart request are what the commands act on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_run_wiring_retries_parked_items_restarts_and_audits_refusals_in_the_store() {
+    let broker = start_broker();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Arc::new(Store::open(dir.path()).expect("store"));
+    store
+        .commit_submission(NewSubmission {
+            kind: SubmissionKind::Consultation,
+            payload: serde_json::json!({ "category": "labour" }),
+            attachments: Vec::new(),
+        })
+        .expect("commit");
+    let parked_id = store.outbox_entries(false).expect("outbox")[0].id;
+    store.park(parked_id, "422 not accepted").expect("park");
+    let outbox_state = || store.outbox_entries(false).expect("outbox")[0].state;
+
+    let key_file = dir.path().join("operations.pub");
+    std::fs::write(
+        &key_file,
+        hex::encode(operations_key().verifying_key().to_bytes()),
+    )
+    .expect("key file");
+    let mut config = KioskConfig::demo(dir.path().to_path_buf());
+    config.kiosk.id = KIOSK.into();
+    config.fleet.broker_url = Some(format!("mqtt://127.0.0.1:{}", broker.port));
+    config.fleet.operations_public_key = Some(key_file);
+    config.fleet.publish_interval_s = 1;
+    let heartbeats = Heartbeats::new();
+    let gate = CitizenSessionGate::new();
+    let status = KioskStatus {
+        kiosk_id: KIOSK.into(),
+        heartbeats: heartbeats.clone(),
+        gate: gate.clone(),
+        source: Arc::new(FaultySource),
+        max_heartbeat_age: Duration::from_secs(60),
+    };
+    let actions = KioskActions {
+        kiosk_id: KIOSK.into(),
+        hall: config.kiosk.hall.clone(),
+        case_url: config.case_system.base_url.clone(),
+        data_dir: dir.path().to_path_buf(),
+        store: store.clone(),
+        devices: None,
+        started: Instant::now(),
+    };
+    let restarts = Arc::new(AtomicUsize::new(0));
+    let counter = restarts.clone();
+    let link = start_remote_link(
+        &config,
+        status,
+        actions,
+        Arc::new(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+        }),
+    )
+    .expect("a broker is configured");
+
+    let (console, mut events) = operator(broker.port, "console-run-wiring").await;
+    let state_topic = format!("kiosk/{KIOSK}/state");
+    expect_message(&mut events, &state_topic, |j| j["status"] == "online").await;
+    let result_topic = format!("kiosk/{KIOSK}/command/result");
+    let send = |payload: String| {
+        let console = console.clone();
+        async move {
+            console
+                .publish(
+                    format!("kiosk/{KIOSK}/command"),
+                    QoS::AtLeastOnce,
+                    false,
+                    payload.into_bytes(),
+                )
+                .await
+                .expect("publish")
+        }
+    };
+
+    gate.set_active(true);
+    send(signed(CommandKind::RetryParked, "feedfacefeedface0001")).await;
+    let busy = expect_message(&mut events, &result_topic, |j| {
+        j["nonce"] == "feedfacefeedface0001"
+    })
+    .await;
+    assert_eq!(busy["status"], "refused");
+    assert_eq!(busy["reason"], "citizen-session-active");
+    assert_eq!(outbox_state(), OutboxState::Parked);
+    gate.set_active(false);
+
+    let forged = sign_command(
+        &SigningKey::from_bytes(&[99u8; 32]),
+        &RemoteCommand {
+            kind: CommandKind::RetryParked,
+            kiosk_id: KIOSK.into(),
+            issued_at: Utc::now().timestamp(),
+            nonce: "feedfacefeedface0002".into(),
+        },
+    );
+    send(forged).await;
+    expect_message(&mut events, &result_topic, |j| {
+        j["reason"] == "bad-signature"
+    })
+    .await;
+    assert_eq!(outbox_state(), OutboxState::Parked);
+
+    send(signed(CommandKind::RetryParked, "feedfacefeedface0003")).await;
+    let done = expect_message(&mut events, &result_topic, |j| {
+        j["nonce"] == "feedfacefeedface0003"
+    })
+    .await;
+    assert_eq!(done["status"], "done");
+    assert_eq!(done["count"], 1);
+    assert_eq!(outbox_state(), OutboxState::Pending);
+
+    assert_eq!(restarts.load(Ordering::SeqCst), 0);
+    send(signed(CommandKind::Restart, "feedfacefeedface0004")).await;
+    let restarted = expect_message(&mut events, &result_topic, |j| {
+        j["nonce"] == "feedfacefeedface0004"
+    })
+    .await;
+    assert_eq!(restarted["status"], "done");
+    assert_eq!(restarts.load(Ordering::SeqCst), 1);
+
+    // Every command is in the store's audit table, refusals with their reason.
+    let rows = read_audit_log(dir.path()).expect("audit log");
+    let refusals: Vec<&str> = rows
+        .iter()
+        .filter(|row| row.action == AuditEventId::RemoteCommandRefused.id())
+        .map(|row| row.detail.as_str())
+        .collect();
+    assert_eq!(refusals.len(), 2);
+    assert!(
+        refusals[0].contains("citizen-session-active"),
+        "{}",
+        refusals[0]
+    );
+    assert!(refusals[1].contains("bad-signature"), "{}", refusals[1]);
+    let executed = rows
+        .iter()
+        .filter(|row| row.action == AuditEventId::RemoteCommand.id())
+        .count();
+    assert_eq!(
+        executed, 4,
+        "begin and completion of the two executed commands"
+    );
+    link.shutdown().await;
 }

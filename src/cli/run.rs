@@ -6,6 +6,8 @@ use crate::config::KioskConfig;
 use crate::fleet::audit::Component;
 use crate::fleet::bridge::KioskTelemetry;
 use crate::fleet::heartbeat::Heartbeats;
+use crate::fleet::kiosk_actions::KioskActions;
+use crate::fleet::link::{start_remote_link, RestartRequest};
 use crate::fleet::services::LocalServices;
 use crate::fleet::session_gate::CitizenSessionGate;
 use crate::fleet::telemetry::KioskStatus;
@@ -15,8 +17,9 @@ use crate::services::Services;
 use clap::Args;
 use slint::ComponentHandle;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -61,7 +64,7 @@ async fn start_health(
     config: &KioskConfig,
     services: &Services,
     monitor: &DeviceMonitor,
-) -> FleetHooks {
+) -> (FleetHooks, KioskStatus) {
     let heartbeats = Heartbeats::new();
     let ui_heartbeat = heartbeats.register(Component::Ui);
     let io_heartbeat = heartbeats.register(Component::Store);
@@ -92,14 +95,34 @@ async fn start_health(
     };
     let listen = config.fleet.health_listen;
     if let Err(error) =
-        LocalServices::start(status, listen, Arc::new(SdNotifier), timing, None).await
+        LocalServices::start(status.clone(), listen, Arc::new(SdNotifier), timing, None).await
     {
         tracing::error!(%listen, %error, "health endpoint not started; no watchdog pings");
     }
-    FleetHooks {
+    let hooks = FleetHooks {
         ui_heartbeat,
         session_gate,
-    }
+    };
+    (hooks, status)
+}
+
+/// A remote restart: remember it for the exit code, and end the UI's event loop a moment
+/// later so that the link can still publish the command's result.
+fn remote_restart_request(requested: Arc<AtomicBool>) -> RestartRequest {
+    Arc::new(move || {
+        requested.store(true, Ordering::SeqCst);
+        std::thread::spawn(|| {
+            std::thread::sleep(Duration::from_secs(2));
+            let quit = slint::invoke_from_event_loop(|| {
+                if let Err(error) = slint::quit_event_loop() {
+                    tracing::error!(%error, "remote restart: the UI did not stop");
+                }
+            });
+            if let Err(error) = quit {
+                tracing::error!(%error, "remote restart: the UI did not stop");
+            }
+        });
+    })
 }
 
 /// `reference_server`: also run the reference case server in-process (the demo).
@@ -119,7 +142,23 @@ fn run_kiosk(
     let services = runtime.block_on(Services::start(&config, reference_server))?;
     crate::fleet::provisioning_import::import_at_start(&services.store);
     let monitor = DeviceMonitor::start(Devices::open(&config.devices), Duration::from_secs(5));
-    let fleet = runtime.block_on(start_health(&config, &services, &monitor));
+    let (fleet, status) = runtime.block_on(start_health(&config, &services, &monitor));
+    let remote_restart = Arc::new(AtomicBool::new(false));
+    let actions = KioskActions {
+        kiosk_id: config.kiosk.id.clone(),
+        hall: config.kiosk.hall.clone(),
+        case_url: config.case_system.base_url.clone(),
+        data_dir: config.kiosk.data_dir.clone(),
+        store: services.store.clone(),
+        devices: Some(monitor.clone()),
+        started: Instant::now(),
+    };
+    let link = start_remote_link(
+        &config,
+        status,
+        actions,
+        remote_restart_request(remote_restart.clone()),
+    );
 
     let demo_banner = config.uses_simulators();
     let case_system = match crate::forward::HttpCaseSystem::new(&config.case_system) {
@@ -155,8 +194,11 @@ fn run_kiosk(
         window.set_fullscreen(true);
     }
     app.window().run()?;
+    if let Some(link) = link {
+        runtime.block_on(link.shutdown());
+    }
     runtime.block_on(services.shutdown());
-    if app.restart_requested() {
+    if app.restart_requested() || remote_restart.load(Ordering::SeqCst) {
         // systemd (Restart=on-failure) starts the app again.
         tracing::info!("kiosk stopped for a restart");
         return Ok(ExitCode::from(crate::adapter::RESTART_EXIT_CODE));

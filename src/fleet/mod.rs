@@ -7,7 +7,8 @@
 //!   JSON lines, and the [`audit::AuditSink`] the store implements.
 //! - [`gesture`], [`staff_auth`], [`lockout`], [`pin`]: entering staff mode.
 //! - [`heartbeat`], [`watchdog`], [`health_server`]: liveness, systemd watchdog, loopback health.
-//! - [`telemetry`], [`mqtt`], [`commands`]: fleet telemetry and signed remote commands over MQTT.
+//! - [`telemetry`], [`mqtt`], [`commands`]: fleet telemetry and signed remote commands over MQTT;
+//!   [`link`] starts them for the running kiosk.
 //! - [`status_ticket`]: the lines of the printable status ticket.
 //! - [`self_test`], [`paper_counter`], [`audit_export`], [`system_info`]: what the staff
 //!   screens run and show; [`store_audit`]: the store's audit table as an audit sink.
@@ -28,6 +29,7 @@ pub mod gesture;
 pub mod health_server;
 pub mod heartbeat;
 pub mod kiosk_actions;
+pub mod link;
 pub mod lockout;
 pub mod mqtt;
 pub mod paper_counter;
