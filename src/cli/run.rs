@@ -53,8 +53,36 @@ pub fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     }
     std::fs::create_dir_all(&data_dir)?;
     tracing::info!(data_dir = %data_dir.display(), "demo: throw-away data directory");
-    run_kiosk(KioskConfig::demo(data_dir), args.windowed, true)
+    let mut config = KioskConfig::demo(data_dir.clone());
+    config.fleet.staff_file = Some(write_demo_staff_file(&data_dir)?);
+    run_kiosk(config, args.windowed, true)
 }
+
+/// The demo's staff allow-list: one member with the simulated finger and the demo-only PIN
+/// [`DEMO_STAFF_PIN`], so the staff screens can be tried. Real kiosks get theirs from
+/// provisioning.
+fn write_demo_staff_file(data_dir: &std::path::Path) -> anyhow::Result<std::path::PathBuf> {
+    use crate::fleet::pin::{PinHash, MIN_ITERATIONS};
+    use crate::fleet::staff_registry::{render_registry, StaffEntrySpec};
+    let pin = PinHash::create(DEMO_STAFF_PIN, MIN_ITERATIONS)?;
+    let salt: [u8; 16] = rand::random();
+    let text = render_registry(
+        &salt,
+        &[StaffEntrySpec {
+            id: "demo-staff",
+            card_uid: None,
+            fingerprint_ids: &[crate::hal::manager::DEMO_STAFF_PAGE],
+            pin: &pin,
+        }],
+    );
+    let path = data_dir.join("staff.toml");
+    std::fs::write(&path, text)?;
+    Ok(path)
+}
+
+/// The demo staff member's PIN; documented in the README, never valid on a real kiosk
+/// (the demo and its simulators do not exist in the image build).
+pub const DEMO_STAFF_PIN: &str = "1234";
 
 /// Starts the loopback health endpoint and the systemd watchdog. The UI beats its heartbeat
 /// from its own timer and the I/O runtime beats one by reading the outbox, so the watchdog
@@ -205,4 +233,22 @@ fn run_kiosk(
     }
     tracing::info!("kiosk stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fleet::staff_registry::{StaffCredential, StaffRegistry};
+    use crate::hal::manager::DEMO_STAFF_PAGE;
+
+    #[test]
+    fn the_demo_allow_list_knows_the_simulated_staff_finger_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_demo_staff_file(dir.path()).unwrap();
+        let registry = StaffRegistry::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert_eq!(registry.len(), 1);
+        let finger = |template_id| StaffCredential::Fingerprint { template_id };
+        assert!(registry.find(&finger(DEMO_STAFF_PAGE)).is_some());
+        assert!(registry.find(&finger(DEMO_STAFF_PAGE + 1)).is_none());
+    }
 }

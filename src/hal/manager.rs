@@ -234,6 +234,8 @@ pub fn open_fingerprint(
         FingerprintConfig::Simulated => {
             use super::fingerprint::sim::{Finger, FingerprintSimulator};
             let sim = FingerprintSimulator::start(57_600, 0xFFFF_FFFF)?;
+            // The demo's staff member: finger 1 enrolled where the demo allow-list expects it.
+            sim.enrol(DEMO_STAFF_PAGE, 1);
             sim.put_finger(Finger::Present(1));
             let driver = Box::new(R30xSerialModule::new(sim.path(), 57_600, 0xFFFF_FFFF));
             Some(Opened {
@@ -243,6 +245,9 @@ pub fn open_fingerprint(
         }
     })
 }
+
+/// The template page of the simulated module where the demo's staff finger is enrolled.
+pub const DEMO_STAFF_PAGE: u16 = 7;
 
 /// Debounces health readings: a new state is reported once it has been read twice in a row.
 #[derive(Debug, Default)]
