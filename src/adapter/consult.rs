@@ -39,14 +39,9 @@ fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> ModelRc<SharedString
 pub(super) fn bind(window: &MainWindow, controller: &Rc<Controller>) {
     let adapter = window.global::<ConsultAdapter>();
     macro_rules! on {
-        ($setter:ident, |$c:ident $(, $arg:ident)*| $body:expr) => {{
-            let weak = Rc::downgrade(controller);
-            adapter.$setter(move |$($arg),*| {
-                if let Some($c) = weak.upgrade() {
-                    $body;
-                }
-            });
-        }};
+        ($($binding:tt)*) => {
+            on_callback!(adapter, controller, $($binding)*)
+        };
     }
     on!(on_search, |c| c.search());
     on!(on_open_hit, |c, index| c.open_hit(index));
@@ -327,11 +322,13 @@ impl Controller {
             }
         };
         let printer = self.devices.as_ref().and_then(|monitor| {
-            let fitted = monitor
-                .devices
-                .lock()
-                .map(|devices| devices.printer.is_some())
-                .unwrap_or(false);
+            // The monitor and other jobs hold the lock during device I/O: the UI thread
+            // never waits for it. When it is busy the print job finds out for itself.
+            let fitted = match monitor.devices.try_lock() {
+                Ok(devices) => devices.printer.is_some(),
+                Err(std::sync::TryLockError::WouldBlock) => true,
+                Err(std::sync::TryLockError::Poisoned(_)) => false,
+            };
             fitted.then(|| monitor.devices.clone())
         });
         let state = match printer {

@@ -2,6 +2,20 @@
 //! the `Kiosk` global become core [`Command`]s; after each command the core's view is pushed
 //! back into the global's properties. No decisions are made here.
 
+/// Binds a callback of a flow's global to a `Controller` method, through a weak reference
+/// (the window must not keep the controller alive):
+/// `on_callback!(adapter, controller, on_search, |c, index| c.open_hit(index))`.
+macro_rules! on_callback {
+    ($adapter:expr, $controller:expr, $setter:ident, |$c:ident $(, $arg:ident)*| $body:expr) => {{
+        let weak = std::rc::Rc::downgrade($controller);
+        $adapter.$setter(move |$($arg),*| {
+            if let Some($c) = weak.upgrade() {
+                $body;
+            }
+        });
+    }};
+}
+
 mod availability;
 mod clock;
 mod consult;

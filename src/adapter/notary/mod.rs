@@ -70,14 +70,9 @@ impl NotaryState {
 pub(super) fn bind(window: &MainWindow, controller: &Rc<Controller>) {
     let adapter = window.global::<NotaryAdapter>();
     macro_rules! on {
-        ($setter:ident, |$c:ident $(, $arg:ident)*| $body:expr) => {{
-            let weak = Rc::downgrade(controller);
-            adapter.$setter(move |$($arg),*| {
-                if let Some($c) = weak.upgrade() {
-                    $body;
-                }
-            });
-        }};
+        ($($binding:tt)*) => {
+            on_callback!(adapter, controller, $($binding)*)
+        };
     }
     use JourneyCommand as J;
     on!(on_back, |c| c.notary_back_or_leave());

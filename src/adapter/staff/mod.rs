@@ -150,14 +150,9 @@ impl Staff {
 pub(super) fn bind(window: &MainWindow, controller: &Rc<Controller>) {
     let adapter = window.global::<StaffAdapter>();
     macro_rules! on {
-        ($setter:ident, |$c:ident $(, $arg:ident)*| $body:expr) => {{
-            let weak = Rc::downgrade(controller);
-            adapter.$setter(move |$($arg),*| {
-                if let Some($c) = weak.upgrade() {
-                    $body;
-                }
-            });
-        }};
+        ($($binding:tt)*) => {
+            on_callback!(adapter, controller, $($binding)*)
+        };
     }
     on!(on_corner_tap, |c, x, y| c.staff_corner_tap(x, y));
     on!(on_read_card, |c| c.staff_present(Job::ReadCard));
