@@ -684,6 +684,12 @@ fn declining_consent_ends_politely_with_alternatives() {
         cmd(&mut j, Command::Next).is_empty(),
         "no card wait without every consent"
     );
+    // Pressing "agree" with one box unticked is not a refusal: it says what is missing.
+    assert_eq!(j.step(), Step::Consent);
+    let hint = j.view(now()).message.expect("what is missing").zh;
+    assert!(hint.contains("还有 1 项没有勾选"), "{hint}");
+    // Refusing is its own button.
+    cmd(&mut j, Command::DeclineConsent);
     assert_eq!(j.step(), Step::ConsentDeclined);
     match j.view(now()).screen {
         ScreenView::ConsentDeclined { alternatives } => {

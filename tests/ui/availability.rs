@@ -34,12 +34,12 @@ fn an_absent_id_reader_is_noticed_on_the_notary_tile_which_still_opens() {
     let app = start_with_devices(monitor(&config));
     app.settle(Duration::from_secs(5));
     let notice = label(&app, "notice-notary");
-    assert!(notice.contains("身份证阅读器暂不可用"), "{notice}");
+    assert!(notice.contains("身份证读卡器暂不可用"), "{notice}");
     assert!(
         notice.contains("工作人员"),
         "names what still works: {notice}"
     );
-    assert!(label(&app, "notice-progress").contains("身份证阅读器暂不可用"));
+    assert!(label(&app, "notice-progress").contains("身份证读卡器暂不可用"));
     // No printer is fitted in this configuration: consultation says only that. (With four
     // notices the legal-aid tile is scrolled below the fold, out of the query's reach.)
     let notice = label(&app, "notice-consultation");
@@ -95,7 +95,7 @@ fn the_notice_follows_health_changes_while_the_kiosk_runs() {
 
     publish.send(report(DeviceHealth::Absent)).unwrap();
     wait(1);
-    assert!(label(&app, "notice-notary").contains("身份证阅读器暂不可用"));
+    assert!(label(&app, "notice-notary").contains("身份证读卡器暂不可用"));
 
     publish
         .send(report(DeviceHealth::Fault {

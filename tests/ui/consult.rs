@@ -2,7 +2,7 @@
 //! search over the real index, guided questions, the legal-aid pre-check, and a call-back
 //! request committed to a real store in a temporary directory.
 
-use super::{find, label, start, start_with, tap};
+use super::{find, finger, label, start, start_with, tap};
 use legal_kiosk::adapter::KioskApp;
 use legal_kiosk::store::{Store, SubmissionKind};
 use std::sync::Arc;
@@ -195,6 +195,24 @@ fn the_legal_aid_tile_runs_the_pre_check_to_an_outcome() {
         label(&app, "question").contains("2592"),
         "{}",
         label(&app, "question")
+    );
+}
+
+#[test]
+fn the_problem_description_is_a_real_box_a_finger_can_open() {
+    let app = start(false);
+    open_request_form(&app);
+    let field = find(&app, "request-description").expect("the description field");
+    // Two touch heights (96 px each): room for a few lines, not a floating placeholder.
+    assert!(
+        field.size().height >= 192.0,
+        "description box is {} px high",
+        field.size().height
+    );
+    finger(&app, "request-description");
+    assert!(
+        find(&app, "ime-candidate-0").is_some() || find(&app, "key-a").is_some(),
+        "a tap on the box opens the pinyin keyboard"
     );
 }
 

@@ -81,6 +81,36 @@ fn tap(app: &KioskApp, id: &str) {
         .invoke_accessible_default_action();
 }
 
+/// Taps `id` as a finger does: a press and a release at the centre of the element as it is
+/// laid out, which must lie inside the window. Whatever is drawn there gets the tap, so an
+/// element scrolled out of view or covered by a bar does not receive it.
+fn finger(app: &KioskApp, id: &str) {
+    use slint::platform::{PointerEventButton, WindowEvent};
+    let element = find(app, id).unwrap_or_else(|| panic!("no element `{id}` on screen"));
+    let (at, size) = (element.absolute_position(), element.size());
+    let centre = slint::LogicalPosition::new(at.x + size.width / 2.0, at.y + size.height / 2.0);
+    let window = app.window().window();
+    let size = window.size().to_logical(window.scale_factor());
+    assert!(
+        (0.0..size.width).contains(&centre.x) && (0.0..size.height).contains(&centre.y),
+        "`{id}` is outside the {}x{} window, at {centre:?}",
+        size.width,
+        size.height
+    );
+    let button = PointerEventButton::Left;
+    window.dispatch_event(WindowEvent::PointerPressed {
+        position: centre,
+        button,
+    });
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(80));
+    window.dispatch_event(WindowEvent::PointerReleased {
+        position: centre,
+        button,
+    });
+    window.dispatch_event(WindowEvent::PointerExited);
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(80));
+}
+
 fn label(app: &KioskApp, id: &str) -> String {
     find(app, id)
         .and_then(|e| e.accessible_label())

@@ -4,7 +4,7 @@
 //! simulated document camera. Also: a submitted application reaching the reference case
 //! server through the relay, after the case system was down.
 
-use super::{find, label, tap, wait, BACKEND};
+use super::{find, finger, label, tap, wait, BACKEND};
 use i_slint_backend_testing::ElementHandle;
 use legal_kiosk::adapter::{Clock, KioskApp, UiOptions};
 use legal_kiosk::codec::escpos_status::PrinterStatus;
@@ -339,6 +339,32 @@ fn notary_will_is_an_appointment_request() {
 }
 
 #[test]
+fn notary_agree_with_a_box_unticked_is_never_a_refusal() {
+    let k = kiosk(false);
+    let app = &k.app;
+    tap(app, "service-notary");
+    tap(app, "notary-matter-birth");
+    tap(app, "notary-next");
+    assert_eq!(label(app, "notary-next"), "请勾选同意（还差 3 项）");
+    // The citizen ticks the box in view and presses the main button, with a finger.
+    finger(app, "notary-consent-0");
+    assert_eq!(label(app, "notary-next"), "请勾选同意（还差 2 项）");
+    finger(app, "notary-next");
+    assert!(
+        find(app, "notary-declined").is_none(),
+        "pressing the main button is never a refusal"
+    );
+    assert_eq!(step(app), "3 · 个人信息告知");
+    assert!(shown(app, "notary-message").contains("还有 2 项没有勾选"));
+    // The button brought the boxes into view: the other two can be tapped where they are.
+    finger(app, "notary-consent-1");
+    finger(app, "notary-consent-2");
+    assert_eq!(label(app, "notary-next"), "同意并继续");
+    finger(app, "notary-next");
+    assert_eq!(step(app), "4 · 身份核验");
+}
+
+#[test]
 fn notary_declined_consent_ends_politely_and_keeps_nothing() {
     let k = kiosk(false);
     let app = &k.app;
@@ -464,7 +490,7 @@ fn notary_without_devices_explains_and_points_to_the_counter() {
         !shown(app, "notary-device-note").is_empty()
     });
     let note = shown(&app, "notary-device-note");
-    assert!(note.contains("身份证阅读器"), "{note}");
+    assert!(note.contains("身份证读卡器"), "{note}");
     assert!(note.contains("人工窗口"), "{note}");
     tap(&app, "notary-cancel");
     assert!(find(&app, "home-heading").is_some());

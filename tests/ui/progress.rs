@@ -323,7 +323,7 @@ fn progress_idle_timeout_mid_query_leaves_nothing_behind() {
     wait_until(&app, "the card step", |app| {
         find(app, "progress-identify-heading")
             .and_then(|e| e.accessible_label())
-            .is_some_and(|l| l == "将身份证放在读卡区")
+            .is_some_and(|l| l == "将身份证放在读卡器上")
     });
     super::wait(120);
     assert!(

@@ -134,7 +134,7 @@ fn device_note(t: &Texts, step: Step, missing: &[Missing], office: &OfficeInfo) 
     );
     if step == Step::Identify && missing.contains(&Missing::IdReader) {
         let text = t.pick(
-            "本机的身份证阅读器暂时无法使用，无法在本机办理申请。请到人工窗口办理，或稍后再试：",
+            "本机的身份证读卡器暂时无法使用，无法在本机办理申请。请到人工窗口办理，或稍后再试：",
             "This kiosk's ID card reader is not working, so applications cannot be made here now. Please apply at the staffed counter, or try again later: ",
         );
         return format!("{text}{counter}").into();
@@ -293,6 +293,7 @@ fn consent(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
                 choices.sensitive_info,
                 choices.transfer_to_office,
             ];
+            a.set_consents_missing(choices.missing() as i32);
             a.set_consents(model(
                 notice
                     .consents
@@ -314,6 +315,7 @@ fn consent(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
             a.set_notice_title(SharedString::new());
             a.set_notice(model(Vec::new()));
             a.set_consents(model(Vec::new()));
+            a.set_consents_missing(0);
         }
     }
     a.set_alternatives(model(match screen {

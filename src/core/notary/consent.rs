@@ -1,6 +1,7 @@
 //! The personal-information notice and the separate consents (PIPL arts. 14, 17, 23,
 //! 28-30): processing, sensitive data, transfer to the notary office. All three are needed
-//! for an application; declining any ends the journey politely with the alternatives.
+//! for an application; only the explicit refusal ends the journey, politely, with the
+//! alternatives. Pressing "agree" with a box unticked says what is missing and stays.
 
 use super::text::{bi, Bilingual};
 use chrono::{DateTime, FixedOffset};
@@ -89,6 +90,11 @@ impl ConsentChoices {
 
     pub fn all_given(&self) -> bool {
         ConsentItem::ALL.iter().all(|i| self.get(*i))
+    }
+
+    /// How many of the separate consents are not given yet.
+    pub fn missing(&self) -> usize {
+        ConsentItem::ALL.iter().filter(|i| !self.get(**i)).count()
     }
 }
 

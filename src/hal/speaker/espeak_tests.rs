@@ -14,7 +14,7 @@ fn args(command: &Command) -> Vec<&OsStr> {
 #[test]
 fn command_line_selects_voice_volume_rate_and_output() {
     let speaker = EspeakSpeaker::new(EspeakConfig::default());
-    let zh = speaker.command("请将身份证放在感应区。", Language::Zh, 70, None);
+    let zh = speaker.command("请将身份证放在读卡器上。", Language::Zh, 70, None);
     assert_eq!(zh.get_program(), "espeak-ng");
     assert_eq!(
         args(&zh),
@@ -26,7 +26,7 @@ fn command_line_selects_voice_volume_rate_and_output() {
             "-s",
             "150",
             "--",
-            "请将身份证放在感应区。"
+            "请将身份证放在读卡器上。"
         ]
     );
     let en = speaker.command("-Hello", Language::En, 255, Some(Path::new("/tmp/out.wav")));

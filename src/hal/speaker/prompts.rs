@@ -148,7 +148,7 @@ mod tests {
         }
         assert_eq!(
             prompt_for("id_card_place").map(|p| p.text(Language::Zh)),
-            Some("请将身份证放在感应区。")
+            Some("请将身份证放在读卡器上。")
         );
         assert!(prompt_for("no_such_step").is_none());
     }

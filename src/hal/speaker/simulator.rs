@@ -131,7 +131,7 @@ mod tests {
         speaker.say(prompt("id_card_ok"), Language::En).unwrap();
         let spoken = speaker.spoken();
         assert_eq!(spoken.len(), 2);
-        assert_eq!(spoken[0].text, "请将身份证放在感应区。");
+        assert_eq!(spoken[0].text, "请将身份证放在读卡器上。");
         assert_eq!(spoken[0].volume, 100);
         assert_eq!(spoken[1].prompt_id, "id_card_ok");
         assert_eq!(spoken[1].language, Language::En);

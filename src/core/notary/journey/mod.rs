@@ -84,7 +84,7 @@ impl IdentifyProblem {
     pub fn message(self) -> Bilingual {
         match self {
             IdentifyProblem::Unreadable => bi(
-                "未能读取身份证，请将证件平放在读卡区后重试。",
+                "未能读取身份证，请将证件平放在读卡器上后重试。",
                 "The ID card could not be read. Lay it flat on the reader and try again.",
             ),
             IdentifyProblem::RemovedEarly => bi(
@@ -399,7 +399,13 @@ impl Journey {
                     self.data.identify = IdentifyPhase::AwaitingCard;
                     vec![Effect::AwaitCard]
                 } else {
-                    self.step = Step::ConsentDeclined;
+                    // Agreeing is never read as refusing: say what is missing and stay.
+                    // Refusing is its own button (`DeclineConsent`).
+                    let missing = self.data.consent.missing();
+                    self.data.message = Some(bi(
+                        &format!("还有 {missing} 项没有勾选。请逐项勾选同意后再继续；不同意请按“不同意”。"),
+                        &format!("{missing} of the consents are not ticked yet. Tick each one to continue, or press “I do not agree”."),
+                    ));
                     vec![]
                 }
             }

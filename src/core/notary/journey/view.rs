@@ -308,7 +308,7 @@ impl Journey {
         let phase = self.data.identify;
         let instruction = match phase {
             IdentifyPhase::AwaitingCard | IdentifyPhase::Problem(_) => bi(
-                "请将身份证放在读卡区，听到提示音前不要拿开。",
+                "请将身份证放在读卡器上，听到提示音前不要拿开。",
                 "Place your ID card on the reader and leave it until you hear the beep.",
             ),
             IdentifyPhase::OfferFingerprint => bi(

@@ -279,7 +279,7 @@ impl ProgressQuery {
             ProgressCard::Read(holder) => holder,
             ProgressCard::Unreadable => {
                 self.message = Some(bi(
-                    "未能读取身份证，请将身份证平放在读卡区，不要移动，然后点“重新读卡”。",
+                    "未能读取身份证，请将身份证平放在读卡器上，不要移动，然后点“重新读卡”。",
                     "The ID card could not be read. Lay it flat on the reader, keep it still and tap \"Read again\".",
                 ));
                 return vec![];
