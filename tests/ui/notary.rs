@@ -149,14 +149,19 @@ fn type_on_keypad(app: &KioskApp, field: &str, digits: &str) {
     }
 }
 
-/// Home → matter → consent (all three ticks) → the identify step.
-fn to_identify(app: &KioskApp, matter: &str) {
+/// Home → matter → the consent step, nothing ticked yet.
+fn to_consent(app: &KioskApp, matter: &str) {
     tap(app, "service-notary");
     assert_eq!(step(app), "1 · 选择事项");
     tap(app, &format!("notary-matter-{matter}"));
     assert_eq!(step(app), "2 · 事项说明");
     tap(app, "notary-next");
     assert_eq!(step(app), "3 · 个人信息告知");
+}
+
+/// Home → matter → consent (all three ticks) → the identify step.
+fn to_identify(app: &KioskApp, matter: &str) {
+    to_consent(app, matter);
     for tick in 0..3 {
         tap(app, &format!("notary-consent-{tick}"));
     }
@@ -342,9 +347,7 @@ fn notary_will_is_an_appointment_request() {
 fn notary_agree_with_a_box_unticked_is_never_a_refusal() {
     let k = kiosk(false);
     let app = &k.app;
-    tap(app, "service-notary");
-    tap(app, "notary-matter-birth");
-    tap(app, "notary-next");
+    to_consent(app, "birth");
     assert_eq!(label(app, "notary-next"), "请勾选同意（还差 3 项）");
     // The citizen ticks the box in view and presses the main button, with a finger.
     finger(app, "notary-consent-0");
@@ -368,9 +371,7 @@ fn notary_agree_with_a_box_unticked_is_never_a_refusal() {
 fn notary_declined_consent_ends_politely_and_keeps_nothing() {
     let k = kiosk(false);
     let app = &k.app;
-    tap(app, "service-notary");
-    tap(app, "notary-matter-birth");
-    tap(app, "notary-next");
+    to_consent(app, "birth");
     tap(app, "notary-consent-0");
     tap(app, "notary-decline");
     assert!(find(app, "notary-declined").is_some());
