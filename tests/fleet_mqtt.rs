@@ -10,7 +10,7 @@ use legal_kiosk::fleet::audit::{
 };
 use legal_kiosk::fleet::audit_export::read_audit_log;
 use legal_kiosk::fleet::commands::{
-    sign_command, CommandHandler, CommandProcessor, CommandReport, RemoteCommand,
+    sign_command, CommandHandler, CommandProcessor, CommandReport, MemoryNonceLedger, RemoteCommand,
 };
 use legal_kiosk::fleet::config::BrokerUrl;
 use legal_kiosk::fleet::heartbeat::Heartbeats;
@@ -154,6 +154,7 @@ fn start_kiosk(port: u16) -> Kiosk {
         gate.clone(),
         handler.clone(),
         auditor.clone(),
+        Arc::new(MemoryNonceLedger::default()),
     );
     let link = FleetLink::start(
         FleetLinkOptions {

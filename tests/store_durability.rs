@@ -82,16 +82,71 @@ fn a_wrong_or_malformed_key_is_refused() {
     assert!(Store::open_with(dir.path(), store_options()).is_ok());
 }
 
+/// A newer release migrated the database; the kiosk rolled back to this binary.
+fn as_if_a_newer_release_migrated(dir: &Path, compatible_schema: i64) {
+    let conn = Connection::open(dir.join(DB_FILE)).unwrap();
+    let newer = legal_kiosk::store::SCHEMA_VERSION + 1;
+    // What an additive migration does: a new table and a new column with a default.
+    conn.execute_batch(
+        "CREATE TABLE appointment_slots (id INTEGER PRIMARY KEY, starts_at TEXT NOT NULL);
+         ALTER TABLE outbox ADD COLUMN route TEXT NOT NULL DEFAULT 'default';",
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE meta SET value = ?1 WHERE key = 'compatible_schema'",
+        [compatible_schema],
+    )
+    .unwrap();
+    conn.pragma_update(None, "user_version", newer).unwrap();
+}
+
 #[test]
-fn a_newer_schema_is_refused_with_both_versions_named() {
+fn after_a_rollback_the_previous_binary_keeps_working_on_an_additively_migrated_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(dir.path());
+    let before = store
+        .commit_submission(synthetic_submission(
+            0,
+            &synthetic_jpeg(4096),
+            &synthetic_png(),
+        ))
+        .unwrap();
+    drop(store);
+    as_if_a_newer_release_migrated(dir.path(), legal_kiosk::store::SCHEMA_VERSION);
+    let store = Store::open_with(dir.path(), store_options()).expect("opens after a rollback");
+    let after = store
+        .commit_submission(synthetic_submission(
+            1,
+            &synthetic_jpeg(4096),
+            &synthetic_png(),
+        ))
+        .unwrap();
+    let keys: Vec<_> = store
+        .outbox_entries(true)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.idempotency_key)
+        .collect();
+    assert!(keys.contains(&before.idempotency_key) && keys.contains(&after.idempotency_key));
+    drop(store);
+    // The newer release, back again, finds its schema untouched.
+    let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, legal_kiosk::store::SCHEMA_VERSION + 1);
+}
+
+#[test]
+fn a_newer_schema_that_breaks_older_binaries_is_refused_with_both_versions_named() {
     let dir = tempfile::tempdir().unwrap();
     drop(open_store(dir.path()));
-    let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
-    conn.pragma_update(None, "user_version", 99).unwrap();
-    drop(conn);
+    let newer = legal_kiosk::store::SCHEMA_VERSION + 1;
+    as_if_a_newer_release_migrated(dir.path(), newer);
     let error = Store::open_with(dir.path(), store_options()).unwrap_err();
     assert!(
-        matches!(error, StoreError::SchemaTooNew { found: 99, supported } if supported == legal_kiosk::store::SCHEMA_VERSION)
+        matches!(error, StoreError::SchemaTooNew { found, supported } if found == newer && supported == legal_kiosk::store::SCHEMA_VERSION),
+        "{error}"
     );
     assert!(error.to_string().contains("newer"));
 }

@@ -163,11 +163,10 @@ fn sync_dir(directory: &Path) {
     }
 }
 
-/// This service's journal of the last seven days; false when journald is not available.
+/// This service's journal of the last seven days, each line scrubbed again on its way to
+/// the stick (the journal also holds lines the kiosk did not write: systemd's, a crashed
+/// process's stderr); false when journald is not available.
 fn export_journal(path: &Path) -> bool {
-    let Ok(file) = File::create(path) else {
-        return false;
-    };
     let child = Command::new("journalctl")
         .args([
             "--unit",
@@ -180,19 +179,26 @@ fn export_journal(path: &Path) -> bool {
             "--quiet",
         ])
         .stdin(Stdio::null())
-        .stdout(file)
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn();
     let Ok(mut child) = child else {
-        let _ = std::fs::remove_file(path);
         return false;
     };
+    let Some(stdout) = child.stdout.take() else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return false;
+    };
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let mut stdout = stdout;
+        std::io::Read::read_to_string(&mut stdout, &mut text).map(|_| text)
+    });
     let started = Instant::now();
-    loop {
+    let finished = loop {
         match child.try_wait() {
-            Ok(Some(status)) => {
-                return status.success() && File::open(path).and_then(|f| f.sync_all()).is_ok()
-            }
+            Ok(Some(status)) => break status.success(),
             Ok(None) if started.elapsed() < JOURNAL_TIMEOUT => {
                 std::thread::sleep(Duration::from_millis(50))
             }
@@ -200,15 +206,44 @@ fn export_journal(path: &Path) -> bool {
                 let _ = child.kill();
                 let _ = child.wait();
                 tracing::warn!("journalctl did not finish; export without the journal");
-                return false;
+                break false;
             }
         }
+    };
+    let text = match reader.join() {
+        Ok(Ok(text)) if finished => text,
+        _ => return false,
+    };
+    write_scrubbed(path, &text).is_ok()
+}
+
+fn write_scrubbed(path: &Path, journal: &str) -> std::io::Result<()> {
+    let mut file = File::create(path)?;
+    for line in journal.lines() {
+        writeln!(file, "{}", crate::logging::scrub(line))?;
     }
+    file.sync_all()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_journal_reaches_the_stick_scrubbed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("journal.txt");
+        let journal = "2026-12-03T01:00:00+0800 kiosk legal-kiosk[1]: panicked at 13812345678\n\
+                       2026-12-03T01:00:01+0800 kiosk systemd[1]: legal-kiosk.service: restarting\n";
+        write_scrubbed(&path, journal).expect("written");
+        let written = std::fs::read_to_string(&path).expect("read");
+        assert!(!written.contains("13812345678"), "{written}");
+        assert!(
+            written.contains("[phone]") && written.contains("restarting"),
+            "{written}"
+        );
+        assert_eq!(written.lines().count(), 2);
+    }
 
     #[test]
     fn the_configured_directory_wins_and_must_exist() {

@@ -115,6 +115,35 @@ pub fn sign_command(key: &SigningKey, command: &RemoteCommand) -> String {
         .to_string()
 }
 
+/// Where the nonces of accepted commands are remembered for their validity window.
+pub trait NonceLedger: Send + Sync {
+    /// Records `nonce`; `Ok(true)` on its first use. Nonces issued before `forget_before`
+    /// may be forgotten. `Err` when the ledger cannot say (the command is then refused).
+    fn first_use(&self, nonce: &str, issued_at: i64, forget_before: i64) -> Result<bool, String>;
+}
+
+/// The kiosk's ledger: the store, so replays are refused across restarts.
+impl NonceLedger for crate::store::Store {
+    fn first_use(&self, nonce: &str, issued_at: i64, forget_before: i64) -> Result<bool, String> {
+        self.first_use_of_nonce(nonce, issued_at, forget_before)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// A ledger in memory (tests, tools without a store).
+#[derive(Default)]
+pub struct MemoryNonceLedger {
+    seen: Mutex<HashMap<String, i64>>,
+}
+
+impl NonceLedger for MemoryNonceLedger {
+    fn first_use(&self, nonce: &str, issued_at: i64, forget_before: i64) -> Result<bool, String> {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        seen.retain(|_, issued| *issued >= forget_before);
+        Ok(seen.insert(nonce.to_owned(), issued_at).is_none())
+    }
+}
+
 /// Verifies, de-duplicates, gates, executes and audits remote commands.
 pub struct CommandProcessor {
     key: Option<VerifyingKey>,
@@ -123,8 +152,7 @@ pub struct CommandProcessor {
     gate: CitizenSessionGate,
     handler: Arc<dyn CommandHandler>,
     auditor: Auditor,
-    /// Nonces seen within the validity window, with their `issued_at`.
-    seen: Mutex<HashMap<String, i64>>,
+    nonces: Arc<dyn NonceLedger>,
 }
 
 impl CommandProcessor {
@@ -136,6 +164,7 @@ impl CommandProcessor {
         gate: CitizenSessionGate,
         handler: Arc<dyn CommandHandler>,
         auditor: Auditor,
+        nonces: Arc<dyn NonceLedger>,
     ) -> Self {
         CommandProcessor {
             key,
@@ -144,7 +173,7 @@ impl CommandProcessor {
             gate,
             handler,
             auditor,
-            seen: Mutex::new(HashMap::new()),
+            nonces,
         }
     }
 
@@ -237,17 +266,18 @@ impl CommandProcessor {
         if age > max_age || age < -60 {
             return Err((Some(command), ReasonCode::Expired));
         }
+        let forget_before = now.timestamp().saturating_sub(max_age).saturating_sub(60);
+        match self
+            .nonces
+            .first_use(&command.nonce, command.issued_at, forget_before)
         {
-            let mut seen = match self.seen.lock() {
-                Ok(seen) => seen,
-                Err(poisoned) => poisoned.into_inner(),
-            };
-            let oldest_valid = now.timestamp().saturating_sub(max_age);
-            seen.retain(|_, issued_at| *issued_at >= oldest_valid);
-            if seen.contains_key(&command.nonce) {
-                return Err((Some(command), ReasonCode::Replayed));
+            Ok(true) => {}
+            Ok(false) => return Err((Some(command), ReasonCode::Replayed)),
+            Err(error) => {
+                // Without the ledger a replay cannot be told from a first use.
+                tracing::error!(%error, "nonce ledger unavailable; command refused");
+                return Err((Some(command), ReasonCode::HandlerFailed));
             }
-            seen.insert(command.nonce.clone(), command.issued_at);
         }
         if self.gate.is_active() {
             return Err((Some(command), ReasonCode::CitizenSessionActive));

@@ -91,8 +91,12 @@ pub fn start_remote_link(
         config.kiosk.id.clone(),
         Duration::from_secs(fleet.command_max_age_s),
         status.gate.clone(),
-        Arc::new(RemoteCommandHandler { actions, restart }),
+        Arc::new(RemoteCommandHandler {
+            actions: actions.clone(),
+            restart,
+        }),
         auditor.clone(),
+        actions.store.clone(),
     );
     let tls = fleet.ca_file.clone().map(|ca| TlsFiles {
         ca,

@@ -9,6 +9,7 @@ mod backoff;
 mod http;
 pub mod relay;
 mod status;
+mod upload;
 mod wire;
 
 pub use backoff::Backoff;

@@ -21,7 +21,18 @@ pub struct RelayConfig {
     /// How often the outbox is looked at when nothing wakes the relay earlier (entries
     /// committed by another process, staff retries from the CLI).
     pub poll_interval: Duration,
+    /// How long an entry is held back when the store could not load it or record what its
+    /// delivery came to (disk full, I/O error, a row that does not decode). Without it the
+    /// entry is due again at once and is re-sent in a tight loop.
+    pub store_backoff: Backoff,
 }
+
+/// Store trouble is not the case system's: it clears when staff free the disk, so retry
+/// soon but never faster than once a second per entry.
+const STORE_BACKOFF: Backoff = Backoff {
+    base: Duration::from_secs(1),
+    cap: Duration::from_secs(300),
+};
 
 impl RelayConfig {
     /// The relay settings of a kiosk configuration.
@@ -35,6 +46,7 @@ impl RelayConfig {
                 cap: Duration::from_secs(section.retry_cap_s.max(1)),
             },
             poll_interval: Duration::from_secs(5),
+            store_backoff: STORE_BACKOFF,
         }
     }
 
@@ -44,6 +56,7 @@ impl RelayConfig {
             max_in_flight: 4,
             backoff: Backoff::default(),
             poll_interval: Duration::from_secs(5),
+            store_backoff: STORE_BACKOFF,
         }
     }
 }
@@ -74,6 +87,36 @@ enum Finished {
     Done,
     /// The case system asked everyone to hold off this long.
     HoldOff(Duration),
+    /// The store failed to load the entry or to record the outcome; hold this entry back.
+    StoreFailed,
+}
+
+/// Entries held back after store failures: when each may go again, and how many failures
+/// in a row it has had.
+#[derive(Default)]
+struct HeldBack {
+    entries: HashMap<i64, (Instant, u32)>,
+}
+
+impl HeldBack {
+    fn fail(&mut self, id: i64, backoff: &Backoff) {
+        let failures = self.entries.get(&id).map_or(0, |(_, n)| *n);
+        let until = Instant::now() + backoff.delay(failures).max(backoff.base);
+        self.entries.insert(id, (until, failures + 1));
+    }
+
+    fn release_due(&mut self) {
+        let now = Instant::now();
+        self.entries.retain(|_, (until, _)| *until > now);
+    }
+
+    fn contains(&self, id: i64) -> bool {
+        self.entries.contains_key(&id)
+    }
+
+    fn next_release(&self) -> Option<Instant> {
+        self.entries.values().map(|(until, _)| *until).min()
+    }
 }
 
 async fn blocking<T: Send + 'static>(
@@ -109,17 +152,23 @@ impl<C: CaseSystem> Relay<C> {
         let mut in_flight: HashSet<i64> = HashSet::new();
         let mut task_entries: HashMap<tokio::task::Id, i64> = HashMap::new();
         let mut hold_off_until: Option<Instant> = None;
+        let mut held_back = HeldBack::default();
         let capacity = self.config.max_in_flight.max(1);
         loop {
             if hold_off_until.is_some_and(|until| Instant::now() >= until) {
                 hold_off_until = None;
             }
+            held_back.release_due();
             let mut wait = self.config.poll_interval;
+            if let Some(release) = held_back.next_release() {
+                wait = wait.min(release.saturating_duration_since(Instant::now()));
+            }
             if let Some(until) = hold_off_until {
                 wait = until.saturating_duration_since(Instant::now());
             } else if in_flight.len() < capacity {
                 let free = capacity - in_flight.len();
-                let exclude = in_flight.clone();
+                let mut exclude = in_flight.clone();
+                exclude.extend(held_back.entries.keys().copied());
                 let due = blocking(&self.store, move |s| {
                     s.due_entries(now_ms(), free, &exclude)
                 })
@@ -138,7 +187,9 @@ impl<C: CaseSystem> Relay<C> {
                             task_entries.insert(tasks.spawn(task).id(), id);
                         }
                         if !filled {
-                            wait = wait.min(self.until_next_due(&in_flight).await);
+                            let mut busy = in_flight.clone();
+                            busy.extend(held_back.entries.keys().copied());
+                            wait = wait.min(self.until_next_due(&busy).await);
                         }
                     }
                     Err(e) => tracing::error!(error = %e, "outbox query failed"),
@@ -151,11 +202,22 @@ impl<C: CaseSystem> Relay<C> {
                         Ok((task_id, _)) => *task_id,
                         Err(error) => error.id(),
                     };
-                    if let Some(id) = task_entries.remove(&task_id) {
+                    let id = task_entries.remove(&task_id);
+                    if let Some(id) = id {
                         in_flight.remove(&id);
                     }
-                    if let Ok((_, Finished::HoldOff(delay))) = joined {
-                        hold_off_until = Some(Instant::now() + delay);
+                    match (joined, id) {
+                        (Ok((_, Finished::HoldOff(delay))), _) => {
+                            hold_off_until = Some(Instant::now() + delay);
+                        }
+                        // A task that failed outright is store trouble too: hold it back.
+                        (Ok((_, Finished::StoreFailed)) | Err(_), Some(id)) => {
+                            held_back.fail(id, &self.config.store_backoff);
+                        }
+                        (Ok((_, Finished::Done)), Some(id)) if held_back.contains(id) => {
+                            held_back.entries.remove(&id);
+                        }
+                        _ => {}
                     }
                 }
                 _ = signal.notified() => {}
@@ -194,12 +256,14 @@ async fn deliver<C: CaseSystem>(
         Err(StoreError::Decrypt { receipt }) => {
             tracing::error!(outbox_id = id, %receipt, "stored data does not decrypt; parking");
             let reason = "stored data does not decrypt with the kiosk key".to_string();
-            log_store_error(blocking(&store, move |s| s.park(id, &reason)).await);
-            return Finished::Done;
+            return recorded(
+                blocking(&store, move |s| s.park(id, &reason)).await,
+                Finished::Done,
+            );
         }
         Err(e) => {
-            tracing::error!(outbox_id = id, error = %e, "cannot load outbox entry");
-            return Finished::Done;
+            tracing::error!(outbox_id = id, error = %e, "cannot load outbox entry; held back");
+            return Finished::StoreFailed;
         }
     };
     let wire = WireSubmission::from_item(&config.kiosk_id, &item);
@@ -240,12 +304,16 @@ async fn deliver<C: CaseSystem>(
             blocking(&store, move |s| s.schedule_retry(id, at, &reason)).await
         }
     };
-    log_store_error(result);
-    finished
+    recorded(result, finished)
 }
 
-fn log_store_error(result: Result<(), StoreError>) {
-    if let Err(e) = result {
-        tracing::error!(error = %e, "cannot record the delivery outcome; the entry will be sent again");
+/// `finished`, or [`Finished::StoreFailed`] when the outcome could not be recorded.
+fn recorded(result: Result<(), StoreError>, finished: Finished) -> Finished {
+    match result {
+        Ok(()) => finished,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot record the delivery outcome; held back, then sent again");
+            Finished::StoreFailed
+        }
     }
 }

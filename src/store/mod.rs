@@ -10,6 +10,7 @@
 mod audit;
 mod crypto;
 mod error;
+mod nonces;
 mod outbox;
 mod progress;
 mod recovery;

@@ -36,6 +36,11 @@ fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<OutboxEntry> {
     })
 }
 
+/// An attachment row as stored: position, role, label, media type, sealed data.
+type SealedAttachmentRow = (i64, String, String, String, Vec<u8>);
+/// An entry with its sealed payload (`None` once purged) and sealed attachments.
+type SealedDelivery = (OutboxEntry, Option<Vec<u8>>, Vec<SealedAttachmentRow>);
+
 fn entry(conn: &Connection, id: i64) -> Result<OutboxEntry, StoreError> {
     conn.query_row(
         &format!(
@@ -92,15 +97,11 @@ impl Store {
         )?)
     }
 
-    /// Loads and decrypts a pending entry for delivery.
+    /// Loads and decrypts a pending entry for delivery. The sealed rows are read under the
+    /// connection lock; decrypting (up to several × 16 MiB) happens after it is released, so
+    /// a citizen's commit never waits for a delivery.
     pub fn load_for_delivery(&self, outbox_id: i64) -> Result<DeliveryItem, StoreError> {
-        let conn = self.conn();
-        let entry = entry(&conn, outbox_id)?;
-        let sealed: Option<Vec<u8>> = conn.query_row(
-            "SELECT s.payload FROM outbox o JOIN submissions s ON s.id = o.submission_id WHERE o.id = ?1",
-            [outbox_id],
-            |row| row.get(0),
-        )?;
+        let (entry, sealed, rows) = self.sealed_for_delivery(outbox_id)?;
         let receipt = entry.receipt_number.clone();
         let sealed = sealed.ok_or_else(|| StoreError::Purged {
             receipt: receipt.clone(),
@@ -114,21 +115,6 @@ impl Store {
             .open(&sealed, key.as_bytes())
             .ok_or_else(decrypt_error)?;
         let payload = serde_json::from_slice(&plain).map_err(|_| decrypt_error())?;
-        let mut stmt = conn.prepare_cached(
-            "SELECT a.position, a.role, a.label, a.media_type, a.data FROM attachments a
-             JOIN outbox o ON o.submission_id = a.submission_id WHERE o.id = ?1 ORDER BY a.position",
-        )?;
-        let rows = stmt
-            .query_map([outbox_id], |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, Vec<u8>>(4)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
         let mut attachments = Vec::with_capacity(rows.len());
         for (position, role, label, media_type, sealed) in rows {
             let aad = attachment_aad(key, position as usize);
@@ -153,6 +139,33 @@ impl Store {
             payload,
             attachments,
         })
+    }
+
+    /// The entry, its sealed payload and its sealed attachments, read in one lock.
+    fn sealed_for_delivery(&self, outbox_id: i64) -> Result<SealedDelivery, StoreError> {
+        let conn = self.conn();
+        let entry = entry(&conn, outbox_id)?;
+        let sealed: Option<Vec<u8>> = conn.query_row(
+            "SELECT s.payload FROM outbox o JOIN submissions s ON s.id = o.submission_id WHERE o.id = ?1",
+            [outbox_id],
+            |row| row.get(0),
+        )?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT a.position, a.role, a.label, a.media_type, a.data FROM attachments a
+             JOIN outbox o ON o.submission_id = a.submission_id WHERE o.id = ?1 ORDER BY a.position",
+        )?;
+        let rows = stmt
+            .query_map([outbox_id], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, Vec<u8>>(4)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((entry, sealed, rows))
     }
 
     /// The case system acknowledged: mark delivered and purge the personal data, in one

@@ -2,9 +2,12 @@
 //! loopback, and synthetic submissions.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod middlebox;
+
 use legal_kiosk::caseserver::{Stats, StoredSubmission};
+use legal_kiosk::cli::soak::{synthetic_jpeg, synthetic_png, synthetic_submission};
 use legal_kiosk::forward::{Backoff, HttpCaseSystem, Relay, RelayConfig, RelayHandle};
-use legal_kiosk::store::{Store, StoreOptions};
+use legal_kiosk::store::{OutboxEntry, Receipt, Store, StoreOptions};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -137,4 +140,22 @@ pub async fn wait_drained(store: &Arc<Store>, limit: Duration) {
         assert!(Instant::now() < deadline, "outbox not drained: {status:?}");
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+}
+
+/// The outbox entry of `receipt`, delivered or not.
+pub fn entry_of(store: &Arc<Store>, receipt: &Receipt) -> OutboxEntry {
+    store
+        .outbox_entries(true)
+        .expect("outbox entries")
+        .into_iter()
+        .find(|e| e.idempotency_key == receipt.idempotency_key)
+        .expect("the receipt has an outbox entry")
+}
+
+/// One synthetic notary application with a scan of `scan_kib` KiB, committed.
+pub fn commit_one(store: &Arc<Store>, scan_kib: usize) -> Receipt {
+    let scan = synthetic_jpeg(scan_kib * 1024);
+    store
+        .commit_submission(synthetic_submission(0, &scan, &synthetic_png()))
+        .expect("committed")
 }

@@ -57,6 +57,7 @@ fn fixture() -> Fixture {
         gate.clone(),
         handler.clone(),
         Auditor::new(sink.clone()),
+        Arc::new(MemoryNonceLedger::default()),
     );
     Fixture {
         processor,
@@ -191,4 +192,40 @@ fn operations_keys_are_read_as_hex() {
         Some(key)
     );
     assert_eq!(parse_operations_key("abcd"), None);
+}
+
+#[test]
+fn a_command_replayed_after_a_restart_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let options = crate::store::StoreOptions {
+        min_free_bytes: 0,
+        retention_days: 90,
+    };
+    let message = sign_command(
+        &operations_key(),
+        &command(CommandKind::Restart, "c0ffee00c0ffee00c0ffee00"),
+    );
+    let run = |handler: Arc<CountingHandler>| {
+        let store = Arc::new(crate::store::Store::open_with(dir.path(), options.clone()).unwrap());
+        let processor = CommandProcessor::new(
+            Some(operations_key().verifying_key()),
+            "SZ-FT-001",
+            Duration::from_secs(300),
+            CitizenSessionGate::new(),
+            handler,
+            Auditor::new(Arc::new(MemoryAuditSink::default())),
+            store,
+        );
+        // The kiosk restarted (the command asked for it); the same message arrives again,
+        // still inside its five-minute window.
+        processor.process(message.as_bytes(), now())
+    };
+    let handler = Arc::new(CountingHandler {
+        executed: Mutex::new(Vec::new()),
+    });
+    assert_eq!(run(handler.clone()).status, ResultStatus::Done);
+    let again = run(handler.clone());
+    assert_eq!(again.status, ResultStatus::Refused);
+    assert_eq!(again.reason, Some(ReasonCode::Replayed));
+    assert_eq!(handler.executed.lock().unwrap().len(), 1, "executed once");
 }

@@ -4,9 +4,12 @@
 //! The rule: **no personal data in logs, ever** — no ID numbers, names, phone numbers,
 //! addresses or fingerprints. Domain types that hold personal data print masked in `Debug`,
 //! and log fields carry receipt numbers, kinds and states, never content. As defence in depth
-//! every log line passes through [`scrub`], which masks anything shaped like a resident ID
-//! number or a mainland mobile number before it is written.
+//! every log line passes through [`scrub`] (identity-document and phone numbers, addresses,
+//! the values of personal fields) before it is written, and so does a panic's message.
 
+mod scrub;
+
+pub use scrub::scrub;
 use std::io::{IsTerminal, Write};
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
@@ -32,40 +35,21 @@ pub fn init(format: LogFormat) {
         LogFormat::Text => builder.with_target(false).try_init(),
         LogFormat::Json => builder.json().try_init(),
     };
+    install_panic_hook();
 }
 
-/// Masks resident ID numbers (17 digits + digit/X) and mobile numbers (1[3-9] + 9 digits)
-/// wherever they appear as a run of their own.
-pub fn scrub(line: &str) -> String {
-    let chars: Vec<char> = line.chars().collect();
-    let mut out = String::with_capacity(line.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let at_boundary = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
-        if at_boundary && chars[i].is_ascii_digit() {
-            let mut j = i;
-            while j < chars.len() && chars[j].is_ascii_digit() {
-                j += 1;
-            }
-            let digits = j - i;
-            let x_suffix = digits == 17 && j < chars.len() && matches!(chars[j], 'X' | 'x');
-            let end = if x_suffix { j + 1 } else { j };
-            let ends_clean = end == chars.len() || !chars[end].is_ascii_alphanumeric();
-            let is_id = ends_clean && (digits == 18 || x_suffix);
-            let is_mobile = ends_clean && digits == 11 && chars[i] == '1' && chars[i + 1] >= '3';
-            if is_id || is_mobile {
-                out.push_str(if is_id { "[id-number]" } else { "[phone]" });
-                i = end;
-                continue;
-            }
-            out.extend(&chars[i..j]);
-            i = j;
-            continue;
+/// A panic's message can carry whatever the failing code held (an `unwrap` on a parse of a
+/// citizen's input prints the input): it goes out scrubbed, like every log line.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = scrub(&info.to_string());
+        tracing::error!(panic = %message, "the program panicked");
+        // Frames name functions and files, never data.
+        let backtrace = std::backtrace::Backtrace::capture();
+        if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
+            let _ = writeln!(std::io::stderr(), "{backtrace}");
         }
-        out.push(chars[i]);
-        i += 1;
-    }
-    out
+    }));
 }
 
 /// A `MakeWriter` that scrubs each formatted event before writing it.
@@ -131,22 +115,6 @@ mod tests {
     use super::*;
     use std::sync::{Arc, Mutex};
 
-    #[test]
-    fn scrub_masks_id_numbers_and_mobiles_only() {
-        assert_eq!(
-            scrub("card 11010519491231002X read, phone 13812345678."),
-            "card [id-number] read, phone [phone]."
-        );
-        assert_eq!(scrub("id=110105194912310021"), "id=[id-number]");
-        // Receipt numbers, timestamps and short numbers stay readable.
-        assert_eq!(
-            scrub("receipt NT-20261122-0042 at 1732252800"),
-            "receipt NT-20261122-0042 at 1732252800"
-        );
-        assert_eq!(scrub("count 12345678901234"), "count 12345678901234");
-        assert_eq!(scrub("漏洞110105194912310021后"), "漏洞[id-number]后");
-    }
-
     #[derive(Clone, Default)]
     struct Capture(Arc<Mutex<Vec<u8>>>);
     impl Write for Capture {
@@ -175,5 +143,30 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("13900001111") && !text.contains("110105194912310021"));
+    }
+
+    #[test]
+    fn a_panic_message_goes_out_scrubbed() {
+        let capture = Capture::default();
+        let sink = capture.clone();
+        // A plain writer: what arrives is what the hook itself produced.
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || sink.clone())
+            .finish();
+        install_panic_hook();
+        let result = tracing::subscriber::with_default(subscriber, || {
+            std::panic::catch_unwind(|| {
+                panic!("cannot parse 110105194912310021 for 138 1234 5678");
+            })
+        });
+        let _ = std::panic::take_hook();
+        assert!(result.is_err());
+        let text = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+        assert!(text.contains("the program panicked"), "{text}");
+        assert!(
+            text.contains("[id-number]") && text.contains("[phone]"),
+            "{text}"
+        );
+        assert!(!text.contains("110105194912310021") && !text.contains("1234 5678"));
     }
 }
