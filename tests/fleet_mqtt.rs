@@ -96,6 +96,7 @@ impl TelemetrySource for FaultySource {
             outbox_depth: 4,
             outbox_oldest_age_s: Some(90),
             parked_items: 1,
+            store_alerts: 0,
             storage_free_bytes: Some(1 << 30),
             last_fault: Some(FaultReport {
                 device: DeviceKind::Printer,

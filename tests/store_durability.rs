@@ -155,7 +155,10 @@ fn quarantined_files(dir: &Path) -> Vec<std::path::PathBuf> {
     std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().contains(".corrupt-"))
+        .filter(|p| {
+            let name = p.to_string_lossy();
+            name.contains(".corrupt-") && !name.ends_with("-wal") && !name.ends_with("-shm")
+        })
         .collect()
 }
 
@@ -180,27 +183,108 @@ fn a_file_that_is_not_sqlite_is_moved_aside_and_a_fresh_store_works() {
     assert!(store.verify_audit().unwrap().intact);
 }
 
-#[test]
-fn a_database_with_damaged_pages_is_moved_aside() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let store = open_store(dir.path());
-        for i in 0..5 {
-            store.commit_submission(notary(i)).unwrap();
-        }
-    }
-    let path = dir.path().join(DB_FILE);
-    let mut bytes = std::fs::read(&path).unwrap();
-    assert!(bytes.len() > 4096 * 4);
-    // Keep the header page, scribble over the b-tree pages behind it.
-    for b in &mut bytes[4096..4096 * 4] {
+/// Overwrites the first b-tree page of `table` with garbage, as a failing SD card does.
+fn damage_table(db: &Path, table: &str) {
+    let conn = Connection::open(db).unwrap();
+    let page_size: i64 = conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap();
+    let root: i64 = conn
+        .query_row(
+            "SELECT rootpage FROM sqlite_master WHERE name = ?1",
+            [table],
+            |r| r.get(0),
+        )
+        .unwrap();
+    drop(conn);
+    let mut bytes = std::fs::read(db).unwrap();
+    let start = ((root - 1) * page_size) as usize;
+    for b in &mut bytes[start..start + page_size as usize] {
         *b = 0xA5;
     }
-    std::fs::write(&path, &bytes).unwrap();
+    std::fs::write(db, &bytes).unwrap();
+}
+
+#[test]
+fn a_damaged_database_is_moved_aside_and_what_it_still_owes_is_salvaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let receipts: Vec<_> = {
+        let store = open_store(dir.path());
+        let receipts: Vec<_> = (0..5)
+            .map(|i| store.commit_submission(notary(i)).unwrap())
+            .collect();
+        // One was delivered before the damage: there is nothing to salvage for it.
+        let first = store.outbox_entries(false).unwrap()[0].id;
+        store
+            .mark_delivered(first, Some("C-1"), Some("received"))
+            .unwrap();
+        receipts
+    };
+    damage_table(&dir.path().join(DB_FILE), "audit_log");
+
     let store = open_store(dir.path());
-    assert_eq!(quarantined_files(dir.path()).len(), 1);
-    assert_eq!(store.alerts().unwrap()[0].kind, "database_quarantined");
-    assert_eq!(store.outbox_status().unwrap().pending, 0);
+    let moved = quarantined_files(dir.path());
+    assert_eq!(moved.len(), 1, "moved aside, never deleted");
+    let alert = &store.alerts().unwrap()[0];
+    assert_eq!(alert.kind, "database_quarantined");
+    assert!(
+        alert
+            .detail
+            .contains("4 undelivered submission(s) salvaged"),
+        "{}",
+        alert.detail
+    );
+    let entries = store.outbox_entries(false).unwrap();
+    assert_eq!(
+        entries.len(),
+        4,
+        "every receipted, undelivered submission is back"
+    );
+    for entry in &entries {
+        let original = receipts
+            .iter()
+            .find(|r| r.idempotency_key == entry.idempotency_key)
+            .expect("same idempotency key, so the case system deduplicates");
+        assert_eq!(entry.receipt_number, original.number);
+        assert!(store.load_for_delivery(entry.id).is_ok(), "still decrypts");
+    }
+    // The receipt counter moved over: the next number is new.
+    let next = store.commit_submission(notary(9)).unwrap();
+    assert!(
+        receipts.iter().all(|r| r.number != next.number),
+        "{}",
+        next.number
+    );
+    // Salvaging the same file again (staff: `outbox salvage PATH`) copies nothing twice.
+    let again = store.salvage_from(&moved[0]).unwrap();
+    assert!(again.salvaged.is_empty());
+    assert_eq!(again.already_present, 4);
+    assert!(store.verify_audit().unwrap().intact);
+}
+
+#[test]
+fn when_the_submissions_themselves_are_damaged_staff_are_told_which_receipts_to_follow_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let receipts: Vec<_> = {
+        let store = open_store(dir.path());
+        (0..3)
+            .map(|i| store.commit_submission(notary(i)).unwrap())
+            .collect()
+    };
+    damage_table(&dir.path().join(DB_FILE), "submissions");
+    let store = open_store(dir.path());
+    let alert = &store.alerts().unwrap()[0];
+    assert!(alert.detail.contains("3 unreadable"), "{}", alert.detail);
+    for receipt in &receipts {
+        assert!(alert.detail.contains(&receipt.number), "{}", alert.detail);
+    }
+    // The live store works, and does not reuse those receipt numbers.
+    let next = store.commit_submission(notary(7)).unwrap();
+    assert!(
+        receipts.iter().all(|r| r.number != next.number),
+        "{}",
+        next.number
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! `legal-kiosk outbox status|list|retry ID [--json]`: what waits to be delivered, what the
-//! case system refused and why, and putting a refused entry back in the queue.
+//! `legal-kiosk outbox status|list|retry ID|salvage PATH [--json]`: what waits to be
+//! delivered, what the case system refused and why, putting a refused entry back in the
+//! queue, and salvaging what a moved-aside (corrupt) database still owes.
 
 use super::ConfigArgs;
 use crate::store::{Store, StoreOptions};
@@ -27,6 +28,14 @@ pub enum OutboxAction {
     Retry {
         /// Outbox id, as shown by `outbox list`.
         id: i64,
+        #[command(flatten)]
+        common: OutboxCommon,
+    },
+    /// Copy the undelivered submissions of a moved-aside database (`kiosk.db.corrupt-…`)
+    /// into the live store; running it again copies nothing twice.
+    Salvage {
+        /// The moved-aside database file.
+        path: std::path::PathBuf,
         #[command(flatten)]
         common: OutboxCommon,
     },
@@ -105,6 +114,23 @@ pub fn run(args: OutboxArgs) -> anyhow::Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&entry)?);
             } else {
                 println!("{} ({}) is queued again", entry.id, entry.receipt_number);
+            }
+        }
+        OutboxAction::Salvage { path, common } => {
+            anyhow::ensure!(path.is_file(), "{}: no such file", path.display());
+            let report = open_store(&common.config)?.salvage_from(&path)?;
+            if common.json {
+                let json = serde_json::json!({
+                    "salvaged": report.salvaged,
+                    "already_present": report.already_present,
+                    "unreadable": report.unreadable,
+                });
+                println!("{}", serde_json::to_string_pretty(&json)?);
+            } else {
+                println!("{}", report.summary());
+                for receipt in &report.unreadable {
+                    println!("unreadable: {receipt} (call the office about it)");
+                }
             }
         }
     }

@@ -62,6 +62,7 @@ impl TelemetrySource for KioskTelemetry {
                 .filter(|o| o.pending > 0)
                 .map(|o| o.oldest_pending_age_s),
             parked_items: outbox.as_ref().map_or(0, |o| o.parked),
+            store_alerts: self.store.alerts().map_or(0, |a| a.len() as u64),
             storage_free_bytes: crate::store::free_bytes(&self.data_dir).ok(),
             last_fault: None,
         }

@@ -124,6 +124,7 @@ mod tests {
                 outbox_depth: 2,
                 outbox_oldest_age_s: Some(3700),
                 parked_items: 1,
+                store_alerts: 0,
                 storage_free_bytes: Some(512 << 20),
                 last_fault: Some(FaultReport {
                     device: DeviceKind::IdReader,

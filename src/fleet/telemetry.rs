@@ -22,6 +22,8 @@ pub struct KioskSample {
     pub outbox_depth: u64,
     pub outbox_oldest_age_s: Option<u64>,
     pub parked_items: u64,
+    /// Store alerts recorded (a database moved aside, what was salvaged): staff must look.
+    pub store_alerts: u64,
     pub storage_free_bytes: Option<u64>,
     pub last_fault: Option<FaultReport>,
 }
@@ -146,6 +148,11 @@ pub fn prometheus_text(state: &StateMessage) -> String {
         "parked_items",
         "Submissions parked for staff attention.",
         vec![(String::new(), state.sample.parked_items)],
+    );
+    gauge(
+        "store_alerts",
+        "Store alerts for staff (a database moved aside and what was salvaged).",
+        vec![(String::new(), state.sample.store_alerts)],
     );
     if let Some(free) = state.sample.storage_free_bytes {
         gauge(

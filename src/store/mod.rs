@@ -14,6 +14,7 @@ mod nonces;
 mod outbox;
 mod progress;
 mod recovery;
+mod salvage;
 mod schema;
 mod space;
 mod types;
@@ -21,6 +22,7 @@ mod types;
 pub use audit::AuditReport;
 pub use error::StoreError;
 pub use progress::{CachedStatus, ProgressRecord, ReceiptLookup};
+pub use salvage::SalvageReport;
 pub use schema::SCHEMA_VERSION;
 pub use space::free_bytes;
 pub use types::*;
@@ -128,7 +130,12 @@ impl Store {
             committed: Arc::new(tokio::sync::Notify::new()),
         };
         if let Some((moved, problem)) = quarantined {
-            store.record_quarantine(&moved, &problem)?;
+            // Whatever can be read of what the moved-aside file still owes comes back first.
+            let salvage = store.salvage_from(&moved).unwrap_or_else(|e| {
+                tracing::error!(error = %e, "salvage failed; staff can retry with `outbox salvage`");
+                SalvageReport::default()
+            });
+            store.record_quarantine(&moved, &problem, &salvage)?;
         }
         store.apply_retention(now_ms())?;
         Ok(store)
@@ -299,14 +306,27 @@ impl Store {
         Ok(alerts)
     }
 
-    fn record_quarantine(&self, moved: &Path, problem: &str) -> Result<(), StoreError> {
+    fn record_quarantine(
+        &self,
+        moved: &Path,
+        problem: &str,
+        salvage: &SalvageReport,
+    ) -> Result<(), StoreError> {
         let now = now_ms();
         let file = moved
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let detail =
-            format!("database failed its integrity check ({problem}); moved aside as {file}");
+        let mut detail = format!(
+            "database failed its integrity check ({problem}); moved aside as {file}; {}",
+            salvage.summary()
+        );
+        if !salvage.unreadable.is_empty() {
+            detail.push_str(&format!(
+                "; call the office about receipts {}",
+                salvage.unreadable.join(", ")
+            ));
+        }
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(

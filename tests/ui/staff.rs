@@ -38,8 +38,12 @@ struct Kiosk {
 }
 
 fn start_kiosk() -> Kiosk {
+    start_kiosk_on(tempfile::tempdir().unwrap())
+}
+
+/// The kiosk on `data`, which may already hold a database (a damaged one, say).
+fn start_kiosk_on(data: tempfile::TempDir) -> Kiosk {
     BACKEND.with(|_| ());
-    let data = tempfile::tempdir().unwrap();
     let stick = tempfile::tempdir().unwrap();
     let pin = PinHash::create(PIN, MIN_ITERATIONS).unwrap();
     let staff_file = data.path().join("staff.toml");
@@ -322,6 +326,23 @@ fn a_parked_item_is_retried_from_the_outbox_screen() {
         audited(&kiosk, "parked-items-retry", "\"outcome\":\"success\""),
         1
     );
+}
+
+#[test]
+fn a_database_moved_aside_at_start_is_shown_on_the_outbox_screen() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(
+        data.path().join(legal_kiosk::store::DB_FILE),
+        b"what a failing SD card returns".repeat(200),
+    )
+    .unwrap();
+    let kiosk = start_kiosk_on(data);
+    let app = &kiosk.app;
+    log_in(app);
+    tap(app, "staff-tab-outbox");
+    let alert = label(app, "staff-store-alert");
+    assert!(alert.contains("moved aside"), "{alert}");
+    assert!(alert.contains("salvaged"), "{alert}");
 }
 
 #[test]

@@ -335,8 +335,13 @@ impl Controller {
             return;
         };
         match (store.outbox_status(), store.outbox_entries(false)) {
-            (Ok(status), Ok(entries)) => self
-                .staff_do(|a| render::render_outbox(a, &status, &entries, crate::store::now_ms())),
+            (Ok(status), Ok(entries)) => {
+                let alerts = store.alerts().unwrap_or_default();
+                self.staff_do(|a| {
+                    render::render_outbox(a, &status, &entries, crate::store::now_ms());
+                    render::render_store_alert(a, alerts.first());
+                })
+            }
             (Err(error), _) | (_, Err(error)) => {
                 tracing::warn!(%error, "outbox not readable for the staff screen");
             }

@@ -138,6 +138,11 @@ pub(super) fn render_outbox(
     adapter.set_outbox_items(model(items));
 }
 
+/// The newest store alert (a database moved aside, what was salvaged), or nothing.
+pub(super) fn render_store_alert(adapter: &StaffAdapter<'_>, alert: Option<&crate::store::Alert>) {
+    adapter.set_store_alert(alert.map(|a| a.detail.as_str()).unwrap_or_default().into());
+}
+
 pub(super) struct SystemView {
     pub kiosk_id: String,
     pub image: ImageInfo,
