@@ -1,6 +1,6 @@
 //! The kiosk's I/O services, started on the tokio runtime by `run`, `demo` and `soak`: the
-//! durable store, the outbox relay to the case system and, for the demo, the in-process
-//! reference case server on the configured loopback address.
+//! durable store, the outbox relay to the case system, the hourly retention sweep and, for
+//! the demo, the in-process reference case server on the configured loopback address.
 
 use crate::caseserver::{self, CaseServer};
 use crate::config::KioskConfig;
@@ -9,11 +9,38 @@ use crate::store::{Store, StoreOptions};
 use anyhow::Context;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
+
+/// How often what remains of delivered submissions is checked against the retention
+/// period: a kiosk runs for months without a restart.
+const RETENTION_SWEEP: Duration = Duration::from_secs(3600);
 
 pub struct Services {
     pub store: Arc<Store>,
     relay: RelayHandle,
+    retention: tokio::task::JoinHandle<()>,
     case_server: Option<CaseServer>,
+}
+
+/// Applies the retention period every `every`, on a blocking thread.
+fn spawn_retention(store: Arc<Store>, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(every);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            let store = store.clone();
+            let swept =
+                tokio::task::spawn_blocking(move || store.apply_retention(crate::store::now_ms()))
+                    .await;
+            match swept {
+                Ok(Ok(0)) => {}
+                Ok(Ok(removed)) => tracing::info!(removed, "retention applied"),
+                Ok(Err(error)) => tracing::error!(%error, "retention sweep failed"),
+                Err(error) => tracing::error!(%error, "retention sweep did not finish"),
+            }
+        }
+    })
 }
 
 impl Services {
@@ -35,9 +62,11 @@ impl Services {
         )?);
         let system = HttpCaseSystem::new(&config.case_system)?;
         let relay = Relay::new(store.clone(), system, RelayConfig::from_config(config)).spawn();
+        let retention = spawn_retention(store.clone(), RETENTION_SWEEP);
         Ok(Services {
             store,
             relay,
+            retention,
             case_server,
         })
     }
@@ -45,6 +74,7 @@ impl Services {
     /// Stops the relay (in-flight deliveries finish or are retried at next start) and the
     /// reference server.
     pub async fn shutdown(self) {
+        self.retention.abort();
         self.relay.shutdown().await;
         if let Some(server) = self.case_server {
             server.shutdown().await;
@@ -87,5 +117,30 @@ mod tests {
             .ip()
             .is_loopback());
         assert!(loopback_address("https://192.0.2.1/api").is_err());
+    }
+
+    #[tokio::test]
+    async fn retention_is_applied_while_the_kiosk_runs_not_only_at_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = StoreOptions {
+            min_free_bytes: 0,
+            retention_days: 0,
+        };
+        let store = Arc::new(Store::open_with(dir.path(), options).unwrap());
+        let sweep = spawn_retention(store.clone(), Duration::from_millis(50));
+        let submission = crate::store::NewSubmission {
+            kind: crate::store::SubmissionKind::Rating,
+            payload: serde_json::json!({"stars": 5}),
+            attachments: Vec::new(),
+        };
+        store.commit_submission(submission).unwrap();
+        let id = store.outbox_entries(false).unwrap()[0].id;
+        store.mark_delivered(id, None, Some("received")).unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !store.outbox_entries(true).unwrap().is_empty() {
+            assert!(std::time::Instant::now() < deadline, "never swept");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        sweep.abort();
     }
 }

@@ -47,6 +47,27 @@ fn personal_data_is_encrypted_at_rest_and_decrypts_for_delivery() {
 }
 
 #[test]
+fn purged_ciphertext_is_overwritten_not_left_in_free_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(dir.path());
+    store.commit_submission(notary(0)).unwrap();
+    let id = store.outbox_entries(false).unwrap()[0].id;
+    let sealed: Vec<u8> = {
+        let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        conn.query_row("SELECT data FROM attachments LIMIT 1", [], |r| r.get(0))
+            .unwrap()
+    };
+    let fragment = sealed[sealed.len() / 2..sealed.len() / 2 + 64].to_vec();
+    assert!(contains(&raw_bytes(dir.path()), &fragment));
+    store
+        .mark_delivered(id, Some("C-1"), Some("received"))
+        .unwrap();
+    drop(store);
+    // Closing checkpoints the WAL into the main file: nothing of the sealed scan remains.
+    assert!(!contains(&raw_bytes(dir.path()), &fragment));
+}
+
+#[test]
 fn key_file_is_private_and_a_missing_key_is_refused_not_replaced() {
     let dir = tempfile::tempdir().unwrap();
     drop(open_store(dir.path()).commit_submission(notary(0)).unwrap());

@@ -28,7 +28,7 @@ pub enum AuditEventId {
     DeviceStateChanged,
     /// A signed remote command from the operations centre was accepted and executed.
     RemoteCommand,
-    /// A remote command was refused before execution (unsigned, bad signature, expired, replayed, wrong kiosk or citizen session active).
+    /// A remote command was refused before execution (unsigned, bad signature, expired, replayed, wrong kiosk or citizen session active); with reason rate-limited, count says how many further refusals in the last window were counted but not written one by one.
     RemoteCommandRefused,
     /// A status ticket (kiosk id, version, addresses, queue depth, devices) was printed.
     StatusTicketPrint,
@@ -136,7 +136,7 @@ impl AuditEventId {
             AuditEventId::CitizenSession => "A citizen session from the first touch to the return to the attract screen.",
             AuditEventId::DeviceStateChanged => "A peripheral changed state (ready, busy, degraded, fault, absent, paper out, cover open).",
             AuditEventId::RemoteCommand => "A signed remote command from the operations centre was accepted and executed.",
-            AuditEventId::RemoteCommandRefused => "A remote command was refused before execution (unsigned, bad signature, expired, replayed, wrong kiosk or citizen session active).",
+            AuditEventId::RemoteCommandRefused => "A remote command was refused before execution (unsigned, bad signature, expired, replayed, wrong kiosk or citizen session active); with reason rate-limited, count says how many further refusals in the last window were counted but not written one by one.",
             AuditEventId::StatusTicketPrint => "A status ticket (kiosk id, version, addresses, queue depth, devices) was printed.",
             AuditEventId::ParkedItemsRetry => "Parked submissions were put back into the delivery queue by staff or a remote command.",
             AuditEventId::AuditExport => "The audit log was exported as JSON lines.",
@@ -162,7 +162,7 @@ impl AuditEventId {
             AuditEventId::CitizenSession => &[AuditField::ReceiptNumber, AuditField::Count, AuditField::Reason],
             AuditEventId::DeviceStateChanged => &[AuditField::DeviceKind, AuditField::DeviceState, AuditField::Reason],
             AuditEventId::RemoteCommand => &[AuditField::CommandKind, AuditField::Count],
-            AuditEventId::RemoteCommandRefused => &[AuditField::CommandKind, AuditField::Reason],
+            AuditEventId::RemoteCommandRefused => &[AuditField::CommandKind, AuditField::Reason, AuditField::Count],
             AuditEventId::StatusTicketPrint => &[AuditField::Count],
             AuditEventId::ParkedItemsRetry => &[AuditField::Count],
             AuditEventId::AuditExport => &[AuditField::Count],

@@ -254,10 +254,11 @@ pub enum ReasonCode {
     StaffRequest,
     RemoteRequest,
     NotConfigured,
+    RateLimited,
 }
 
 impl ReasonCode {
-    pub const ALL: [ReasonCode; 20] = [
+    pub const ALL: [ReasonCode; 21] = [
         ReasonCode::Timeout,
         ReasonCode::UserCancelled,
         ReasonCode::WrongPin,
@@ -278,6 +279,7 @@ impl ReasonCode {
         ReasonCode::StaffRequest,
         ReasonCode::RemoteRequest,
         ReasonCode::NotConfigured,
+        ReasonCode::RateLimited,
     ];
 
     /// The kebab-case code written to JSON lines and MQTT results.
@@ -303,6 +305,7 @@ impl ReasonCode {
             ReasonCode::StaffRequest => "staff-request",
             ReasonCode::RemoteRequest => "remote-request",
             ReasonCode::NotConfigured => "not-configured",
+            ReasonCode::RateLimited => "rate-limited",
         }
     }
 }

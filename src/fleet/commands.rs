@@ -144,6 +144,56 @@ impl NonceLedger for MemoryNonceLedger {
     }
 }
 
+/// Envelopes larger than this are not commands (a signed command is about 300 bytes).
+const MAX_MESSAGE_BYTES: usize = 4096;
+
+/// Refusals are audited one by one up to this many per window; the rest of the window's are
+/// counted and audited as one row, so a flood of garbage cannot fill the disk with rows.
+const AUDITED_REFUSALS_PER_WINDOW: u32 = 10;
+const REFUSAL_WINDOW: Duration = Duration::from_secs(600);
+
+/// Refusals audited in the current window and those only counted.
+#[derive(Debug)]
+struct RefusalBudget {
+    window_start: std::time::Instant,
+    audited: u32,
+    suppressed: u64,
+}
+
+/// What to audit for one refusal.
+enum RefusalAudit {
+    /// This refusal, and before it a summary of the last window's suppressed ones.
+    Row { suppressed_before: u64 },
+    /// Counted only.
+    Suppressed,
+}
+
+impl RefusalBudget {
+    fn new() -> RefusalBudget {
+        RefusalBudget {
+            window_start: std::time::Instant::now(),
+            audited: 0,
+            suppressed: 0,
+        }
+    }
+
+    fn take(&mut self, now: std::time::Instant) -> RefusalAudit {
+        let mut suppressed_before = 0;
+        if now.duration_since(self.window_start) >= REFUSAL_WINDOW {
+            suppressed_before = std::mem::take(&mut self.suppressed);
+            self.window_start = now;
+            self.audited = 0;
+        }
+        if self.audited < AUDITED_REFUSALS_PER_WINDOW {
+            self.audited += 1;
+            RefusalAudit::Row { suppressed_before }
+        } else {
+            self.suppressed += 1;
+            RefusalAudit::Suppressed
+        }
+    }
+}
+
 /// Verifies, de-duplicates, gates, executes and audits remote commands.
 pub struct CommandProcessor {
     key: Option<VerifyingKey>,
@@ -153,6 +203,7 @@ pub struct CommandProcessor {
     handler: Arc<dyn CommandHandler>,
     auditor: Auditor,
     nonces: Arc<dyn NonceLedger>,
+    refusals: Mutex<RefusalBudget>,
 }
 
 impl CommandProcessor {
@@ -174,6 +225,7 @@ impl CommandProcessor {
             handler,
             auditor,
             nonces,
+            refusals: Mutex::new(RefusalBudget::new()),
         }
     }
 
@@ -236,6 +288,9 @@ impl CommandProcessor {
         message: &[u8],
         now: DateTime<Utc>,
     ) -> Result<RemoteCommand, (Option<RemoteCommand>, ReasonCode)> {
+        if message.len() > MAX_MESSAGE_BYTES {
+            return Err((None, ReasonCode::Malformed));
+        }
         let envelope: Envelope =
             serde_json::from_slice(message).map_err(|_| (None, ReasonCode::Malformed))?;
         let Some(signature_hex) = envelope.signature else {
@@ -286,7 +341,29 @@ impl CommandProcessor {
     }
 
     fn audit_refusal(&self, command: Option<&RemoteCommand>, reason: ReasonCode) {
+        let budget = self
+            .refusals
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take(std::time::Instant::now());
+        let suppressed_before = match budget {
+            RefusalAudit::Suppressed => return,
+            RefusalAudit::Row { suppressed_before } => suppressed_before,
+        };
         tracing::warn!(reason = reason.code(), "remote command refused");
+        if suppressed_before > 0 {
+            let summary = AuditFields {
+                count: Some(suppressed_before),
+                reason: Some(ReasonCode::RateLimited),
+                ..AuditFields::default()
+            };
+            if let Err(error) = self
+                .auditor
+                .single(AuditEventId::RemoteCommandRefused, summary)
+            {
+                tracing::error!(%error, "audit of suppressed refusals failed");
+            }
+        }
         let fields = AuditFields {
             command_kind: command.map(|c| c.kind),
             reason: Some(reason),

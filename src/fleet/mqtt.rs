@@ -153,6 +153,8 @@ impl FleetLink {
             topics: topics.clone(),
             status,
             commands,
+            command_slots: Arc::new(tokio::sync::Semaphore::new(COMMAND_QUEUE)),
+            dropped: Arc::default(),
             auditor,
             publish_interval: options.publish_interval,
         }));
@@ -191,12 +193,20 @@ impl FleetLink {
     }
 }
 
+/// Commands waiting or running at once; more arriving meanwhile are dropped unread, so a
+/// flood on the command topic costs neither unbounded tasks nor CPU.
+const COMMAND_QUEUE: usize = 4;
+
 struct LinkTask {
     client: AsyncClient,
     eventloop: EventLoop,
     topics: Topics,
     status: KioskStatus,
     commands: Option<Arc<CommandProcessor>>,
+    /// One permit per command in the queue ([`COMMAND_QUEUE`]).
+    command_slots: Arc<tokio::sync::Semaphore>,
+    /// Commands dropped because the queue was full.
+    dropped: Arc<std::sync::atomic::AtomicU64>,
     auditor: Option<Auditor>,
     publish_interval: Duration,
 }
@@ -235,11 +245,28 @@ impl LinkTask {
         let Some(processor) = self.commands.clone() else {
             return;
         };
+        let Ok(slot) = self.command_slots.clone().try_acquire_owned() else {
+            let dropped = self
+                .dropped
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if dropped.is_power_of_two() || dropped == 0 {
+                tracing::warn!(
+                    dropped = dropped + 1,
+                    "command queue full; commands dropped"
+                );
+            }
+            return;
+        };
         let client = self.client.clone();
         let topic = self.topics.command_result.clone();
         tokio::spawn(async move {
+            // One command at a time: the slot's holder waits its turn behind the others.
+            static RUNNING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+            let turn = RUNNING.lock().await;
             let result =
                 tokio::task::spawn_blocking(move || processor.process(&payload, Utc::now())).await;
+            drop(turn);
+            drop(slot);
             match result.map(|result| serde_json::to_vec(&result)) {
                 Ok(Ok(json)) => {
                     if let Err(error) = client.publish(topic, QoS::AtLeastOnce, false, json).await {

@@ -119,6 +119,9 @@ impl Store {
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Purged ciphertext is overwritten, not left in free pages for a stolen card to keep
+        // (the key file may travel with it).
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.busy_timeout(Duration::from_secs(10))?;
         schema::migrate(&mut conn)?;
         let key = load_or_create_key(&conn, &data_dir.join(KEY_FILE))?;

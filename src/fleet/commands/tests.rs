@@ -229,3 +229,26 @@ fn a_command_replayed_after_a_restart_is_refused() {
     assert_eq!(again.reason, Some(ReasonCode::Replayed));
     assert_eq!(handler.executed.lock().unwrap().len(), 1, "executed once");
 }
+
+#[test]
+fn a_flood_of_garbage_writes_a_bounded_number_of_audit_rows() {
+    let f = fixture();
+    let signed = sign_command(
+        &operations_key(),
+        &command(CommandKind::RetryParked, "0123456789abcdef0123"),
+    );
+    let huge = format!("{{\"payload\":\"{}\"}}", "x".repeat(1 << 20));
+    for i in 0..5_000 {
+        let message = match i % 3 {
+            0 => b"garbage".to_vec(),
+            1 => huge.as_bytes().to_vec(),
+            // A captured command re-sent again and again.
+            _ => signed.as_bytes().to_vec(),
+        };
+        f.processor.process(&message, now());
+    }
+    let rows = f.sink.events().len();
+    // The one real execution (a pair) and at most one window's worth of refusals.
+    assert!(rows <= 2 + 10, "{rows} audit rows for 5000 messages");
+    assert_eq!(f.handler.executed.lock().unwrap().len(), 1);
+}
