@@ -44,7 +44,8 @@ pub struct KioskConfig {
     /// no means test to apply and the pre-check sends citizens to staff.
     #[serde(default)]
     pub legal_aid: Option<crate::laws::legal_aid::LegalAidPolicy>,
-    /// `[notary]`: the office's fee schedule and privacy contact.
+    /// `[notary]`: the office's fee schedule, the personal-information controller and its
+    /// contact, and whether the office's form needs 民族.
     #[serde(default)]
     pub notary: NotarySection,
 }
@@ -282,7 +283,15 @@ impl KioskConfig {
             devices: DevicesSection::demo(),
             accessibility: AccessibilitySection::default(),
             legal_aid: Some(legal_aid::demo_example()),
-            notary: NotarySection::default(),
+            notary: NotarySection {
+                controller: Some("示例市公证处".into()),
+                controller_en: Some("Example City Notary Office".into()),
+                privacy_contact: Some(
+                    "示例市公证处个人信息保护联系人，电话 010-6000 0000 转 8（工作日 9:00–17:30）"
+                        .into(),
+                ),
+                ..NotarySection::default()
+            },
         }
     }
 
