@@ -147,6 +147,10 @@ pub(in crate::adapter) fn stage(c: &Controller, name: &str) -> bool {
         run(J::KeepCapture);
         run(J::Next);
     }
+    if name == "notary-fee" {
+        // Shows a reduction asked for: the estimate stays normal until the office checks.
+        run(J::ToggleReduction("legal_aid".into()));
+    }
     if reached("notary-review") {
         run(J::Next);
     }
