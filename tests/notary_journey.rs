@@ -1,8 +1,9 @@
 //! Whole notary journeys through the public API, as the UI adapter drives them: commands in,
 //! effects out, device and store answers fed back as events.
 
-use chrono::{DateTime, Days, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveTime, TimeZone, Weekday};
 use legal_kiosk::config::{IdleSection, Language};
+use legal_kiosk::core::notary::calendar::OfficeCalendar;
 use legal_kiosk::core::notary::consent::ConsentItem;
 use legal_kiosk::core::notary::fees::FeeLineKind;
 use legal_kiosk::core::notary::form::FormField;
@@ -49,6 +50,20 @@ fn office() -> OfficeInfo {
         ),
         phone: "010-12348000".into(),
         privacy_contact: "privacy@notary.example.cn".into(),
+        calendar: Some(OfficeCalendar {
+            weekdays: [
+                Weekday::Mon,
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+            ]
+            .into(),
+            opens: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            closes: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+            holidays: Default::default(),
+            working_weekends: Default::default(),
+        }),
     }
 }
 
@@ -406,6 +421,11 @@ fn birth_certificate_for_use_abroad_with_translation() {
     assert!(text.contains("110105********002X") && !text.contains("19900307"));
     assert!(text.contains("¥320.00"));
     assert!(text.contains("北京市朝阳区示例路1号"));
+    // Sunday 1 March: the office takes it up on the next working day.
+    assert!(
+        text.contains("下一个工作日，即3月2日（星期一）9:00"),
+        "{text}"
+    );
     let qr = lines.iter().find_map(|l| match l {
         NotaryReceiptLine::Qr(q) => Some(q.clone()),
         _ => None,
@@ -436,6 +456,12 @@ fn birth_certificate_for_use_abroad_with_translation() {
         !j.holds_personal_data(),
         "the end screen holds nothing personal"
     );
+    match j.view(now()).screen {
+        ScreenView::End { message } => {
+            assert!(message.zh.contains("3月2日（星期一）"), "{}", message.zh)
+        }
+        other => panic!("{other:?}"),
+    }
     assert_eq!(cmd(&mut j, Command::Next), vec![Effect::Exit]);
     assert_eq!(j.step(), Step::ChooseMatter);
 }

@@ -6,6 +6,7 @@
 //! configuration that needs no file.
 
 mod accessibility;
+mod calendar;
 mod devices;
 mod error;
 mod legal_aid;
@@ -13,6 +14,7 @@ mod locate;
 mod notary;
 
 pub use accessibility::{AccessibilitySection, VOLUME_LEVELS};
+pub use calendar::CalendarSection;
 pub use devices::*;
 pub use error::ConfigError;
 pub use notary::NotarySection;
@@ -104,6 +106,10 @@ pub struct OfficeSection {
     pub hours: String,
     pub hours_en: String,
     pub phone: String,
+    /// `[office.calendar]`: when the office works; without it the receipt does not say when
+    /// the application is taken up.
+    #[serde(default)]
+    pub calendar: Option<CalendarSection>,
 }
 
 impl Default for OfficeSection {
@@ -116,6 +122,7 @@ impl Default for OfficeSection {
             hours: "周一至周五 9:00–12:00, 13:30–17:30".into(),
             hours_en: "Mon–Fri 9:00–12:00, 13:30–17:30".into(),
             phone: "12348".into(),
+            calendar: Some(CalendarSection::weekdays_nine_to_half_past_five()),
         }
     }
 }
@@ -361,6 +368,11 @@ impl KioskConfig {
                     ));
                 }
             }
+        }
+        if let Some(calendar) = &self.office.calendar {
+            calendar
+                .calendar()
+                .map_err(|(key, message)| invalid(&["office", "calendar", key], message))?;
         }
         self.accessibility
             .validate()

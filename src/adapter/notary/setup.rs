@@ -66,6 +66,8 @@ pub fn office_info(config: &KioskConfig) -> OfficeInfo {
             .privacy_contact
             .clone()
             .unwrap_or_else(|| office.phone.clone()),
+        // Validated with the configuration at load.
+        calendar: office.calendar.as_ref().and_then(|c| c.calendar().ok()),
     }
 }
 

@@ -29,6 +29,8 @@ pub struct OfficeInfo {
     pub phone: String,
     /// Contact for personal-information requests.
     pub privacy_contact: String,
+    /// When the office works, to tell a citizen when the application is taken up.
+    pub calendar: Option<super::calendar::OfficeCalendar>,
 }
 
 /// What the journey collects for the chosen matter on this kiosk.

@@ -5,6 +5,7 @@
 //! printer) and feeds the results back as [`Event`]s, then renders [`JourneyView`].
 
 pub mod applicant;
+pub mod calendar;
 pub mod catalogue;
 pub mod consent;
 pub mod declaration;

@@ -312,12 +312,21 @@ impl Journey {
                 chosen: self.data.rating,
                 comment: self.data.rating_comment.clone(),
             },
-            Step::End => ScreenView::End {
-                message: bi(
+            // The end screen follows a submission: say when the office takes it up.
+            Step::End => {
+                let mut message = bi(
                     "感谢使用。您的信息已从本机清除。",
                     "Thank you. Your information has been cleared from this kiosk.",
-                ),
-            },
+                );
+                let handling = self.setup.office.calendar.as_ref();
+                if let Some(note) = handling.and_then(|c| c.handling_note(now.naive_local())) {
+                    message = Bilingual::new(
+                        format!("{}{}", message.zh, note.zh),
+                        format!("{} {}", message.en, note.en),
+                    );
+                }
+                ScreenView::End { message }
+            }
         }
     }
 
