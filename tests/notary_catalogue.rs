@@ -1,7 +1,7 @@
 //! The shipped notary data files load, validate and cover what the kiosk offers.
 
-use legal_kiosk::core::notary::catalogue::Need;
-use legal_kiosk::core::notary::{Catalogue, FeeSchedule};
+use legal_kiosk::core::notary::catalogue::{LegalGroup, Need};
+use legal_kiosk::core::notary::{Authentication, Catalogue, FeeSchedule};
 use std::path::Path;
 
 fn shipped() -> Catalogue {
@@ -87,20 +87,153 @@ fn every_matter_needs_the_id_card_and_explains_conditions() {
 }
 
 #[test]
-fn countries_follow_the_apostille_convention() {
+fn places_of_use_follow_the_apostille_convention_and_the_regional_rules() {
     let catalogue = shipped();
-    assert!(catalogue.country("US").unwrap().apostille);
+    let route = |code: &str| catalogue.country(code).unwrap().authentication;
+    assert_eq!(route("US"), Authentication::Apostille);
     assert!(
         catalogue
             .country("US")
             .unwrap()
             .translation_conformity_required
     );
-    assert!(!catalogue.country("VN").unwrap().apostille);
-    assert!(
-        catalogue.country("CA").unwrap().apostille,
+    assert_eq!(route("VN"), Authentication::ConsularLegalisation);
+    assert_eq!(
+        route("CA"),
+        Authentication::Apostille,
         "Canada since 2024-01-11"
     );
+    assert_eq!(route("HK"), Authentication::HongKongMacao);
+    assert_eq!(route("MO"), Authentication::HongKongMacao);
+    assert_eq!(route("TW"), Authentication::Taiwan);
+    for code in ["HK", "MO", "TW"] {
+        assert_eq!(catalogue.country(code).unwrap().language, None, "{code}");
+    }
+    let apostille = catalogue.authentication_text(Authentication::Apostille).zh;
+    assert!(apostille.contains("2023年11月7日"), "{apostille}");
+}
+
+/// Ids of a matter's materials, and whether each is required.
+fn materials_of(catalogue: &Catalogue, matter: &str) -> Vec<(String, bool)> {
+    catalogue
+        .matter(matter)
+        .unwrap_or_else(|| panic!("no matter {matter}"))
+        .materials
+        .iter()
+        .map(|r| (r.material.clone(), r.need == Need::Required))
+        .collect()
+}
+
+/// Heirs bring the deceased's will, not a draft to sign: the will is the deceased's and
+/// signing belongs to the testator (民法典 arts. 1133, 1139).
+#[test]
+fn inheritance_asks_for_the_deceased_s_original_will_not_a_draft() {
+    let catalogue = shipped();
+    let materials = materials_of(&catalogue, "inheritance");
+    assert!(materials.iter().any(|(id, _)| id == "deceased_will"));
+    for (id, _) in &materials {
+        let name = &catalogue.material(id).unwrap().name.zh;
+        assert!(
+            !name.contains("草稿") && !name.contains("在公证员面前签署"),
+            "{id}: {name}"
+        );
+    }
+    let will = &catalogue.material("deceased_will").unwrap().name.zh;
+    assert!(will.contains("原件") && will.contains("公证书"), "{will}");
+}
+
+/// The first order of heirs is spouse, children and parents (民法典 art. 1127): the notary
+/// must know the deceased's marital status and whether the parents are alive.
+#[test]
+fn inheritance_asks_for_the_deceased_s_marital_status_and_parents() {
+    let materials = materials_of(&shipped(), "inheritance");
+    for needed in [
+        "death_proof",
+        "deceased_marital_status",
+        "deceased_parents_status",
+    ] {
+        assert!(
+            materials.contains(&(needed.to_string(), true)),
+            "{needed} missing: {materials:?}"
+        );
+    }
+}
+
+/// A waiver of inheritance (民法典 art. 1124) is only possible for an heir of someone who has
+/// died: both must be proved.
+#[test]
+fn a_waiver_of_inheritance_needs_the_death_and_the_relationship_proved() {
+    let catalogue = shipped();
+    let materials = materials_of(&catalogue, "inheritance_waiver");
+    assert!(materials.contains(&("death_proof".to_string(), true)));
+    assert!(materials.contains(&("kinship_to_deceased".to_string(), true)));
+    let waiver = catalogue.matter("inheritance_waiver").unwrap();
+    assert!(waiver.in_person && !waiver.agent_allowed);
+    for matter in catalogue.matters() {
+        if matter.name.zh.contains("放弃继承") {
+            assert_eq!(matter.id, "inheritance_waiver", "only the waiver offers it");
+        }
+    }
+}
+
+/// 民法典 art. 1143: a will by a person without full capacity is void; art. 33 voluntary
+/// guardianship is for adults. 14–17-year-olds cannot book these.
+#[test]
+fn wills_and_guardianship_agreements_are_for_adults() {
+    let catalogue = shipped();
+    for id in ["will", "voluntary_guardianship", "legacy_support_agreement"] {
+        let limit = catalogue.matter(id).unwrap().age_limit.as_ref();
+        assert_eq!(limit.map(|l| l.years), Some(18), "{id}");
+        assert!(limit.unwrap().reason.is_complete(), "{id}");
+    }
+    let will = catalogue
+        .matter("will")
+        .unwrap()
+        .age_limit
+        .as_ref()
+        .unwrap();
+    assert!(will.reason.zh.contains("第一千一百四十三条"));
+}
+
+/// 意定监护 (民法典 art. 33), 遗赠扶养协议 (art. 1158) and 收养 (art. 1105; 公证法 art. 26:
+/// adoption is handled in person) are taken as appointment requests.
+#[test]
+fn guardianship_legacy_support_and_adoption_are_in_person_appointments() {
+    let catalogue = shipped();
+    for (id, needed) in [
+        ("voluntary_guardianship", "guardian_id"),
+        ("legacy_support_agreement", "supporter_id"),
+        ("adoption", "adoption_agreement_text"),
+    ] {
+        let matter = catalogue.matter(id).unwrap_or_else(|| panic!("no {id}"));
+        assert!(
+            matter.in_person && !matter.agent_allowed && matter.fingerprint_mark,
+            "{id}"
+        );
+        assert!(
+            materials_of(&catalogue, id).contains(&(needed.to_string(), true)),
+            "{id} needs {needed}"
+        );
+    }
+    let adoption = materials_of(&catalogue, "adoption");
+    for needed in ["adopter_health_cert", "police_certificate"] {
+        assert!(adoption.contains(&(needed.to_string(), true)), "{needed}");
+    }
+}
+
+/// A matter's legal group and its price agree: diplomas and degrees are certified as
+/// documents (the copy matches the original), so they are priced as documents.
+#[test]
+fn grouping_and_pricing_agree() {
+    let catalogue = shipped();
+    for id in ["education", "degree", "professional_qualification"] {
+        let matter = catalogue.matter(id).unwrap();
+        assert_eq!(matter.legal_group, LegalGroup::Document, "{id}");
+        assert_eq!(matter.fee_item, "document_certificate", "{id}");
+    }
+    let fees = FeeSchedule::load(Path::new("data/notary/fees.example.toml")).unwrap();
+    fees.covers(catalogue.matters())
+        .expect("every matter is priced for its legal group");
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! Whole notary journeys through the public API, as the UI adapter drives them: commands in,
 //! effects out, device and store answers fed back as events.
 
-use chrono::{DateTime, Days, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveTime, TimeZone, Weekday};
 use legal_kiosk::config::{IdleSection, Language};
+use legal_kiosk::core::notary::calendar::OfficeCalendar;
 use legal_kiosk::core::notary::consent::ConsentItem;
 use legal_kiosk::core::notary::fees::FeeLineKind;
 use legal_kiosk::core::notary::form::FormField;
@@ -36,10 +37,7 @@ fn today() -> NaiveDate {
 
 fn office() -> OfficeInfo {
     OfficeInfo {
-        centre_name: Bilingual::new(
-            "朝阳区公共法律服务中心",
-            "Chaoyang Public Legal Service Centre",
-        ),
+        controller: Bilingual::new("北京市朝阳公证处", "Chaoyang Notary Office, Beijing"),
         office_name: Bilingual::new("朝阳公证处", "Chaoyang Notary Office"),
         office_address: Bilingual::new(
             "北京市朝阳区示例路1号",
@@ -52,6 +50,20 @@ fn office() -> OfficeInfo {
         ),
         phone: "010-12348000".into(),
         privacy_contact: "privacy@notary.example.cn".into(),
+        calendar: Some(OfficeCalendar {
+            weekdays: [
+                Weekday::Mon,
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+            ]
+            .into(),
+            opens: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            closes: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+            holidays: Default::default(),
+            working_weekends: Default::default(),
+        }),
     }
 }
 
@@ -72,6 +84,7 @@ fn journey_with(fingerprint_fitted: bool) -> Journey {
         camera_fitted: true,
         fingerprint_fitted,
         id_digest_key: key(),
+        collect_ethnicity: false,
     })
 }
 
@@ -125,6 +138,15 @@ fn to_identify(j: &mut Journey, matter: &str) {
 fn fill_form(j: &mut Journey, purpose: Purpose) {
     cmd(j, Command::Edit(FormEdit::Purpose(purpose)));
     cmd(j, Command::Edit(FormEdit::Phone("13812345678".into())));
+}
+
+/// Review → the truthfulness promise (ticked) → submit; returns the effects of submitting.
+fn promise_and_submit(j: &mut Journey) -> Vec<Effect> {
+    assert_eq!(j.step(), Step::Review);
+    assert!(cmd(j, Command::Next).is_empty(), "review only moves on");
+    assert_eq!(j.step(), Step::Declaration);
+    cmd(j, Command::SetPromise(true));
+    cmd(j, Command::Next)
 }
 
 fn submission(effects: Vec<Effect>) -> Submission {
@@ -310,15 +332,17 @@ fn birth_certificate_for_use_abroad_with_translation() {
             assert_eq!(value("Name").as_deref(), Some("张小三"));
             // Others in the hall can see the screen: the ID number is masked there.
             assert_eq!(value("ID number").as_deref(), Some("110105********002X"));
-            assert_eq!(value("Country of use").as_deref(), Some("United States"));
+            assert_eq!(value("Place of use").as_deref(), Some("United States"));
             assert_eq!(value("Translation").as_deref(), Some("English"));
             assert_eq!(value("Estimated fee").as_deref(), Some("¥320.00"));
-            assert!(value("Authentication").unwrap().starts_with("Apostille"));
+            assert!(value("Before use")
+                .unwrap()
+                .contains("Apostille Convention"));
         }
         other => panic!("{other:?}"),
     }
 
-    let sub = submission(cmd(&mut j, Command::Next));
+    let sub = submission(promise_and_submit(&mut j));
     assert_eq!(j.step(), Step::Submitting);
     assert!(!j.view(now()).can_cancel);
     let p = &sub.payload;
@@ -373,7 +397,20 @@ fn birth_certificate_for_use_abroad_with_translation() {
     assert_eq!(json["matter"]["authentication"], "apostille");
     assert_eq!(json["matter"]["delivery"]["method"], "pickup");
     assert_eq!(json["applicant"]["id_long_term"], false);
-    assert_eq!(json["consents"]["notice_version"], "notary-consent/2026-01");
+    assert_eq!(json["consents"]["notice_version"], "notary-consent/2026-12");
+    assert_eq!(
+        json["acknowledgements"]["truthfulness"]["promise_zh"],
+        "我承诺所述情况和提交的材料真实"
+    );
+    assert!(json["acknowledgements"]["truthfulness"]["promised_at"].is_string());
+    assert!(
+        json["applicant"].get("ethnicity").is_none(),
+        "民族 is not sent when no office form needs it"
+    );
+    assert!(json["matter"]["authentication_note_zh"]
+        .as_str()
+        .unwrap()
+        .contains("附加证明书"));
 
     // The receipt appears only after the store's commit.
     let lines = printed_lines(&ev(&mut j, Event::Submitted(Ok(receipt()))));
@@ -384,6 +421,11 @@ fn birth_certificate_for_use_abroad_with_translation() {
     assert!(text.contains("110105********002X") && !text.contains("19900307"));
     assert!(text.contains("¥320.00"));
     assert!(text.contains("北京市朝阳区示例路1号"));
+    // Sunday 1 March: the office takes it up on the next working day.
+    assert!(
+        text.contains("下一个工作日，即3月2日（星期一）9:00"),
+        "{text}"
+    );
     let qr = lines.iter().find_map(|l| match l {
         NotaryReceiptLine::Qr(q) => Some(q.clone()),
         _ => None,
@@ -414,6 +456,12 @@ fn birth_certificate_for_use_abroad_with_translation() {
         !j.holds_personal_data(),
         "the end screen holds nothing personal"
     );
+    match j.view(now()).screen {
+        ScreenView::End { message } => {
+            assert!(message.zh.contains("3月2日（星期一）"), "{}", message.zh)
+        }
+        other => panic!("{other:?}"),
+    }
     assert_eq!(cmd(&mut j, Command::Next), vec![Effect::Exit]);
     assert_eq!(j.step(), Step::ChooseMatter);
 }
@@ -502,7 +550,7 @@ fn power_of_attorney_is_pre_booked_with_fingerprint_and_survives_an_empty_printe
         other => panic!("{other:?}"),
     }
     cmd(&mut j, Command::Next);
-    let sub = submission(cmd(&mut j, Command::Next));
+    let sub = submission(promise_and_submit(&mut j));
     let p = &sub.payload;
     assert_eq!(p.kind, SubmissionKind::AppointmentRequest);
     assert!(p.matter.in_person_required);
@@ -586,22 +634,36 @@ fn no_criminal_record_submit_failure_loses_nothing_and_reductions_apply() {
     cmd(&mut j, Command::Next); // keeps the previewed capture
     assert_eq!(j.step(), Step::Fee);
 
-    // Reductions: the largest one that applies, on the notary fee only.
-    let total = |j: &Journey| match j.view(now()).screen {
+    // Reductions asked for: the largest one that applies, on the notary fee only, and never
+    // taken off before the office has checked (the estimate stays normal).
+    let estimate = |j: &Journey| match j.view(now()).screen {
         ScreenView::Fee {
             estimate: Some(e), ..
-        } => e.total_fen,
+        } => e,
         other => panic!("{other:?}"),
     };
     let english = 5000;
-    assert_eq!(total(&j), 15000 + 2 * 2000 + english);
+    let normal = 15000 + 2 * 2000 + english;
+    assert_eq!(estimate(&j).total_fen, normal);
+    let extras: Vec<_> = estimate(&j)
+        .may_be_added
+        .iter()
+        .map(|e| e.id.clone())
+        .collect();
+    assert_eq!(extras, vec!["authentication", "postage", "urgent"]);
     cmd(
         &mut j,
         Command::ToggleReduction("minimum_living_allowance".into()),
     );
-    assert_eq!(total(&j), 7500 + 2 * 2000 + english);
+    assert_eq!(estimate(&j).total_fen, normal);
+    assert_eq!(estimate(&j).requested_reduction.unwrap().amount_fen, 7500);
     cmd(&mut j, Command::ToggleReduction("legal_aid".into()));
-    assert_eq!(total(&j), 2 * 2000 + english);
+    assert_eq!(
+        estimate(&j).total_fen,
+        normal,
+        "legal aid does not zero the estimate"
+    );
+    assert_eq!(estimate(&j).requested_reduction.unwrap().id, "legal_aid");
     cmd(
         &mut j,
         Command::ToggleReduction("elderly_first_will".into()),
@@ -614,15 +676,15 @@ fn no_criminal_record_submit_failure_loses_nothing_and_reductions_apply() {
         other => panic!("{other:?}"),
     }
     cmd(&mut j, Command::ToggleReduction("legal_aid".into()));
-    assert_eq!(total(&j), 7500 + 2 * 2000 + english);
+    assert_eq!(estimate(&j).requested_reduction.unwrap().amount_fen, 7500);
     cmd(&mut j, Command::Next);
 
-    let first = submission(cmd(&mut j, Command::Next));
+    let first = submission(promise_and_submit(&mut j));
     assert!(ev(&mut j, Event::Submitted(Err(SubmitFailure::StorageFull))).is_empty());
     assert_eq!(
         j.step(),
-        Step::Review,
-        "back on review with everything kept"
+        Step::Declaration,
+        "back on the submit step with everything kept"
     );
     let view = j.view(now());
     let message = view.message.unwrap();
@@ -642,12 +704,13 @@ fn no_criminal_record_submit_failure_loses_nothing_and_reductions_apply() {
             .payload
             .fee
             .estimate
-            .reduction
+            .requested_reduction
             .as_ref()
             .unwrap()
             .amount_fen,
         7500
     );
+    assert_eq!(second.payload.fee.estimate.total_fen, normal);
     assert_eq!(
         second.payload.matter.delivery.postal_address.as_deref(),
         Some("北京市海淀区中关村大街27号")
@@ -873,7 +936,7 @@ fn cancel_wipes_from_any_step_but_not_while_committing() {
     cmd(&mut j, Command::Next);
     cmd(&mut j, Command::Next);
     assert_eq!(j.step(), Step::Review);
-    submission(cmd(&mut j, Command::Next));
+    submission(promise_and_submit(&mut j));
     assert!(
         cmd(&mut j, Command::Cancel).is_empty(),
         "the store is committing"
@@ -907,9 +970,253 @@ fn elderly_applicant_may_declare_the_free_first_will() {
             assert!(reductions
                 .iter()
                 .any(|r| r.id == "elderly_first_will" && r.ticked));
-            assert_eq!(e.total_fen, 0);
-            assert_eq!(e.reduction.unwrap().amount_fen, 40000);
+            assert_eq!(
+                e.total_fen, 40000,
+                "the office checks before anything is waived"
+            );
+            assert_eq!(e.requested_reduction.unwrap().amount_fen, 40000);
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// 民法典 art. 1143: a will made by a person without full capacity is void. A 16-year-old
+/// card holder is told so at the card, before anything is entered, and no guardian is asked
+/// for (nobody can make a will for another).
+#[test]
+fn a_will_is_not_taken_from_a_minor() {
+    let mut j = journey_with(false);
+    to_identify(&mut j, "will");
+    let mut minor = applicant();
+    minor.birth_date = NaiveDate::from_ymd_opt(2009, 6, 1).unwrap();
+    read_card(&mut j, minor);
+    assert_eq!(j.step(), Step::Identify, "no form for a minor's will");
+    let view = identify(&j);
+    assert_eq!(
+        view.phase,
+        IdentifyPhase::Problem(IdentifyProblem::TooYoungForMatter { age: 16 })
+    );
+    let problem = view.problem.unwrap();
+    assert!(problem.zh.contains("第一千一百四十三条"), "{}", problem.zh);
+    assert!(!problem.zh.contains("监护人"), "{}", problem.zh);
+    // An adult's card then works.
+    cmd(&mut j, Command::RetryCard);
+    read_card(&mut j, applicant());
+    assert_eq!(j.step(), Step::Form);
+}
+
+#[test]
+fn submitting_needs_the_truthfulness_promise_and_records_when() {
+    let mut j = journey_with(false);
+    to_identify(&mut j, "birth");
+    read_card(&mut j, applicant());
+    fill_form(&mut j, Purpose::Study);
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::Next);
+    assert_eq!(j.step(), Step::Review);
+    cmd(&mut j, Command::Next);
+    assert_eq!(j.step(), Step::Declaration);
+    match j.view(now()).screen {
+        ScreenView::Declaration {
+            notice,
+            promise,
+            promised,
+        } => {
+            let all: String = notice.iter().map(|s| s.body.zh.clone()).collect();
+            for article in ["第二十七条", "第三十一条", "第四十四条"] {
+                assert!(all.contains(article), "{article}");
+            }
+            assert_eq!(promise.zh, "我承诺所述情况和提交的材料真实");
+            assert!(!promised);
+        }
+        other => panic!("{other:?}"),
+    }
+    // The main button without the tick says what is missing; it never submits or refuses.
+    assert!(cmd(&mut j, Command::Next).is_empty());
+    assert_eq!(j.step(), Step::Declaration);
+    let hint = j.view(now()).message.expect("what is missing");
+    assert!(
+        hint.zh.contains("我承诺所述情况和提交的材料真实"),
+        "{}",
+        hint.zh
+    );
+    // Going back to review and returning asks for the promise again.
+    cmd(&mut j, Command::SetPromise(true));
+    cmd(&mut j, Command::Back);
+    assert_eq!(j.step(), Step::Review);
+    cmd(&mut j, Command::Next);
+    assert!(cmd(&mut j, Command::Next).is_empty(), "the tick was reset");
+    cmd(&mut j, Command::SetPromise(true));
+    let later = now() + chrono::Duration::minutes(2);
+    let sub = submission(j.command(Command::Next, later));
+    let truthfulness = &sub.payload.acknowledgements.truthfulness;
+    assert_eq!(truthfulness.promised_at, later);
+    assert_eq!(
+        truthfulness.statement_version,
+        "notary-truthfulness/2026-12"
+    );
+}
+
+#[test]
+fn certificates_for_hong_kong_macao_and_taiwan_say_what_they_need() {
+    for (code, route, says) in [
+        ("HK", "hong_kong_macao", "不需要领事认证"),
+        ("TW", "taiwan", "副本"),
+    ] {
+        let mut j = journey_with(false);
+        to_identify(&mut j, "birth");
+        read_card(&mut j, applicant());
+        cmd(
+            &mut j,
+            Command::Edit(FormEdit::CountryOfUse(Some(code.into()))),
+        );
+        match j.view(now()).screen {
+            ScreenView::Form(form) => {
+                assert!(form.authentication_note.zh.contains(says), "{code}");
+                assert!(form.data.translation_language.is_none(), "{code}");
+            }
+            other => panic!("{other:?}"),
+        }
+        fill_form(&mut j, Purpose::VisitingRelatives);
+        cmd(&mut j, Command::Next);
+        cmd(&mut j, Command::Next);
+        match j.view(now()).screen {
+            ScreenView::Fee {
+                estimate: Some(e), ..
+            } => assert!(
+                e.may_be_added.iter().all(|x| x.id != "authentication"),
+                "{code}: no legalisation fee"
+            ),
+            other => panic!("{other:?}"),
+        }
+        cmd(&mut j, Command::Next);
+        let sub = submission(promise_and_submit(&mut j));
+        let json: serde_json::Value = serde_json::from_str(&sub.payload.to_json()).unwrap();
+        assert_eq!(json["matter"]["country_of_use"], code);
+        assert_eq!(json["matter"]["authentication"], route);
+        assert!(json["matter"]["authentication_note_zh"]
+            .as_str()
+            .unwrap()
+            .contains(says));
+    }
+}
+
+/// The privacy notice (PIPL art. 17: true and complete) names every kind of information the
+/// journey then stores and sends: each applicant field of the payload, each photographed
+/// material, and the fingerprint check; and 民族 is neither named nor sent.
+#[test]
+fn the_privacy_notice_names_what_the_journey_stored() {
+    let labels = [
+        ("name", "姓名"),
+        ("sex", "性别"),
+        ("birth_date", "出生日期"),
+        ("id_number", "公民身份号码"),
+        ("address_registered", "户籍地址"),
+        ("id_valid_until", "证件有效期"),
+        ("id_issuing_authority", "签发机关"),
+        ("address_current", "现住址"),
+        ("phone", "手机号码"),
+        ("ethnicity", "民族"),
+    ];
+    // Derived from the card, not collected on their own.
+    let derived = ["id_type", "id_number_digest", "id_long_term", "nationality"];
+    let notice_of = |j: &Journey| match j.view(now()).screen {
+        ScreenView::Consent { notice, .. } => format!(
+            "{} {}",
+            notice.sections[2].body.zh, notice.consents[1].1.body.zh
+        ),
+        other => panic!("{other:?}"),
+    };
+
+    // An application with the ID card and the household register photographed, by post.
+    let mut j = journey_with(true);
+    cmd(&mut j, Command::ChooseMatter("birth".into()));
+    cmd(&mut j, Command::Next);
+    let notice = notice_of(&j);
+    for item in ConsentItem::ALL {
+        cmd(&mut j, Command::SetConsent(item, true));
+    }
+    cmd(&mut j, Command::Next);
+    read_card(&mut j, applicant());
+    fill_form(&mut j, Purpose::Study);
+    cmd(
+        &mut j,
+        Command::Edit(FormEdit::Delivery(DeliveryMethod::Post)),
+    );
+    cmd(
+        &mut j,
+        Command::Edit(FormEdit::PostalAddress("北京市海淀区中关村大街27号".into())),
+    );
+    cmd(&mut j, Command::Next);
+    for (material, seed) in [("id_card", 1), ("hukou", 2)] {
+        cmd(&mut j, Command::Capture(material.into()));
+        ev(
+            &mut j,
+            Event::DocumentCaptured {
+                material_id: material.into(),
+                result: Ok(jpeg(seed)),
+            },
+        );
+        cmd(&mut j, Command::KeepCapture);
+    }
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::Next);
+    let sub = submission(promise_and_submit(&mut j));
+    let json: serde_json::Value = serde_json::from_str(&sub.payload.to_json()).unwrap();
+    for (key, value) in json["applicant"].as_object().unwrap() {
+        if derived.contains(&key.as_str()) || value.is_null() {
+            continue;
+        }
+        let (_, label) = labels
+            .iter()
+            .find(|(k, _)| k == key)
+            .unwrap_or_else(|| panic!("the payload sends `{key}`: give it a notice label"));
+        assert!(notice.contains(label), "the notice omits {label}: {notice}");
+    }
+    assert!(json["matter"]["delivery"]["postal_address"].is_string());
+    assert!(notice.contains("邮寄地址"));
+    let catalogue = Catalogue::shipped().unwrap();
+    assert_eq!(sub.attachments.len(), 2);
+    for attachment in &sub.attachments {
+        let name = &catalogue.material(&attachment.material_id).unwrap().name.zh;
+        assert!(notice.contains(name.as_str()), "the notice omits {name}");
+    }
+    assert!(
+        notice.contains("人像"),
+        "the ID card photo shows a face: {notice}"
+    );
+    assert!(!notice.contains("民族") && json["applicant"].get("ethnicity").is_none());
+    assert!(
+        !notice.contains("指纹"),
+        "birth asks no fingerprint: {notice}"
+    );
+
+    // An appointment with a fingerprint check: the notice names it, and no photos.
+    let mut j = journey_with(true);
+    cmd(&mut j, Command::ChooseMatter("poa_affairs".into()));
+    cmd(&mut j, Command::Next);
+    let notice = notice_of(&j);
+    for item in ConsentItem::ALL {
+        cmd(&mut j, Command::SetConsent(item, true));
+    }
+    cmd(&mut j, Command::Next);
+    read_card(&mut j, applicant());
+    cmd(&mut j, Command::VerifyFingerprint);
+    ev(&mut j, Event::Fingerprint(FingerprintResult::Matched));
+    fill_form(&mut j, Purpose::Other);
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::Next);
+    let sub = submission(promise_and_submit(&mut j));
+    assert_eq!(
+        sub.payload.identity_verification.fingerprint,
+        FingerprintCheck::Matched
+    );
+    assert!(notice.contains("指纹"), "{notice}");
+    assert!(sub.attachments.is_empty());
+    assert!(
+        !notice.contains("材料照片"),
+        "nothing is photographed: {notice}"
+    );
 }

@@ -6,6 +6,7 @@
 //! configuration that needs no file.
 
 mod accessibility;
+mod calendar;
 mod devices;
 mod error;
 mod legal_aid;
@@ -13,6 +14,7 @@ mod locate;
 mod notary;
 
 pub use accessibility::{AccessibilitySection, VOLUME_LEVELS};
+pub use calendar::CalendarSection;
 pub use devices::*;
 pub use error::ConfigError;
 pub use notary::NotarySection;
@@ -44,7 +46,8 @@ pub struct KioskConfig {
     /// no means test to apply and the pre-check sends citizens to staff.
     #[serde(default)]
     pub legal_aid: Option<crate::laws::legal_aid::LegalAidPolicy>,
-    /// `[notary]`: the office's fee schedule and privacy contact.
+    /// `[notary]`: the office's fee schedule, the personal-information controller and its
+    /// contact, and whether the office's form needs 民族.
     #[serde(default)]
     pub notary: NotarySection,
 }
@@ -103,6 +106,10 @@ pub struct OfficeSection {
     pub hours: String,
     pub hours_en: String,
     pub phone: String,
+    /// `[office.calendar]`: when the office works; without it the receipt does not say when
+    /// the application is taken up.
+    #[serde(default)]
+    pub calendar: Option<CalendarSection>,
 }
 
 impl Default for OfficeSection {
@@ -115,6 +122,7 @@ impl Default for OfficeSection {
             hours: "周一至周五 9:00–12:00, 13:30–17:30".into(),
             hours_en: "Mon–Fri 9:00–12:00, 13:30–17:30".into(),
             phone: "12348".into(),
+            calendar: Some(CalendarSection::weekdays_nine_to_half_past_five()),
         }
     }
 }
@@ -282,7 +290,15 @@ impl KioskConfig {
             devices: DevicesSection::demo(),
             accessibility: AccessibilitySection::default(),
             legal_aid: Some(legal_aid::demo_example()),
-            notary: NotarySection::default(),
+            notary: NotarySection {
+                controller: Some("示例市公证处".into()),
+                controller_en: Some("Example City Notary Office".into()),
+                privacy_contact: Some(
+                    "示例市公证处个人信息保护联系人，电话 010-6000 0000 转 8（工作日 9:00–17:30）"
+                        .into(),
+                ),
+                ..NotarySection::default()
+            },
         }
     }
 
@@ -352,6 +368,11 @@ impl KioskConfig {
                     ));
                 }
             }
+        }
+        if let Some(calendar) = &self.office.calendar {
+            calendar
+                .calendar()
+                .map_err(|(key, message)| invalid(&["office", "calendar", key], message))?;
         }
         self.accessibility
             .validate()

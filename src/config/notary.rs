@@ -13,10 +13,21 @@ pub struct NotarySection {
     /// Without it the shipped EXAMPLE schedule is used and every estimate says so.
     #[serde(default)]
     pub fee_schedule: Option<PathBuf>,
+    /// The personal-information processor named in the consent notice (PIPL art. 17 (1)):
+    /// a legal person such as 某某市某某公证处, not the hall the kiosk stands in. Defaults to
+    /// `[office] name`.
+    #[serde(default)]
+    pub controller: Option<String>,
+    #[serde(default)]
+    pub controller_en: Option<String>,
     /// Contact for personal-information requests named in the consent notice; defaults to
     /// the office's phone number.
     #[serde(default)]
     pub privacy_contact: Option<String>,
+    /// The office's application form has a 民族 field. Without it the kiosk neither keeps
+    /// nor sends the card's 民族 entry (PIPL art. 6: only what the purpose needs).
+    #[serde(default)]
+    pub ethnicity_on_office_form: bool,
 }
 
 impl NotarySection {
@@ -26,12 +37,20 @@ impl NotarySection {
             crate::core::notary::FeeSchedule::load(path)
                 .map_err(|e| ("fee_schedule", e.to_string()))?;
         }
-        if self
-            .privacy_contact
-            .as_deref()
-            .is_some_and(|c| c.trim().is_empty())
-        {
-            return Err(("privacy_contact", "must not be empty".into()));
+        for (key, value) in [
+            ("controller", &self.controller),
+            ("controller_en", &self.controller_en),
+            ("privacy_contact", &self.privacy_contact),
+        ] {
+            if value.as_deref().is_some_and(|c| c.trim().is_empty()) {
+                return Err((key, "must not be empty".into()));
+            }
+        }
+        if self.controller_en.is_some() && self.controller.is_none() {
+            return Err((
+                "controller_en",
+                "needs `controller` (the Chinese name)".into(),
+            ));
         }
         Ok(())
     }
@@ -63,6 +82,30 @@ mod tests {
         assert!(err.to_string().contains("notary.fee_schedule"), "{err}");
         let err = parse("[notary]\nfee_schedule = \"/nonexistent/fees.toml\"\n").unwrap_err();
         assert!(err.to_string().contains("notary.fee_schedule"), "{err}");
+    }
+
+    #[test]
+    fn the_controller_and_privacy_contact_come_from_the_file() {
+        let config = parse(
+            "[notary]\ncontroller = \"某某市某某公证处\"\ncontroller_en = \"XX Notary Office\"\nprivacy_contact = \"0755-1234 5678\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.notary.controller.as_deref(),
+            Some("某某市某某公证处")
+        );
+        assert_eq!(
+            config.notary.privacy_contact.as_deref(),
+            Some("0755-1234 5678")
+        );
+        assert!(
+            !config.notary.ethnicity_on_office_form,
+            "民族 is not sent by default"
+        );
+        let err = parse("[notary]\ncontroller = \" \"\n").unwrap_err();
+        assert!(err.to_string().contains("notary.controller"), "{err}");
+        let err = parse("[notary]\ncontroller_en = \"XX\"\n").unwrap_err();
+        assert!(err.to_string().contains("notary.controller_en"), "{err}");
     }
 
     #[test]

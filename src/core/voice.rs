@@ -46,6 +46,7 @@ pub fn notary_step_prompt(step: Step) -> &'static str {
         Step::Materials => "camera_capture",
         Step::Fee => "fee",
         Step::Review => "review",
+        Step::Declaration => "truthfulness_promise",
         Step::Submitting => "submitting",
         Step::Receipt => "receipt_printed",
         Step::Rating => "rating",
@@ -105,7 +106,7 @@ mod tests {
     use crate::config::{Language, VOLUME_LEVELS};
     use crate::hal::speaker::PromptCatalogue;
 
-    const STEPS: [Step; 13] = [
+    const STEPS: [Step; 14] = [
         Step::ChooseMatter,
         Step::MatterInfo,
         Step::Consent,
@@ -115,6 +116,7 @@ mod tests {
         Step::Materials,
         Step::Fee,
         Step::Review,
+        Step::Declaration,
         Step::Submitting,
         Step::Receipt,
         Step::Rating,

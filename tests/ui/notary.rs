@@ -190,13 +190,17 @@ fn submit(app: &KioskApp) -> String {
     tap(app, "notary-next");
     assert_eq!(step(app), "8 · 核对确认");
     tap(app, "notary-next");
-    settle_until(app, "the commit", |app| step(app) == "10 · 回执");
+    assert_eq!(step(app), "9 · 如实陈述承诺");
+    tap(app, "notary-promise");
+    assert_eq!(label(app, "notary-next"), "承诺并提交");
+    tap(app, "notary-next");
+    settle_until(app, "the commit", |app| step(app) == "11 · 回执");
     label(app, "notary-receipt-number")
 }
 
 fn rate_and_finish(app: &KioskApp) {
     tap(app, "notary-next");
-    assert_eq!(step(app), "11 · 服务评价");
+    assert_eq!(step(app), "12 · 服务评价");
     tap(app, "notary-rate-0");
     tap(app, "notary-next");
     assert!(label(app, "notary-end").contains("已从本机清除"));
@@ -365,6 +369,34 @@ fn notary_agree_with_a_box_unticked_is_never_a_refusal() {
     assert_eq!(label(app, "notary-next"), "同意并继续");
     finger(app, "notary-next");
     assert_eq!(step(app), "4 · 身份核验");
+}
+
+#[test]
+fn notary_submit_without_the_promise_says_what_is_missing() {
+    let k = kiosk(false);
+    let app = &k.app;
+    to_identify(app, "birth");
+    place_and_read(&k, "adult");
+    fill_form(app, "13812345678");
+    tap(app, "notary-next");
+    tap(app, "notary-next");
+    tap(app, "notary-next");
+    assert_eq!(step(app), "9 · 如实陈述承诺");
+    assert!(label(app, "notary-promise").contains("我承诺所述情况和提交的材料真实"));
+    assert_eq!(label(app, "notary-next"), "请先勾选承诺，再提交");
+    // The citizen presses the main button with a finger before ticking: nothing is
+    // submitted, the kiosk says what is missing, and the box is where the finger can reach.
+    finger(app, "notary-next");
+    assert_eq!(step(app), "9 · 如实陈述承诺");
+    assert!(shown(app, "notary-message").contains("请先勾选"));
+    assert_eq!(k.store.outbox_status().unwrap().pending, 0);
+    finger(app, "notary-promise");
+    assert_eq!(label(app, "notary-next"), "承诺并提交");
+    finger(app, "notary-next");
+    settle_until(app, "the commit", |app| step(app) == "11 · 回执");
+    let number = label(app, "notary-receipt-number");
+    let payload = payload_of(&k.store, &number);
+    assert!(payload["acknowledgements"]["truthfulness"]["promised_at"].is_string());
 }
 
 #[test]

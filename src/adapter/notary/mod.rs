@@ -132,6 +132,7 @@ pub(super) fn bind(window: &MainWindow, controller: &Rc<Controller>) {
         .notary_command(J::DiscardCapture(id.to_string())));
     on!(on_toggle_reduction, |c, id| c
         .notary_command(J::ToggleReduction(id.to_string())));
+    on!(on_set_promise, |c, on| c.notary_command(J::SetPromise(on)));
     on!(on_retry_print, |c| c.notary_command(J::RetryPrint));
     on!(on_rate, |c, index| {
         if let Some(rating) = usize::try_from(index).ok().and_then(|i| Rating::ALL.get(i)) {

@@ -79,6 +79,7 @@ fn step_of(step: Step) -> NotaryStep {
         Step::Materials => NotaryStep::Materials,
         Step::Fee => NotaryStep::Fee,
         Step::Review => NotaryStep::Review,
+        Step::Declaration => NotaryStep::Declaration,
         Step::Submitting => NotaryStep::Submitting,
         Step::Receipt => NotaryStep::Receipt,
         Step::Rating => NotaryStep::Rating,
@@ -117,6 +118,7 @@ pub fn render(
     materials(a, &t, &view.screen);
     fee(a, &t, &view.screen);
     review(a, &t, &view.screen);
+    declaration(a, &t, &view.screen);
     receipt(a, &t, &view.screen);
     rating(a, &t, &view.screen);
     a.set_end_message(match &view.screen {
@@ -426,7 +428,7 @@ fn form(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
         Some(data.translation_language.as_deref().unwrap_or("")),
     ));
     a.set_translation_conformity(data.translation_conformity);
-    a.set_authentication(t.s(&view.authentication.label()));
+    a.set_authentication(t.s(&view.authentication_note));
     a.set_copies(i32::try_from(data.copies).unwrap_or(i32::MAX));
     a.set_by_post(data.delivery == crate::core::notary::DeliveryMethod::Post);
     // Two-way fields: set only when the journey's value differs, so typing is not disturbed.
@@ -502,6 +504,8 @@ fn fee(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
         a.set_fee_lines(model(Vec::new()));
         a.set_fee_total(SharedString::new());
         a.set_fee_note(SharedString::new());
+        a.set_fee_extras(model(Vec::new()));
+        a.set_fee_reduction_note(SharedString::new());
         a.set_reductions(model(Vec::new()));
         return;
     };
@@ -509,6 +513,8 @@ fn fee(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
         a.set_fee_lines(model(Vec::new()));
         a.set_fee_total(SharedString::new());
         a.set_fee_note(t.pick("费用由公证处核定。", "The office sets the fee."));
+        a.set_fee_extras(model(Vec::new()));
+        a.set_fee_reduction_note(SharedString::new());
         a.set_reductions(model(Vec::new()));
         return;
     };
@@ -536,6 +542,30 @@ fn fee(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
     }
     a.set_fee_lines(model(lines));
     a.set_fee_total(format_fen(estimate.total_fen).into());
+    a.set_fee_extras(model(
+        estimate
+            .may_be_added
+            .iter()
+            .map(|e| t.s(&e.label))
+            .collect(),
+    ));
+    a.set_fee_reduction_note(match &estimate.requested_reduction {
+        Some(r) => match t.0 {
+            Language::Zh => format!(
+                "您申请了“{}”，最多可减{}。是否减免、减多少，以公证处审核为准，所以上面仍按正常收费预估。",
+                r.label.zh,
+                format_fen(r.amount_fen)
+            )
+            .into(),
+            Language::En => format!(
+                "You asked for “{}”, up to {} off. Whether and how much is reduced is for the office to decide after checking, so the estimate above stays at the normal fee.",
+                r.label.en,
+                format_fen(r.amount_fen)
+            )
+            .into(),
+        },
+        None => SharedString::new(),
+    });
     let mut notes = Vec::new();
     if estimate.incomplete {
         notes.push(t.pick(
@@ -560,8 +590,13 @@ fn fee(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
             .iter()
             .map(|r| {
                 let detail = match t.0 {
-                    Language::Zh => format!("减免{}%，须出示证明", r.percent_off),
-                    Language::En => format!("{}% off; bring proof", r.percent_off),
+                    Language::Zh => {
+                        format!("可减免公证费{}%，须带证明，以公证处审核为准", r.percent_off)
+                    }
+                    Language::En => format!(
+                        "up to {}% off the notary fee; bring proof; the office decides",
+                        r.percent_off
+                    ),
                 };
                 item(&r.id, t.s(&r.label), detail.into(), r.ticked, 0)
             })
@@ -583,6 +618,30 @@ fn review(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
         _ => {
             a.set_review(model(Vec::new()));
             a.set_statement(SharedString::new());
+        }
+    }
+}
+
+fn declaration(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
+    match screen {
+        ScreenView::Declaration {
+            notice,
+            promise,
+            promised,
+        } => {
+            a.set_declaration(model(
+                notice
+                    .iter()
+                    .map(|s| line(t.s(&s.heading), t.s(&s.body)))
+                    .collect(),
+            ));
+            a.set_promise(t.s(promise));
+            a.set_promised(*promised);
+        }
+        _ => {
+            a.set_declaration(model(Vec::new()));
+            a.set_promise(SharedString::new());
+            a.set_promised(false);
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::core::{Command, Screen};
 use chrono::NaiveDate;
 
 /// Screenshot names of the notary steps beyond the first (`notary`).
-pub const NOTARY_SCENES: [&str; 12] = [
+pub const NOTARY_SCENES: [&str; 13] = [
     "notary-matter-info",
     "notary-consent",
     "notary-consent-declined",
@@ -21,6 +21,7 @@ pub const NOTARY_SCENES: [&str; 12] = [
     "notary-materials",
     "notary-fee",
     "notary-review",
+    "notary-declaration",
     "notary-submitting",
     "notary-receipt",
     "notary-rating",
@@ -146,10 +147,18 @@ pub(in crate::adapter) fn stage(c: &Controller, name: &str) -> bool {
         run(J::KeepCapture);
         run(J::Next);
     }
+    if name == "notary-fee" {
+        // Shows a reduction asked for: the estimate stays normal until the office checks.
+        run(J::ToggleReduction("legal_aid".into()));
+    }
     if reached("notary-review") {
         run(J::Next);
     }
+    if reached("notary-declaration") {
+        run(J::Next);
+    }
     if reached("notary-submitting") {
+        run(J::SetPromise(true));
         run(J::Next);
     }
     if reached("notary-receipt") {

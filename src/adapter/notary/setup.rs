@@ -41,18 +41,21 @@ pub fn journey_setup(
         camera_fitted,
         fingerprint_fitted: false,
         id_digest_key: id_digest_key(store)?,
+        collect_ethnicity: config.notary.ethnicity_on_office_form,
     })
 }
 
+/// The office as the journey names it. The personal-information processor is the legal
+/// person configured as `[notary] controller` (by default the notary office), never the hall.
 pub fn office_info(config: &KioskConfig) -> OfficeInfo {
     let office = &config.office;
-    let hall_en = config
-        .kiosk
-        .hall_en
-        .as_deref()
-        .unwrap_or(&config.kiosk.hall);
+    let notary = &config.notary;
+    let controller = match &notary.controller {
+        Some(zh) => Bilingual::new(zh.as_str(), notary.controller_en.as_deref().unwrap_or(zh)),
+        None => Bilingual::new(office.name.as_str(), office.name_en.as_str()),
+    };
     OfficeInfo {
-        centre_name: Bilingual::new(config.kiosk.hall.as_str(), hall_en),
+        controller,
         office_name: Bilingual::new(office.name.as_str(), office.name_en.as_str()),
         office_address: Bilingual::new(office.address.as_str(), office.address_en.as_str()),
         office_hours: Bilingual::new(office.hours.as_str(), office.hours_en.as_str()),
@@ -63,6 +66,8 @@ pub fn office_info(config: &KioskConfig) -> OfficeInfo {
             .privacy_contact
             .clone()
             .unwrap_or_else(|| office.phone.clone()),
+        // Validated with the configuration at load.
+        calendar: office.calendar.as_ref().and_then(|c| c.calendar().ok()),
     }
 }
 

@@ -73,17 +73,59 @@ pub struct TranslationLanguage {
     pub name: Bilingual,
 }
 
+/// What a certificate needs after it is issued, by where it is used (公证法 art. 33; the
+/// Apostille Convention as applied by China from 2023-11-07; 海峡两岸公证书使用查证协议).
+/// The ids are the payload's; the plain-words text of each is catalogue data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Authentication {
+    /// Used in mainland China: nothing further.
+    None,
+    /// Apostille Convention member: an apostille (附加证明书) is enough.
+    Apostille,
+    /// The MFA (or an authorised office), then the destination's embassy or consulate.
+    ConsularLegalisation,
+    /// Used in Hong Kong or Macao: neither legalisation nor apostille.
+    HongKongMacao,
+    /// Used in Taiwan: the office sends a copy to the other side (副本寄送).
+    Taiwan,
+}
+
+impl Authentication {
+    pub const ALL: [Authentication; 5] = [
+        Authentication::None,
+        Authentication::Apostille,
+        Authentication::ConsularLegalisation,
+        Authentication::HongKongMacao,
+        Authentication::Taiwan,
+    ];
+
+    /// An apostille or a legalisation is obtained after the certificate (and may cost extra).
+    pub fn needs_foreign_affairs_step(self) -> bool {
+        matches!(
+            self,
+            Authentication::Apostille | Authentication::ConsularLegalisation
+        )
+    }
+}
+
 /// A country or region where a certificate will be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Country {
     pub code: String,
     pub name: Bilingual,
-    /// Hague Apostille Convention applies (else consular legalisation).
-    pub apostille: bool,
+    pub authentication: Authentication,
     /// The destination wants a 译文相符 certificate with the translation.
     pub translation_conformity_required: bool,
-    /// The usual translation language.
-    pub language: String,
+    /// The usual translation language; `None` where Chinese is accepted.
+    pub language: Option<String>,
+}
+
+/// A matter that needs full civil capacity: who is too young, and what they are told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgeLimit {
+    pub years: u32,
+    pub reason: Bilingual,
 }
 
 /// A document an applicant provides.
@@ -95,6 +137,9 @@ pub struct Material {
     pub scan: bool,
     /// The original must be shown to the notary.
     pub original: bool,
+    /// A photo of it shows the holder's portrait (identity card, passport): the privacy
+    /// notice says so (a sensitive image, PIPL art. 28).
+    pub shows_portrait: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +179,8 @@ pub struct Matter {
     /// Key into the office's fee schedule.
     pub fee_item: String,
     pub materials: Vec<MaterialRequirement>,
+    /// The applicant must be at least this old (e.g. a will, 民法典 art. 1143).
+    pub age_limit: Option<AgeLimit>,
 }
 
 /// The whole validated catalogue.
@@ -142,6 +189,7 @@ pub struct Catalogue {
     categories: Vec<Category>,
     languages: Vec<TranslationLanguage>,
     countries: Vec<Country>,
+    authentications: Vec<(Authentication, Bilingual)>,
     materials: Vec<Material>,
     matters: Vec<Matter>,
 }
@@ -193,6 +241,14 @@ impl Catalogue {
     pub fn language(&self, code: &str) -> Option<&TranslationLanguage> {
         self.languages.iter().find(|l| l.code == code)
     }
+    /// What the citizen is told about `route` (validated at load: every route has a text).
+    pub fn authentication_text(&self, route: Authentication) -> Bilingual {
+        self.authentications
+            .iter()
+            .find(|(a, _)| *a == route)
+            .map(|(_, text)| text.clone())
+            .unwrap_or_default()
+    }
 
     pub fn in_category<'a>(&'a self, category: &'a str) -> impl Iterator<Item = &'a Matter> + 'a {
         self.matters.iter().filter(move |m| m.category == category)
@@ -233,9 +289,38 @@ impl Catalogue {
         for m in &self.materials {
             complete("material", &m.id, "name", &m.name)?;
         }
+        for route in Authentication::ALL {
+            let texts = self.authentications.iter().filter(|(a, _)| *a == route);
+            match texts.collect::<Vec<_>>().as_slice() {
+                [(_, text)] => complete("authentication", &format!("{route:?}"), "text", text)?,
+                [] => {
+                    return Err(CatalogueError::Invalid {
+                        kind: "authentication",
+                        id: format!("{route:?}"),
+                        problem: "has no text for the citizen",
+                    })
+                }
+                _ => {
+                    return Err(CatalogueError::DuplicateId {
+                        kind: "authentication",
+                        id: format!("{route:?}"),
+                    })
+                }
+            }
+        }
         for c in &self.countries {
             complete("country", &c.code, "name", &c.name)?;
-            if self.language(&c.language).is_none() {
+            if c.authentication == Authentication::None {
+                return Err(CatalogueError::Invalid {
+                    kind: "country",
+                    id: c.code.clone(),
+                    problem: "a place of use outside the mainland needs a route other than none",
+                });
+            }
+            if c.language
+                .as_deref()
+                .is_some_and(|l| self.language(l).is_none())
+            {
                 return Err(CatalogueError::Invalid {
                     kind: "country",
                     id: c.code.clone(),
@@ -274,6 +359,9 @@ impl Catalogue {
         }
         if m.materials.is_empty() {
             return Err(invalid("lists no materials"));
+        }
+        if let Some(limit) = &m.age_limit {
+            complete("matter", &m.id, "age limit reason", &limit.reason)?;
         }
         unique(
             "material of a matter",
@@ -344,6 +432,8 @@ mod raw {
         #[serde(default)]
         language: Vec<Language>,
         #[serde(default)]
+        authentication: Vec<AuthenticationRow>,
+        #[serde(default)]
         country: Vec<CountryRow>,
         #[serde(default)]
         material: Vec<MaterialRow>,
@@ -369,13 +459,21 @@ mod raw {
 
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
+    struct AuthenticationRow {
+        id: Authentication,
+        zh: String,
+        en: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
     struct CountryRow {
         code: String,
         zh: String,
         en: String,
-        apostille: bool,
+        authentication: Authentication,
         translation_conformity_required: bool,
-        language: String,
+        language: Option<String>,
     }
 
     #[derive(Deserialize)]
@@ -386,6 +484,8 @@ mod raw {
         en: String,
         scan: bool,
         original: bool,
+        #[serde(default)]
+        shows_portrait: bool,
     }
 
     #[derive(Deserialize)]
@@ -425,6 +525,9 @@ mod raw {
         typical_days: u32,
         fee_item: String,
         materials: Vec<RequirementRow>,
+        min_age: Option<u32>,
+        min_age_zh: Option<String>,
+        min_age_en: Option<String>,
     }
 
     impl File {
@@ -460,10 +563,15 @@ mod raw {
                     .map(|c| Country {
                         code: c.code,
                         name: Bilingual::new(c.zh, c.en),
-                        apostille: c.apostille,
+                        authentication: c.authentication,
                         translation_conformity_required: c.translation_conformity_required,
                         language: c.language,
                     })
+                    .collect(),
+                authentications: self
+                    .authentication
+                    .into_iter()
+                    .map(|a| (a.id, Bilingual::new(a.zh, a.en)))
                     .collect(),
                 materials: self
                     .material
@@ -473,6 +581,7 @@ mod raw {
                         name: Bilingual::new(m.zh, m.en),
                         scan: m.scan,
                         original: m.original,
+                        shows_portrait: m.shows_portrait,
                     })
                     .collect(),
                 matters,
@@ -514,6 +623,13 @@ mod raw {
                 typical_days: self.typical_days,
                 fee_item: self.fee_item,
                 materials,
+                age_limit: self.min_age.map(|years| AgeLimit {
+                    years,
+                    reason: Bilingual::new(
+                        self.min_age_zh.unwrap_or_default(),
+                        self.min_age_en.unwrap_or_default(),
+                    ),
+                }),
             }
         }
     }
@@ -533,6 +649,26 @@ en = "Identity"
 code = "en"
 zh = "英语"
 en = "English"
+[[authentication]]
+id = "none"
+zh = "无"
+en = "None"
+[[authentication]]
+id = "apostille"
+zh = "附加证明书"
+en = "Apostille"
+[[authentication]]
+id = "consular_legalisation"
+zh = "领事认证"
+en = "Legalisation"
+[[authentication]]
+id = "hong_kong_macao"
+zh = "港澳"
+en = "Hong Kong, Macao"
+[[authentication]]
+id = "taiwan"
+zh = "台湾"
+en = "Taiwan"
 [[material]]
 id = "id_card"
 zh = "身份证"
@@ -627,6 +763,41 @@ materials = [{ id = "id_card", need = "required" }]
             Catalogue::from_toml_str(&future),
             Err(CatalogueError::UnsupportedSchema(2))
         ));
+    }
+
+    #[test]
+    fn every_route_needs_its_text_for_the_citizen() {
+        let start = MINIMAL.find("[[authentication]]\nid = \"taiwan\"").unwrap();
+        let end = MINIMAL.find("[[material]]").unwrap();
+        let without_taiwan = format!("{}{}", &MINIMAL[..start], &MINIMAL[end..]);
+        assert!(matches!(
+            Catalogue::from_toml_str(&without_taiwan),
+            Err(CatalogueError::Invalid {
+                kind: "authentication",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn an_age_limit_needs_its_reason_in_both_languages() {
+        let limited = MINIMAL.replace(
+            "typical_days = 5",
+            "typical_days = 5\nmin_age = 18\nmin_age_zh = \"须成年\"",
+        );
+        assert!(matches!(
+            Catalogue::from_toml_str(&limited),
+            Err(CatalogueError::MissingText {
+                field: "age limit reason",
+                ..
+            })
+        ));
+        let complete = limited.replace("须成年\"", "须成年\"\nmin_age_en = \"Adults only\"");
+        let c = Catalogue::from_toml_str(&complete).unwrap();
+        assert_eq!(
+            c.matter("birth").unwrap().age_limit.as_ref().unwrap().years,
+            18
+        );
     }
 
     #[test]

@@ -2,19 +2,24 @@
 //! 28-30): processing, sensitive data, transfer to the notary office. All three are needed
 //! for an application; only the explicit refusal ends the journey, politely, with the
 //! alternatives. Pressing "agree" with a box unticked says what is missing and stays.
+//!
+//! The notice must be true and complete (art. 17) and the kiosk collects only what the
+//! matter needs (art. 6), so "what is collected" and "how long it is kept" are written from
+//! the [`Collection`] the journey works out for the chosen matter, not from a fixed text.
 
 use super::text::{bi, Bilingual};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 /// Bump whenever the notice text changes: consent must be re-obtained (PIPL art. 14).
-pub const NOTICE_VERSION: &str = "notary-consent/2026-01";
+pub const NOTICE_VERSION: &str = "notary-consent/2026-12";
 
 /// Who the applicant deals with; deployment configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OfficeInfo {
-    /// The controller running the kiosk (e.g. XX市公共法律服务中心).
-    pub centre_name: Bilingual,
+    /// The personal-information processor (a legal person, e.g. 某某市某某公证处), named in
+    /// the notice with its contact (PIPL art. 17 (1)); `[notary] controller` in kiosk.toml.
+    pub controller: Bilingual,
     /// The notary office receiving applications.
     pub office_name: Bilingual,
     pub office_address: Bilingual,
@@ -24,6 +29,116 @@ pub struct OfficeInfo {
     pub phone: String,
     /// Contact for personal-information requests.
     pub privacy_contact: String,
+    /// When the office works, to tell a citizen when the application is taken up.
+    pub calendar: Option<super::calendar::OfficeCalendar>,
+}
+
+/// What the journey collects for the chosen matter on this kiosk.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Collection {
+    /// 民族, only when the office's application form has the field.
+    pub ethnicity: bool,
+    /// The matter asks for a fingerprint and a reader is fitted.
+    pub fingerprint: bool,
+    /// Materials the document camera may photograph, in checklist order.
+    pub images: Vec<Bilingual>,
+    /// Some of them show a face (identity cards, passports).
+    pub portrait: bool,
+    /// An appointment request: a preferred date may be given.
+    pub appointment: bool,
+}
+
+impl Collection {
+    /// "What is collected", one list a person can check against what the screens ask for.
+    fn described(&self) -> Bilingual {
+        let mut card_zh =
+            "姓名、性别、出生日期、公民身份号码、户籍地址、证件有效期、签发机关".to_string();
+        let mut card_en =
+            "name, sex, date of birth, ID number, registered address, card validity, issuing authority"
+                .to_string();
+        if self.ethnicity {
+            card_zh.push_str("、民族");
+            card_en.push_str(", ethnic group");
+        }
+        let mut zh = format!("从身份证芯片读取：{card_zh}。您填写的：手机号码、现住址、公证用途、使用地、份数、领取方式、邮寄地址（选择邮寄时）");
+        let mut en = format!("Read from the ID card chip: {card_en}. What you enter: mobile number, current address, purpose, place of use, copies, delivery and postal address (if by post)");
+        if self.appointment {
+            zh.push_str("、希望预约日期");
+            en.push_str(", preferred appointment date");
+        }
+        zh.push('。');
+        en.push('.');
+        if !self.images.is_empty() {
+            let names_zh: Vec<&str> = self.images.iter().map(|m| m.zh.as_str()).collect();
+            let names_en: Vec<&str> = self.images.iter().map(|m| m.en.as_str()).collect();
+            zh.push_str(&format!("您选择拍摄的材料照片：{}", names_zh.join("、")));
+            en.push_str(&format!(
+                " Photos of the documents you choose to capture: {}",
+                names_en.join("; ")
+            ));
+            if self.portrait {
+                zh.push_str("（其中证件照片上有人像）");
+                en.push_str(" (photos of identity papers show a face)");
+            }
+            zh.push('。');
+            en.push('.');
+        }
+        if self.fingerprint {
+            zh.push_str("指纹：在指纹仪上与身份证芯片中的指纹比对，只记录是否一致。");
+            en.push_str(" Fingerprint: compared on the reader with the one in the card chip; only whether they match is recorded.");
+        }
+        Bilingual::new(zh, en)
+    }
+
+    fn retention(&self) -> Bilingual {
+        let mut zh = String::from("身份证芯片中的照片和指纹信息不保存。");
+        let mut en = String::from("The photo and fingerprint data in the card chip are not kept.");
+        if self.fingerprint {
+            zh.push_str("您按的指纹不保存、不发送。");
+            en.push_str(" Your fingerprint is neither kept nor sent.");
+        }
+        if self.images.is_empty() {
+            zh.push_str("申请信息加密保存在本机");
+            en.push_str(" Your application is stored encrypted on this kiosk");
+        } else if self.portrait {
+            zh.push_str("申请信息和材料照片（包括有人像的证件照片）加密保存在本机");
+            en.push_str(" Your application and the document photos (including those showing a face) are stored encrypted on this kiosk");
+        } else {
+            zh.push_str("申请信息和材料照片加密保存在本机");
+            en.push_str(
+                " Your application and the document photos are stored encrypted on this kiosk",
+            );
+        }
+        zh.push_str(
+            "，成功送达公证处后即删除；未提交的信息在您离开时立即清除。公证处按公证档案规定保存。",
+        );
+        en.push_str(" until the notary office has received them, then deleted; anything not submitted is erased when you leave. The notary office keeps records under the notary archive rules.");
+        Bilingual::new(zh, en)
+    }
+
+    fn sensitive(&self) -> Bilingual {
+        let mut zh_items = vec!["身份证号码"];
+        let mut en_items = vec!["your ID number"];
+        if self.portrait {
+            zh_items.push("有人像的证件照片");
+            en_items.push("photos of identity papers");
+        }
+        if self.fingerprint {
+            zh_items.push("指纹");
+            en_items.push("your fingerprint");
+        }
+        let zh = format!(
+            "{}属于敏感个人信息，办理公证、核验身份需要使用；一旦泄露可能危害您的人身和财产安全，所以我们加密保存{}。不同意可到人工窗口办理。",
+            zh_items.join("、"),
+            if self.fingerprint { "，指纹不保存" } else { "" }
+        );
+        let en = format!(
+            "{} are sensitive information, needed for the notarisation and to verify who you are; a leak could harm you or your property, so they are stored encrypted{}. If you do not agree, the staffed counter can help you.",
+            en_items.join(", "),
+            if self.fingerprint { " and the fingerprint is not kept" } else { "" }
+        );
+        Bilingual::new(zh, en)
+    }
 }
 
 /// One heading and its text on the notice screen.
@@ -38,7 +153,7 @@ pub struct NoticeSection {
 pub enum ConsentItem {
     /// (a) processing of personal information for the application.
     PersonalInfo,
-    /// (b) sensitive information: ID number, card photo, fingerprint (arts. 28-29).
+    /// (b) sensitive information: ID number, card image, fingerprint (arts. 28-29).
     SensitiveInfo,
     /// (c) providing it to the notary office (art. 23).
     TransferToOffice,
@@ -125,8 +240,8 @@ fn section(heading: Bilingual, body: Bilingual) -> NoticeSection {
 }
 
 impl ConsentNotice {
-    pub fn new(office: &OfficeInfo) -> ConsentNotice {
-        let centre = &office.centre_name;
+    pub fn new(office: &OfficeInfo, collection: &Collection) -> ConsentNotice {
+        let controller = &office.controller;
         let notary = &office.office_name;
         ConsentNotice {
             version: NOTICE_VERSION,
@@ -136,12 +251,12 @@ impl ConsentNotice {
                     bi("处理者及联系方式", "Who processes your information"),
                     Bilingual::new(
                         format!(
-                            "本机由{}运营，负责处理您在本机提供的信息。个人信息问题请联系：{}。",
-                            centre.zh, office.privacy_contact
+                            "处理您在本机提供的信息的是{}。个人信息问题请联系：{}。",
+                            controller.zh, office.privacy_contact
                         ),
                         format!(
-                            "This kiosk is run by {}, which processes what you enter here. Questions about your information: {}.",
-                            centre.en, office.privacy_contact
+                            "What you provide at this kiosk is processed by {}. Questions about your information: {}.",
+                            controller.en, office.privacy_contact
                         ),
                     ),
                 ),
@@ -154,18 +269,9 @@ impl ConsentNotice {
                 ),
                 section(
                     bi("收集的信息", "What is collected"),
-                    bi(
-                        "姓名、性别、民族、出生日期、住址、身份证号码、证件有效期、联系电话、邮寄地址、材料影像。",
-                        "Name, sex, ethnicity, date of birth, address, ID number, card validity, phone number, postal address and images of your documents.",
-                    ),
+                    collection.described(),
                 ),
-                section(
-                    bi("保存期限", "How long it is kept"),
-                    bi(
-                        "本机不保存指纹和证件照片；申请信息和材料影像加密保存，成功送达公证处后即删除，未提交的信息在您离开时立即清除。公证处按公证档案规定保存。",
-                        "The kiosk keeps no fingerprint and no card photo. Your application and images are stored encrypted and deleted once the notary office has received them; anything not submitted is erased when you leave. The notary office keeps records under the notary archive rules.",
-                    ),
-                ),
+                section(bi("保存期限", "How long it is kept"), collection.retention()),
                 section(
                     bi("您的权利", "Your rights"),
                     Bilingual::new(
@@ -202,10 +308,7 @@ impl ConsentNotice {
                     ConsentItem::SensitiveInfo,
                     section(
                         bi("单独同意处理敏感个人信息", "Separate consent: sensitive information"),
-                        bi(
-                            "身份证号码、证件照片和指纹属于敏感个人信息。核验身份必须使用；一旦泄露可能危害您的人身和财产安全，我们加密保存、不保存指纹和照片。不同意可到人工窗口办理。",
-                            "Your ID number, card photo and fingerprint are sensitive information. They are needed to verify your identity; a leak could harm you or your property, so they are encrypted and the fingerprint and photo are not kept. If you do not agree, the staffed counter can help you.",
-                        ),
+                        collection.sensitive(),
                     ),
                 ),
                 (
@@ -214,11 +317,13 @@ impl ConsentNotice {
                         bi("单独同意提供给公证处", "Separate consent: transfer to the notary office"),
                         Bilingual::new(
                             format!(
-                                "将申请信息和材料影像提供给{}（{}，电话{}），用于受理和办理您的公证事项。",
+                                "将申请信息{}提供给{}（{}，电话{}），用于受理和办理您的公证事项。",
+                                if collection.images.is_empty() { "" } else { "和材料照片" },
                                 notary.zh, office.office_address.zh, office.phone
                             ),
                             format!(
-                                "Your application and document images go to {} ({}, phone {}) to accept and handle your matter.",
+                                "Your application{} go to {} ({}, phone {}) to accept and handle your matter.",
+                                if collection.images.is_empty() { "" } else { " and document photos" },
                                 notary.en, office.office_address.en, office.phone
                             ),
                         ),
@@ -257,16 +362,54 @@ pub fn alternatives_when_declined(office: &OfficeInfo) -> Vec<Bilingual> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn notice_has_every_element_in_both_languages() {
-        let office = OfficeInfo {
-            centre_name: bi("某市公共法律服务中心", "City Public Legal Service Centre"),
+    fn office() -> OfficeInfo {
+        OfficeInfo {
+            controller: bi("某某市某某公证处", "XX City XX Notary Office"),
             office_name: bi("某市公证处", "City Notary Office"),
             phone: "010-12345678".into(),
             privacy_contact: "privacy@example.cn".into(),
             ..OfficeInfo::default()
+        }
+    }
+
+    #[test]
+    fn notice_names_the_card_photo_and_the_fingerprint_only_when_collected() {
+        let photographed = Collection {
+            fingerprint: true,
+            images: vec![bi("身份证", "ID card"), bi("户口簿", "Household register")],
+            portrait: true,
+            ..Collection::default()
         };
-        let notice = ConsentNotice::new(&office);
+        let notice = ConsentNotice::new(&office(), &photographed);
+        let collected = &notice.sections[2].body.zh;
+        assert!(
+            collected.contains("身份证、户口簿") && collected.contains("人像"),
+            "{collected}"
+        );
+        assert!(collected.contains("指纹"), "{collected}");
+        assert!(
+            !collected.contains("民族"),
+            "not collected unless a form needs it"
+        );
+        let kept = &notice.sections[3].body.zh;
+        assert!(kept.contains("包括有人像的证件照片"), "{kept}");
+        let nothing = ConsentNotice::new(&office(), &Collection::default());
+        assert!(!nothing.sections[2].body.zh.contains("照片"));
+        assert!(!nothing.sections[2].body.zh.contains("指纹"));
+        assert!(!nothing.consents[1].1.body.zh.contains("指纹"));
+        let with_nation = Collection {
+            ethnicity: true,
+            ..Collection::default()
+        };
+        assert!(ConsentNotice::new(&office(), &with_nation).sections[2]
+            .body
+            .zh
+            .contains("民族"));
+    }
+
+    #[test]
+    fn notice_has_every_element_in_both_languages() {
+        let notice = ConsentNotice::new(&office(), &Collection::default());
         assert_eq!(notice.sections.len(), 6);
         assert_eq!(notice.consents.len(), 3);
         for s in notice
@@ -276,7 +419,7 @@ mod tests {
         {
             assert!(s.heading.is_complete() && s.body.is_complete());
         }
-        assert!(notice.sections[0].body.zh.contains("某市公共法律服务中心"));
+        assert!(notice.sections[0].body.zh.contains("某某市某某公证处"));
         assert!(notice.consents[2].1.body.en.contains("City Notary Office"));
     }
 

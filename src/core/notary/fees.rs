@@ -1,7 +1,7 @@
 //! The office's fee schedule (per-deployment configuration, never hard-coded) and the fee
 //! estimate shown before review. Money is integer fen throughout.
 
-use super::catalogue::Matter;
+use super::catalogue::{LegalGroup, Matter};
 use super::text::Bilingual;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -25,6 +25,12 @@ pub enum FeeError {
     Invalid { id: String, problem: &'static str },
     #[error("the fee schedule has no item {0:?} (named by the catalogue)")]
     UnknownItem(String),
+    #[error("matter {matter:?} is a {group:?} but its fee item {item:?} prices another group")]
+    GroupMismatch {
+        matter: String,
+        item: String,
+        group: LegalGroup,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,11 +77,25 @@ pub struct AppliedReduction {
     pub amount_fen: u64,
 }
 
-/// An itemised estimate. `total_fen` covers the lines with a known amount, less the reduction.
+/// A charge that may come on top of the estimate (never summed into it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PossibleExtra {
+    pub id: String,
+    pub label: Bilingual,
+}
+
+/// An itemised estimate. `total_fen` covers the lines with a known amount, less an automatic
+/// reduction; a reduction the applicant asked for is the office's to grant after checking
+/// the proof, so it is shown beside the total, never taken off it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeeEstimate {
     pub lines: Vec<FeeLine>,
+    /// An automatic reduction whose conditions the kiosk knows hold; taken off the total.
     pub reduction: Option<AppliedReduction>,
+    /// The reduction the applicant asked for, subject to the office's check (以公证处审核为准).
+    pub requested_reduction: Option<AppliedReduction>,
+    /// Charges that may be added (legalisation, postage, urgent service).
+    pub may_be_added: Vec<PossibleExtra>,
     pub total_fen: u64,
     /// Some part of the fee is set by the office: the total is a lower bound.
     pub incomplete: bool,
@@ -93,6 +113,26 @@ pub struct FeeOptions {
     /// Reduction ids the applicant ticked.
     pub declared_reductions: Vec<String>,
     pub applicant_age: Option<u32>,
+    /// Delivery by post was chosen.
+    pub by_post: bool,
+    /// The place of use needs an apostille or a legalisation after the certificate.
+    pub foreign_affairs_step: bool,
+}
+
+/// When a possible extra applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ExtraWhen {
+    Always,
+    Post,
+    Authentication,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Extra {
+    id: String,
+    label: Bilingual,
+    when: ExtraWhen,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +145,8 @@ enum ItemRule {
 struct Item {
     label: Bilingual,
     rule: ItemRule,
+    /// The legal group this item prices, when the schedule says.
+    legal_group: Option<LegalGroup>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,6 +193,7 @@ pub struct FeeSchedule {
     conformity_label: Bilingual,
     conformity_fen: u64,
     reductions: Vec<Reduction>,
+    extras: Vec<Extra>,
 }
 
 impl FeeSchedule {
@@ -180,14 +223,23 @@ impl FeeSchedule {
         &self.office
     }
 
-    /// Checks that every matter's fee item exists (run once at start-up with the catalogue).
+    /// Checks that every matter's fee item exists and prices the matter's legal group (run
+    /// once at start-up with the catalogue).
     pub fn covers<'a>(
         &self,
         matters: impl IntoIterator<Item = &'a Matter>,
     ) -> Result<(), FeeError> {
         for matter in matters {
-            if !self.items.contains_key(&matter.fee_item) {
-                return Err(FeeError::UnknownItem(matter.fee_item.clone()));
+            let item = self
+                .items
+                .get(&matter.fee_item)
+                .ok_or_else(|| FeeError::UnknownItem(matter.fee_item.clone()))?;
+            if item.legal_group.is_some_and(|g| g != matter.legal_group) {
+                return Err(FeeError::GroupMismatch {
+                    matter: matter.id.clone(),
+                    item: matter.fee_item.clone(),
+                    group: matter.legal_group,
+                });
             }
         }
         Ok(())
@@ -239,20 +291,38 @@ impl FeeSchedule {
                 });
             }
         }
-        let reduction = self
-            .best_reduction(matter, options)
-            .map(|r| AppliedReduction {
-                id: r.id.clone(),
-                label: r.label.clone(),
-                percent_off: r.percent_off,
-                amount_fen: notary_fen.unwrap_or(0) * u64::from(r.percent_off) / 100,
-            });
+        let applied = |r: &Reduction| AppliedReduction {
+            id: r.id.clone(),
+            label: r.label.clone(),
+            percent_off: r.percent_off,
+            amount_fen: notary_fen.unwrap_or(0) * u64::from(r.percent_off) / 100,
+        };
+        let automatic = self.best_reduction(matter, options, ReductionClaim::Automatic);
+        let declared = self
+            .best_reduction(matter, options, ReductionClaim::Declared)
+            .filter(|d| automatic.is_none_or(|a| d.percent_off > a.percent_off));
+        let reduction = automatic.map(applied);
         let gross: u64 = lines.iter().filter_map(|l| l.amount_fen).sum();
+        let may_be_added = self
+            .extras
+            .iter()
+            .filter(|e| match e.when {
+                ExtraWhen::Always => true,
+                ExtraWhen::Post => options.by_post,
+                ExtraWhen::Authentication => options.foreign_affairs_step,
+            })
+            .map(|e| PossibleExtra {
+                id: e.id.clone(),
+                label: e.label.clone(),
+            })
+            .collect();
         Ok(FeeEstimate {
             incomplete: lines.iter().any(|l| l.amount_fen.is_none()),
             total_fen: gross - reduction.as_ref().map_or(0, |r| r.amount_fen),
             lines,
             reduction,
+            requested_reduction: declared.map(applied),
+            may_be_added,
             example: self.example,
         })
     }
@@ -289,14 +359,19 @@ impl FeeSchedule {
         }
     }
 
-    /// Reductions do not stack: the largest applicable one is given.
-    fn best_reduction(&self, matter: &Matter, options: &FeeOptions) -> Option<&Reduction> {
+    /// Reductions do not stack: the largest applicable one of the kind is given (a declared
+    /// one only if ticked).
+    fn best_reduction(
+        &self,
+        matter: &Matter,
+        options: &FeeOptions,
+        claim: ReductionClaim,
+    ) -> Option<&Reduction> {
         self.reductions
             .iter()
-            .filter(|r| r.conditions_hold(matter, options.applicant_age))
-            .filter(|r| match r.claim {
-                ReductionClaim::Automatic => true,
-                ReductionClaim::Declared => options.declared_reductions.contains(&r.id),
+            .filter(|r| r.claim == claim && r.conditions_hold(matter, options.applicant_age))
+            .filter(|r| {
+                claim == ReductionClaim::Automatic || options.declared_reductions.contains(&r.id)
             })
             .max_by_key(|r| r.percent_off)
     }
@@ -322,6 +397,17 @@ mod raw {
         conformity: Priced,
         #[serde(default)]
         reduction: Vec<ReductionRow>,
+        #[serde(default)]
+        extra: Vec<ExtraRow>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct ExtraRow {
+        id: String,
+        zh: String,
+        en: String,
+        when: ExtraWhen,
     }
 
     #[derive(Deserialize)]
@@ -345,6 +431,7 @@ mod raw {
         en: String,
         rule: Rule,
         fen: Option<u64>,
+        legal_group: Option<LegalGroup>,
     }
 
     #[derive(Deserialize)]
@@ -435,7 +522,14 @@ mod raw {
                     }
                 };
                 let label = text(&id, row.zh, row.en)?;
-                items.insert(id, Item { label, rule });
+                items.insert(
+                    id,
+                    Item {
+                        label,
+                        rule,
+                        legal_group: row.legal_group,
+                    },
+                );
             }
             let mut seen = HashSet::new();
             let mut reductions = Vec::new();
@@ -487,6 +581,17 @@ mod raw {
                 conformity_label: text("conformity", self.conformity.zh, self.conformity.en)?,
                 conformity_fen: self.conformity.fen,
                 reductions,
+                extras: self
+                    .extra
+                    .into_iter()
+                    .map(|e| {
+                        Ok(Extra {
+                            label: text(&e.id, e.zh, e.en)?,
+                            id: e.id,
+                            when: e.when,
+                        })
+                    })
+                    .collect::<Result<_, FeeError>>()?,
             })
         }
     }
@@ -544,7 +649,7 @@ mod tests {
     }
 
     #[test]
-    fn declared_reduction_applies_to_the_notary_fee_only_and_the_largest_wins() {
+    fn a_declared_reduction_is_asked_for_but_never_taken_off_before_the_office_checks() {
         let (catalogue, fees) = setup();
         let matter = catalogue.matter("no_criminal_record").unwrap();
         let mut options = FeeOptions {
@@ -553,12 +658,71 @@ mod tests {
             ..FeeOptions::default()
         };
         let halved = fees.estimate(matter, &options).unwrap();
-        assert_eq!(halved.reduction.as_ref().unwrap().amount_fen, 7500);
-        assert_eq!(halved.total_fen, 15000 + 2000 - 7500);
+        let asked = halved.requested_reduction.as_ref().unwrap();
+        assert_eq!(asked.amount_fen, 7500, "on the notary fee only");
+        assert_eq!(halved.total_fen, 15000 + 2000, "the normal estimate stays");
+        assert_eq!(halved.reduction, None);
         options.declared_reductions.push("legal_aid".into());
         let free = fees.estimate(matter, &options).unwrap();
-        assert_eq!(free.reduction.as_ref().unwrap().id, "legal_aid");
-        assert_eq!(free.total_fen, 2000);
+        assert_eq!(free.requested_reduction.as_ref().unwrap().id, "legal_aid");
+        assert_eq!(free.total_fen, 15000 + 2000);
+    }
+
+    #[test]
+    fn an_automatic_reduction_is_taken_off() {
+        let text = EXAMPLE_FEES_TOML.replace(
+            "percent_off = 100\nclaim = \"declared\"\nmin_age = 80",
+            "percent_off = 100\nclaim = \"automatic\"\nmin_age = 80",
+        );
+        let fees = FeeSchedule::from_toml_str(&text).unwrap();
+        let catalogue = Catalogue::shipped().unwrap();
+        let options = FeeOptions {
+            copies: 1,
+            applicant_age: Some(85),
+            ..FeeOptions::default()
+        };
+        let estimate = fees
+            .estimate(catalogue.matter("will").unwrap(), &options)
+            .unwrap();
+        assert_eq!(estimate.total_fen, 0);
+        assert_eq!(estimate.requested_reduction, None);
+    }
+
+    #[test]
+    fn extras_that_may_be_added_follow_post_and_the_place_of_use() {
+        let (catalogue, fees) = setup();
+        let birth = catalogue.matter("birth").unwrap();
+        let ids = |options: &FeeOptions| -> Vec<String> {
+            let estimate = fees.estimate(birth, options).unwrap();
+            estimate.may_be_added.iter().map(|e| e.id.clone()).collect()
+        };
+        let plain = FeeOptions {
+            copies: 1,
+            ..FeeOptions::default()
+        };
+        assert_eq!(ids(&plain), vec!["urgent"]);
+        let abroad_by_post = FeeOptions {
+            by_post: true,
+            foreign_affairs_step: true,
+            ..plain.clone()
+        };
+        assert_eq!(
+            ids(&abroad_by_post),
+            vec!["authentication", "postage", "urgent"]
+        );
+        let estimate = fees.estimate(birth, &abroad_by_post).unwrap();
+        assert_eq!(estimate.total_fen, 15000, "extras are never summed");
+    }
+
+    #[test]
+    fn a_matter_priced_for_another_legal_group_is_refused() {
+        let (catalogue, fees) = setup();
+        let mut education = catalogue.matter("education").unwrap().clone();
+        education.fee_item = "fact_certificate".into();
+        assert!(matches!(
+            fees.covers([&education]),
+            Err(FeeError::GroupMismatch { .. })
+        ));
     }
 
     #[test]
@@ -584,7 +748,10 @@ mod tests {
             applicant_age: Some(79),
             ..FeeOptions::default()
         };
-        assert_eq!(fees.estimate(will, &options).unwrap().total_fen, 40000);
+        assert_eq!(
+            fees.estimate(will, &options).unwrap().requested_reduction,
+            None
+        );
     }
 
     #[test]
@@ -608,8 +775,8 @@ mod tests {
     #[test]
     fn malformed_schedules_are_refused() {
         let bad_rule = EXAMPLE_FEES_TOML.replacen(
-            "rule = \"per_item\"\nfen = 15000",
-            "rule = \"per_item\"",
+            "rule = \"per_item\"\nlegal_group = \"fact\"\nfen = 15000",
+            "rule = \"per_item\"\nlegal_group = \"fact\"",
             1,
         );
         assert!(matches!(

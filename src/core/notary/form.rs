@@ -1,7 +1,7 @@
 //! The application form: what the applicant adds to the card data, and its validation with
 //! one specific message per field.
 
-use super::catalogue::{Catalogue, Matter};
+use super::catalogue::{Authentication, Catalogue, Matter};
 use super::mask::{mask_address, mask_phone};
 use super::text::{bi, Bilingual};
 use chrono::{Days, NaiveDate};
@@ -70,33 +70,6 @@ impl DeliveryMethod {
         match self {
             DeliveryMethod::Pickup => bi("到公证处领取", "Collect at the office"),
             DeliveryMethod::Post => bi("邮寄", "By post"),
-        }
-    }
-}
-
-/// How the certificate is authenticated for the country of use (公证法 art. 33).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Authentication {
-    /// Used in mainland China: nothing further.
-    None,
-    /// Apostille Convention member (China applies it since 2023-11-07).
-    Apostille,
-    ConsularLegalisation,
-}
-
-impl Authentication {
-    pub fn label(self) -> Bilingual {
-        match self {
-            Authentication::None => bi("无需认证", "None needed"),
-            Authentication::Apostille => bi(
-                "附加证明书（海牙认证），由外交部或授权的外事办公室办理",
-                "Apostille, issued by the Foreign Ministry or an authorised foreign-affairs office",
-            ),
-            Authentication::ConsularLegalisation => bi(
-                "领事认证：外交部认证后再经使用国驻华使领馆认证",
-                "Consular legalisation: the Foreign Ministry, then the destination's embassy",
-            ),
         }
     }
 }
@@ -215,7 +188,7 @@ impl FormData {
             FormEdit::Purpose(p) => self.purpose = Some(p),
             FormEdit::CountryOfUse(code) => {
                 let country = code.as_deref().and_then(|c| catalogue.country(c));
-                self.translation_language = country.map(|c| c.language.clone());
+                self.translation_language = country.and_then(|c| c.language.clone());
                 self.translation_conformity =
                     country.is_some_and(|c| c.translation_conformity_required);
                 self.country_of_use = code;
@@ -236,17 +209,12 @@ impl FormData {
         }
     }
 
-    /// Apostille or legalisation, from the country of use.
+    /// What the certificate needs after it is issued, from the place of use.
     pub fn authentication(&self, catalogue: &Catalogue) -> Authentication {
-        match self
-            .country_of_use
+        self.country_of_use
             .as_deref()
             .and_then(|c| catalogue.country(c))
-        {
-            None => Authentication::None,
-            Some(c) if c.apostille => Authentication::Apostille,
-            Some(_) => Authentication::ConsularLegalisation,
-        }
+            .map_or(Authentication::None, |c| c.authentication)
     }
 
     /// Every problem, in field order; empty when the form may go on.
@@ -277,13 +245,13 @@ impl FormData {
         match country {
             Some(_) if !matter.foreign_use => fail(
                 FormField::CountryOfUse,
-                "此公证事项仅在国内使用，请不要选择使用国。",
-                "This matter is for use in China only; please do not choose a country.",
+                "此公证事项只在中国大陆使用，请不要选择其他使用地。",
+                "This matter is for use in mainland China only; please do not choose another place.",
             ),
             Some((_, None)) => fail(
                 FormField::CountryOfUse,
-                "请从列表中选择使用国家或地区。",
-                "Please choose the country of use from the list.",
+                "请从列表中选择使用地。",
+                "Please choose the place of use from the list.",
             ),
             _ => {}
         }
@@ -295,8 +263,8 @@ impl FormData {
             ),
             (Some(_), None) => fail(
                 FormField::TranslationLanguage,
-                "在国内使用不需要译文；如需译文请先选择使用国。",
-                "No translation is needed for use in China; choose a country first if you need one.",
+                "在中国大陆使用不需要译文；如需译文请先选择使用地。",
+                "No translation is needed for use in mainland China; choose the place of use first if you need one.",
             ),
             (None, Some((_, Some(c)))) if c.translation_conformity_required => fail(
                 FormField::TranslationLanguage,
@@ -456,6 +424,28 @@ mod tests {
             fields(&form.validate(birth, &c, today())),
             vec![FormField::CountryOfUse]
         );
+    }
+
+    #[test]
+    fn hong_kong_macao_and_taiwan_need_no_legalisation_and_no_translation() {
+        let c = Catalogue::shipped().unwrap();
+        let birth = c.matter("birth").unwrap();
+        for (code, route) in [
+            ("HK", Authentication::HongKongMacao),
+            ("MO", Authentication::HongKongMacao),
+            ("TW", Authentication::Taiwan),
+        ] {
+            let mut form = filled();
+            form.apply(FormEdit::CountryOfUse(Some(code.into())), &c);
+            assert_eq!(form.authentication(&c), route, "{code}");
+            assert_eq!(form.translation_language, None, "{code}");
+            assert_eq!(form.validate(birth, &c, today()), vec![], "{code}");
+            assert!(!route.needs_foreign_affairs_step());
+        }
+        let taiwan = c.authentication_text(Authentication::Taiwan).zh;
+        assert!(taiwan.contains("副本") && taiwan.contains("海峡两岸公证书使用查证协议"));
+        let hk = c.authentication_text(Authentication::HongKongMacao).zh;
+        assert!(hk.contains("不需要领事认证"));
     }
 
     #[test]

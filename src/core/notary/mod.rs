@@ -5,8 +5,10 @@
 //! printer) and feeds the results back as [`Event`]s, then renders [`JourneyView`].
 
 pub mod applicant;
+pub mod calendar;
 pub mod catalogue;
 pub mod consent;
+pub mod declaration;
 pub mod fees;
 pub mod form;
 pub mod journey;
@@ -18,7 +20,7 @@ pub mod receipt;
 pub mod text;
 
 pub use applicant::{id_number_digest, identity_matches, Applicant, CardKind, IdDigestKey, Sex};
-pub use catalogue::{Catalogue, CatalogueError, Matter};
+pub use catalogue::{Authentication, Catalogue, CatalogueError, Matter};
 pub use consent::{ConsentItem, ConsentRecord, OfficeInfo};
 pub use fees::{FeeError, FeeEstimate, FeeOptions, FeeSchedule};
 pub use form::{DeliveryMethod, FormEdit, FormField, Purpose};

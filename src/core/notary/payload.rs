@@ -3,10 +3,11 @@
 //! captured images it refers to by digest.
 
 use super::applicant::{CardKind, Sex};
-use super::catalogue::LegalGroup;
+use super::catalogue::{Authentication, LegalGroup};
 use super::consent::ConsentRecord;
+use super::declaration::TruthfulnessPromise;
 use super::fees::FeeEstimate;
-use super::form::{Authentication, DeliveryMethod, Purpose};
+use super::form::{DeliveryMethod, Purpose};
 use super::mask::mask_id_number;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -64,6 +65,9 @@ impl SubmissionPayload {
 pub struct PayloadApplicant {
     pub name: String,
     pub sex: Sex,
+    /// 民族: only when the office's form needs it (`[notary] ethnicity_on_office_form`);
+    /// otherwise left out of the JSON altogether.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ethnicity: Option<String>,
     pub birth_date: NaiveDate,
     pub id_type: CardKind,
@@ -94,11 +98,14 @@ pub struct PayloadMatter {
     pub name_en: String,
     pub legal_group: LegalGroup,
     pub purpose: Purpose,
-    /// ISO 3166 alpha-2; `None` = used in mainland China.
+    /// ISO 3166 alpha-2 (HK, MO and TW for Hong Kong, Macao and Taiwan); `None` = used in
+    /// mainland China.
     pub country_of_use: Option<String>,
     pub translation_language: Option<String>,
     pub translation_conformity: bool,
     pub authentication: Authentication,
+    /// What the applicant was told the place of use needs, as shown.
+    pub authentication_note_zh: String,
     pub copies: u32,
     pub delivery: PayloadDelivery,
     pub in_person_required: bool,
@@ -167,8 +174,9 @@ pub struct Acknowledgements {
     /// The applicant confirmed on the review screen that the phone and address given are
     /// the service address (送达地址确认).
     pub service_address_confirmed: bool,
-    /// The review screen showed the statement that the information is true (公证法 art. 44).
-    pub truthfulness_statement_shown: bool,
+    /// The applicant ticked the truthfulness promise after reading 公证法 arts. 27, 31 (5)
+    /// and 44, and when.
+    pub truthfulness: TruthfulnessPromise,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -139,6 +139,17 @@ pub fn build_receipt(input: &ReceiptInput<'_>) -> Vec<NotaryReceiptLine> {
             reduction.label.get(lang)
         )));
     }
+    if let Some(asked) = &input.fee.requested_reduction {
+        lines.push(Text(format!(
+            "{}{}{}",
+            t(bi("  申请减免：", "  Reduction asked for: ")),
+            asked.label.get(lang),
+            t(bi(
+                "（以公证处审核为准）",
+                " (the office decides after checking)"
+            ))
+        )));
+    }
     if input.fee.example {
         lines.push(Text(t(bi(
             "  （示例收费标准，以公证处核定为准）",
@@ -192,6 +203,18 @@ fn fee_summary(fee: &FeeEstimate, lang: Language) -> String {
 }
 
 fn next_steps(input: &ReceiptInput<'_>) -> Vec<Bilingual> {
+    let mut steps: Vec<Bilingual> = input
+        .office
+        .calendar
+        .as_ref()
+        .and_then(|c| c.handling_note(input.issued_at.naive_local()))
+        .into_iter()
+        .collect();
+    steps.extend(kind_steps(input));
+    steps
+}
+
+fn kind_steps(input: &ReceiptInput<'_>) -> Vec<Bilingual> {
     match input.kind {
         SubmissionKind::Application => vec![
             bi(

@@ -2,6 +2,7 @@
 //! the receipt.
 
 use super::super::applicant::{id_number_digest, CardKind};
+use super::super::declaration::TruthfulnessPromise;
 use super::super::fees::{FeeEstimate, FeeOptions};
 use super::super::form::DeliveryMethod;
 use super::super::materials::{checklist, to_bring, BringItem, CaptureState, ChecklistItem};
@@ -58,6 +59,10 @@ impl Journey {
             translation_conformity: form.translation_conformity,
             declared_reductions: form.declared_reductions.clone(),
             applicant_age: self.applicant_age(now),
+            by_post: form.delivery == DeliveryMethod::Post,
+            foreign_affairs_step: form
+                .authentication(self.catalogue())
+                .needs_foreign_affairs_step(),
         };
         self.setup.fees.estimate(matter, &options).ok()
     }
@@ -98,7 +103,7 @@ impl Journey {
                 .as_deref()
                 .and_then(|c| catalogue.country(c))
                 .map_or_else(|| bi("中国大陆", "Mainland China"), |c| c.name.clone());
-            lines.push(ReviewLine::new(bi("使用地", "Country of use"), country));
+            lines.push(ReviewLine::new(bi("使用地", "Place of use"), country));
             let language = form
                 .translation_language
                 .as_deref()
@@ -117,8 +122,8 @@ impl Journey {
                 ));
             }
             lines.push(ReviewLine::new(
-                bi("认证", "Authentication"),
-                form.authentication(catalogue).label(),
+                bi("使用前手续", "Before use"),
+                catalogue.authentication_text(form.authentication(catalogue)),
             ));
         }
         lines.push(ReviewLine::new(
@@ -163,6 +168,15 @@ impl Journey {
                 bi("预估费用", "Estimated fee"),
                 same(&total),
             ));
+            if let Some(asked) = &fee.requested_reduction {
+                lines.push(ReviewLine::new(
+                    bi("申请减免", "Reduction asked for"),
+                    Bilingual::new(
+                        format!("{}（以公证处审核为准）", asked.label.zh),
+                        format!("{} (subject to the office's check)", asked.label.en),
+                    ),
+                ));
+            }
         }
         lines
     }
@@ -171,6 +185,7 @@ impl Journey {
         let matter = self.matter()?;
         let applicant = self.data.applicant.as_ref()?;
         let consents = self.data.consent_record.clone()?;
+        let promised_at = self.data.promised_at?;
         let purpose = self.data.form.purpose?;
         let card_read_at = self.data.card_read_at?;
         let fee = self.fee_estimate(now)?;
@@ -247,6 +262,9 @@ impl Journey {
                 translation_language: form.translation_language.clone(),
                 translation_conformity: form.translation_conformity,
                 authentication: form.authentication(catalogue),
+                authentication_note_zh: catalogue
+                    .authentication_text(form.authentication(catalogue))
+                    .zh,
                 copies: form.copies,
                 delivery: PayloadDelivery {
                     method: form.delivery,
@@ -269,7 +287,7 @@ impl Journey {
             consents,
             acknowledgements: Acknowledgements {
                 service_address_confirmed: true,
-                truthfulness_statement_shown: true,
+                truthfulness: TruthfulnessPromise::new(promised_at),
             },
             fee: PayloadFee {
                 reductions_claimed: form.declared_reductions.clone(),

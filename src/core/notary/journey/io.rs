@@ -40,6 +40,8 @@ pub enum Command {
     /// Drop a kept capture (the material goes back on the "bring" list).
     DiscardCapture(String),
     ToggleReduction(String),
+    /// Tick or untick the truthfulness promise.
+    SetPromise(bool),
     RetryPrint,
     Rate(Rating),
     SetRatingComment(String),
@@ -60,6 +62,7 @@ impl fmt::Debug for Command {
             Command::Capture(m) => write!(f, "Capture({m:?})"),
             Command::DiscardCapture(m) => write!(f, "DiscardCapture({m:?})"),
             Command::ToggleReduction(r) => write!(f, "ToggleReduction({r:?})"),
+            Command::SetPromise(on) => write!(f, "SetPromise({on})"),
             Command::Rate(r) => write!(f, "Rate({r:?})"),
             Command::Back => f.write_str("Back"),
             Command::Cancel => f.write_str("Cancel"),

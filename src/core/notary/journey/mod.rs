@@ -2,7 +2,7 @@
 //! view to render. No I/O, no clocks: the caller passes `now` with every input.
 //!
 //! ChooseMatter → MatterInfo → Consent → Identify → Form → Materials → Fee → Review →
-//! Submitting → Receipt → Rating → End. In-person matters take the same path but end with
+//! Declaration → Submitting → Receipt → Rating → End. In-person matters take the same path but end with
 //! an appointment request, and capture nothing (the documents are examined at the office).
 
 mod build;
@@ -20,7 +20,7 @@ pub use view::{
 
 use super::applicant::{Applicant, CardRefusal, IdDigestKey};
 use super::catalogue::{Catalogue, Matter};
-use super::consent::{ConsentChoices, ConsentRecord, OfficeInfo};
+use super::consent::{Collection, ConsentChoices, ConsentRecord, OfficeInfo};
 use super::fees::FeeSchedule;
 use super::form::{FieldError, FormData};
 use super::materials::{checklist, CaptureState, CapturedImage, Captures};
@@ -41,6 +41,9 @@ pub struct JourneySetup {
     pub camera_fitted: bool,
     pub fingerprint_fitted: bool,
     pub id_digest_key: IdDigestKey,
+    /// The office's application form has a 民族 field. Otherwise the card's entry is dropped
+    /// as it is read and never sent (PIPL art. 6: only what the purpose needs).
+    pub collect_ethnicity: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -54,6 +57,8 @@ pub enum Step {
     Materials,
     Fee,
     Review,
+    /// The truthfulness notice and promise (公证法 arts. 27, 31, 44), then submit.
+    Declaration,
     Submitting,
     Receipt,
     Rating,
@@ -74,14 +79,24 @@ pub enum IdentifyPhase {
 pub enum IdentifyProblem {
     Unreadable,
     RemovedEarly,
-    Expired { expired_on: NaiveDate },
-    MinorNeedsGuardian { age: u32 },
+    Expired {
+        expired_on: NaiveDate,
+    },
+    MinorNeedsGuardian {
+        age: u32,
+    },
+    /// The matter needs full capacity (e.g. a will): the card holder is too young, and no
+    /// guardian can do it for them. The matter's data says why.
+    TooYoungForMatter {
+        age: u32,
+    },
     FingerprintNotMatched,
     FingerprintFailed,
 }
 
 impl IdentifyProblem {
-    pub fn message(self) -> Bilingual {
+    /// What the applicant is told; `matter` gives the reason of an age limit.
+    pub fn message(self, matter: Option<&Matter>) -> Bilingual {
         match self {
             IdentifyProblem::Unreadable => bi(
                 "未能读取身份证，请将证件平放在读卡器上后重试。",
@@ -105,6 +120,16 @@ impl IdentifyProblem {
                 format!("申请人未满14周岁（{age}岁），须由父母或其他监护人办理。请监护人放置本人身份证。"),
                 format!("The applicant is under 14 ({age}). A parent or guardian must apply: please place the guardian's ID card."),
             ),
+            IdentifyProblem::TooYoungForMatter { age } => {
+                let reason = matter
+                    .and_then(|m| m.age_limit.as_ref())
+                    .map(|l| l.reason.clone())
+                    .unwrap_or_default();
+                Bilingual::new(
+                    format!("申请人{age}岁。{}", reason.zh),
+                    format!("The applicant is {age}. {}", reason.en),
+                )
+            }
             IdentifyProblem::FingerprintNotMatched => bi(
                 "指纹与身份证不一致。可以重试，或跳过由公证员当面核验。",
                 "The fingerprint does not match the card. Try again, or skip and the notary will check in person.",
@@ -139,6 +164,9 @@ struct JourneyData {
     fingerprint: Option<FingerprintCheck>,
     form: FormData,
     form_errors: Vec<FieldError>,
+    /// The truthfulness box, and when the applicant confirmed it by pressing submit.
+    promised: bool,
+    promised_at: Option<DateTime<FixedOffset>>,
     captures: Captures,
     capturing: Option<String>,
     preview: Option<(String, CapturedImage)>,
@@ -268,6 +296,13 @@ impl Journey {
                 self.data.captures.remove(&id);
                 vec![]
             }
+            Command::SetPromise(on) if self.step == Step::Declaration => {
+                self.data.promised = on;
+                if !on {
+                    self.data.promised_at = None;
+                }
+                vec![]
+            }
             Command::ToggleReduction(id) if self.step == Step::Fee => {
                 self.toggle_reduction(id, now);
                 vec![]
@@ -324,7 +359,7 @@ impl Journey {
                 Err(failure) => {
                     self.data.submit_error = Some(failure);
                     self.data.message = Some(failure.message());
-                    self.step = Step::Review;
+                    self.step = Step::Declaration;
                     vec![]
                 }
             },
@@ -363,6 +398,7 @@ impl Journey {
             }
             Step::Fee => (Step::Materials, vec![]),
             Step::Review => (Step::Fee, vec![]),
+            Step::Declaration => (Step::Review, vec![]),
             // After submission there is no way back into the application.
             Step::Submitting | Step::Receipt | Step::Rating | Step::End => return vec![],
         };
@@ -448,7 +484,27 @@ impl Journey {
                 self.step = Step::Review;
                 vec![]
             }
-            Step::Review => self.submit(now),
+            Step::Review => {
+                // A promise covers what was just reviewed: it is given afresh each time.
+                self.data.promised = false;
+                self.data.promised_at = None;
+                self.step = Step::Declaration;
+                vec![]
+            }
+            Step::Declaration => {
+                if self.data.promised {
+                    self.data.promised_at.get_or_insert(now);
+                    self.submit(now)
+                } else {
+                    // Submitting is never read as refusing: say what is missing and stay.
+                    let promise = super::declaration::promise();
+                    self.data.message = Some(Bilingual::new(
+                        format!("请先勾选“{}”，再提交。", promise.zh),
+                        format!("Please tick “{}” first, then submit.", promise.en),
+                    ));
+                    vec![]
+                }
+            }
             Step::Submitting => vec![],
             Step::Receipt => {
                 if self.data.print == Some(PrintState::Printing) {
@@ -515,14 +571,28 @@ impl Journey {
             CardEvent::Unreadable => return self.identify_problem(IdentifyProblem::Unreadable),
             CardEvent::RemovedEarly => return self.identify_problem(IdentifyProblem::RemovedEarly),
         };
+        let age = applicant.age_on(now.date_naive());
+        // A guardian cannot make a will for a child: an age limit of the matter is said
+        // before the under-14 rule would send the citizen to fetch one.
+        let too_young = self
+            .matter()
+            .and_then(|m| m.age_limit.as_ref())
+            .is_some_and(|limit| age < limit.years);
         match applicant.check(now.date_naive()) {
             Err(CardRefusal::Expired { expired_on }) => {
                 return self.identify_problem(IdentifyProblem::Expired { expired_on })
+            }
+            _ if too_young => {
+                return self.identify_problem(IdentifyProblem::TooYoungForMatter { age })
             }
             Err(CardRefusal::Minor { age }) => {
                 return self.identify_problem(IdentifyProblem::MinorNeedsGuardian { age })
             }
             Ok(()) => {}
+        }
+        let mut applicant = applicant;
+        if !self.setup.collect_ethnicity {
+            applicant.ethnicity = None;
         }
         if self.data.form.current_address.is_empty() {
             self.data.form.current_address = applicant.address.clone();
@@ -612,6 +682,29 @@ impl Journey {
         self.data.preview = None;
         self.data.capturing = Some(material_id.clone());
         vec![Effect::CaptureDocument { material_id }]
+    }
+
+    /// What this journey collects for the chosen matter, for the privacy notice.
+    fn collection(&self) -> Collection {
+        let Some(matter) = self.matter() else {
+            return Collection::default();
+        };
+        let images: Vec<_> = self
+            .checklist()
+            .into_iter()
+            .filter(|item| item.capture != super::materials::CaptureState::BringOnly)
+            .collect();
+        Collection {
+            ethnicity: self.setup.collect_ethnicity,
+            fingerprint: matter.fingerprint_mark && self.setup.fingerprint_fitted,
+            portrait: images.iter().any(|i| {
+                self.catalogue()
+                    .material(&i.material_id)
+                    .is_some_and(|m| m.shows_portrait)
+            }),
+            images: images.into_iter().map(|i| i.name).collect(),
+            appointment: matter.in_person,
+        }
     }
 
     fn toggle_reduction(&mut self, id: String, now: DateTime<FixedOffset>) {

@@ -20,6 +20,7 @@ fn journey() -> Journey {
         camera_fitted: true,
         fingerprint_fitted: false,
         id_digest_key: IdDigestKey::new("k"),
+        collect_ethnicity: false,
     })
 }
 
@@ -85,4 +86,19 @@ fn debug_output_carries_no_personal_data() {
     assert!(!shown.contains("张小三"), "{shown}");
     assert!(!shown.contains("13812345678"));
     assert!(!shown.contains("19900307"));
+}
+
+#[test]
+fn ethnicity_is_dropped_at_the_card_unless_the_office_form_needs_it() {
+    let mut j = journey();
+    to_form(&mut j, "birth");
+    assert_eq!(j.data.applicant.as_ref().unwrap().ethnicity, None);
+    let mut setup = j.setup.clone();
+    setup.collect_ethnicity = true;
+    let mut j = Journey::new(setup);
+    to_form(&mut j, "birth");
+    assert_eq!(
+        j.data.applicant.as_ref().unwrap().ethnicity.as_deref(),
+        Some("汉")
+    );
 }

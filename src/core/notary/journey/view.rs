@@ -1,10 +1,14 @@
 //! What the UI renders: one [`JourneyView`] per state, with every text in both languages.
 
 use super::super::applicant::Applicant;
+use super::super::catalogue::Authentication;
 use super::super::catalogue::Matter;
-use super::super::consent::{alternatives_when_declined, ConsentChoices, ConsentNotice};
+use super::super::consent::{
+    alternatives_when_declined, ConsentChoices, ConsentNotice, NoticeSection,
+};
+use super::super::declaration;
 use super::super::fees::FeeEstimate;
-use super::super::form::{Authentication, FieldError, FormData, Purpose};
+use super::super::form::{FieldError, FormData, Purpose};
 use super::super::materials::{BringItem, ChecklistItem};
 use super::super::receipt::{qr_payload, NotaryReceiptLine};
 use super::super::text::{bi, Bilingual};
@@ -75,6 +79,8 @@ pub struct FormView {
     pub countries: Vec<Choice>,
     pub languages: Vec<Choice>,
     pub authentication: Authentication,
+    /// What the place of use needs after the certificate, in plain words.
+    pub authentication_note: Bilingual,
     pub shows_preferred_date: bool,
 }
 
@@ -152,8 +158,14 @@ pub enum ScreenView {
     },
     Review {
         lines: Vec<ReviewLine>,
-        /// The truthfulness statement and service-address confirmation shown above the button.
+        /// The service-address confirmation shown above the button.
         statement: Bilingual,
+    },
+    /// The truthfulness notice, the promise and its tick box.
+    Declaration {
+        notice: Vec<NoticeSection>,
+        promise: Bilingual,
+        promised: bool,
     },
     Submitting,
     Receipt {
@@ -241,7 +253,7 @@ impl Journey {
                 },
             },
             Step::Consent => ScreenView::Consent {
-                notice: Box::new(ConsentNotice::new(&self.setup.office)),
+                notice: Box::new(ConsentNotice::new(&self.setup.office, &self.collection())),
                 choices: self.data.consent,
             },
             Step::ConsentDeclined => ScreenView::ConsentDeclined {
@@ -265,9 +277,14 @@ impl Journey {
             Step::Review => ScreenView::Review {
                 lines: self.review_lines(now),
                 statement: bi(
-                    "我保证以上信息真实，提供虚假材料须承担法律责任（《公证法》第四十四条）。我确认上述手机号码和地址为送达地址。",
-                    "I confirm the above is true; false statements carry legal liability (Notary Law art. 44). The phone number and address above are my address for service.",
+                    "我确认上述手机号码和地址为送达地址，公证处按此联系我、寄送文书。",
+                    "The phone number and address above are my address for service: the office contacts me and sends papers there.",
                 ),
+            },
+            Step::Declaration => ScreenView::Declaration {
+                notice: declaration::notice(),
+                promise: declaration::promise(),
+                promised: self.data.promised,
             },
             Step::Submitting => ScreenView::Submitting,
             Step::Receipt => ScreenView::Receipt {
@@ -295,12 +312,21 @@ impl Journey {
                 chosen: self.data.rating,
                 comment: self.data.rating_comment.clone(),
             },
-            Step::End => ScreenView::End {
-                message: bi(
+            // The end screen follows a submission: say when the office takes it up.
+            Step::End => {
+                let mut message = bi(
                     "感谢使用。您的信息已从本机清除。",
                     "Thank you. Your information has been cleared from this kiosk.",
-                ),
-            },
+                );
+                let handling = self.setup.office.calendar.as_ref();
+                if let Some(note) = handling.and_then(|c| c.handling_note(now.naive_local())) {
+                    message = Bilingual::new(
+                        format!("{}{}", message.zh, note.zh),
+                        format!("{} {}", message.en, note.en),
+                    );
+                }
+                ScreenView::End { message }
+            }
         }
     }
 
@@ -330,7 +356,7 @@ impl Journey {
             phase,
             instruction,
             problem: match phase {
-                IdentifyPhase::Problem(problem) => Some(problem.message()),
+                IdentifyPhase::Problem(problem) => Some(problem.message(self.matter())),
                 _ => None,
             },
             can_retry_card: matches!(phase, IdentifyPhase::Problem(_)) && !fingerprint_problem,
@@ -372,6 +398,8 @@ impl Journey {
                 Vec::new()
             },
             authentication: self.data.form.authentication(catalogue),
+            authentication_note: catalogue
+                .authentication_text(self.data.form.authentication(catalogue)),
             shows_preferred_date: self.matter().is_some_and(|m| m.in_person),
         }
     }
