@@ -49,11 +49,6 @@ fn unsure() -> Text {
     text("不清楚", "Not sure")
 }
 
-/// 是 / 不是 / 不清楚.
-fn yes_no_unsure() -> Vec<Text> {
-    vec![text("是", "Yes"), text("不是", "No"), unsure()]
-}
-
 /// One answer per fact, then 都不是 and 不清楚.
 fn pick(grounds: &[Ground]) -> Vec<Text> {
     grounds

@@ -190,10 +190,7 @@ fn every_question_offers_not_sure_and_the_outcome_says_what_is_unclear() {
     let mut check = LegalAidCheck::new(policy());
     // Walk the longest civil path, answering 不清楚 wherever a question offers it.
     let mut unsure_answered = 0;
-    loop {
-        let State::Ask(question) = check.state() else {
-            break;
-        };
+    while let State::Ask(question) = check.state() {
         let last = question.options.len() - 1;
         if question.step == Step::Promise {
             break;
