@@ -9,11 +9,12 @@ use jobs::JobResult;
 pub(super) use jobs::Jobs;
 
 use super::laws_worker::{LawReply, LawRequest};
+use super::notary::qr_image;
 use super::Controller;
 use crate::config::Language;
 use crate::core::consult::{
-    article_receipt, pick, Category, FormError, GuideView, PrintProblem, PrintState, Printable,
-    ReceiptFooter, RequestKind, SearchStatus as CoreStatus, ShownReceipt, StepAction,
+    article_receipt, pick, Category, FormError, GuideView, Handout, PrintProblem, PrintState,
+    Printable, ReceiptFooter, RequestKind, SearchStatus as CoreStatus, ShownReceipt, StepAction,
 };
 use crate::core::{Command, Screen};
 use crate::hal::printer::PrintError;
@@ -540,6 +541,9 @@ impl Controller {
                         .map(|(_, c)| cite_data(c, language))
                         .collect(),
                 ));
+                if let Some(handout) = flow.handout(Printable::Guidance, language) {
+                    a.set_guide_qr(qr_image(&handout.qr_text()));
+                }
                 a.set_guide_next_steps(model(
                     next_steps
                         .iter()
@@ -573,6 +577,9 @@ impl Controller {
                     CoreVerdict::AskStaff => Verdict::AskStaff,
                 });
                 a.set_aid_reasons(strings(outcome.reasons.iter().map(|r| pick(r, language))));
+                a.set_aid_qr(qr_image(
+                    &Handout::of_legal_aid(&outcome, language).qr_text(),
+                ));
                 a.set_aid_how_to_apply(strings(
                     outcome.how_to_apply.iter().map(|t| pick(t, language)),
                 ));

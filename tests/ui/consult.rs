@@ -204,7 +204,12 @@ fn the_legal_aid_tile_runs_the_pre_check_to_an_outcome() {
     assert_eq!(label(&app, "aid-verdict"), "您很可能符合法律援助条件");
     scroll_to(&app, "aid-cite-0");
     assert_eq!(label(&app, "aid-cite-0"), "法律援助法 第三十一条");
+    // The result to keep on a phone, large enough for its camera.
+    scroll_to(&app, "aid-qr");
+    assert!(find(&app, "aid-qr").unwrap().size().width >= 400.0);
     tap(&app, "back");
+    // The event loop runs the page's change handler, which scrolls back to the top.
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(20));
     assert!(
         find(&app, "aid-verdict").is_none(),
         "back to the last question"
