@@ -704,10 +704,11 @@ fn escape_markdown(text: &str) -> String {
 }
 
 /// Screenshot scenes of the consultation journeys beyond the screens' own names.
-pub const CONSULT_SCENES: [&str; 5] = [
+pub const CONSULT_SCENES: [&str; 6] = [
     "consult-search-results",
     "consult-guide-outcome",
     "legal-aid-outcome",
+    "legal-aid-request-sensitive",
     "consult-article-printed",
     "consult-article-paper-out",
 ];
@@ -749,6 +750,15 @@ pub(super) fn stage(c: &Controller, name: &str) -> bool {
             for answer in [1, 3, 4, 4, 1] {
                 c.aid_answer(answer);
             }
+        }
+        "legal-aid-request-sensitive" => {
+            c.dispatch(Command::Open(Screen::LegalAid));
+            // No close deadline, another dispute, a victim of domestic violence: the request
+            // asks for the separate consent.
+            for answer in [1, 3, 0] {
+                c.aid_answer(answer);
+            }
+            c.start_request(true);
         }
         "consult-request" => c.start_request(false),
         "consult-receipt" => {
