@@ -1,229 +1,54 @@
-//! The grounds of the Act a citizen can pick from, one fact per answer: each enough on its own,
-//! each tied to the article (and item) it comes from. The wording follows the statute, in
-//! plain words; `sensitive` marks answers that are sensitive personal information (个人信息
-//! 保护法 art. 28: health, a specific identity such as a suspect or a victim of violence), which a
-//! call-back request carries only with their own consent (art. 29).
+//! The grounds of the Act a citizen can pick from, one fact per answer: data
+//! (`data/legal_aid/grounds.toml`) that the people who know the law maintain, each ground tied
+//! to the article it comes from; the tests below check the lists against the statute text.
+
+use crate::laws::guide::Text;
+use serde::Deserialize;
+use std::sync::LazyLock;
+
+/// The shipped grounds, embedded in the program.
+const GROUNDS_FILE: &str = include_str!("../../../data/legal_aid/grounds.toml");
 
 /// One fact the citizen can choose.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Ground {
     /// Stable name for the application request, e.g. `domestic_violence`.
-    pub key: &'static str,
-    pub zh: &'static str,
-    pub en: &'static str,
+    pub key: String,
+    pub text: Text,
     /// 法律援助法 article the ground comes from.
     pub article: u32,
+    /// Sensitive personal information (个人信息保护法 art. 28): sent only with its own consent.
     pub sensitive: bool,
-    /// What proves it (art. 42 requires 材料证明), for the exemptions; empty otherwise.
-    pub proof_zh: &'static str,
-    pub proof_en: &'static str,
+    /// What proves it (art. 42 requires 材料证明), for the exemptions.
+    #[serde(default)]
+    pub proof: Option<Text>,
 }
 
-const fn ground(
-    key: &'static str,
-    zh: &'static str,
-    en: &'static str,
-    article: u32,
-    sensitive: bool,
-) -> Ground {
-    Ground {
-        key,
-        zh,
-        en,
-        article,
-        sensitive,
-        proof_zh: "",
-        proof_en: "",
-    }
+/// The lists of the pre-check's list questions.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grounds {
+    /// Art. 25 ¶1 (items 1–6) and art. 28: a lawyer must be appointed.
+    pub appointed_defence: Vec<Ground>,
+    /// Art. 32 (items 1–4): no economic condition.
+    pub no_means_test: Vec<Ground>,
+    /// Art. 31 (items 1–8): the civil and administrative matters.
+    #[serde(rename = "matter")]
+    pub matters: Vec<Ground>,
+    /// Art. 42 (items 1–3): exempt from the check of economic difficulty, with proof.
+    #[serde(rename = "exemption")]
+    pub exemptions: Vec<Ground>,
 }
 
-/// Art. 25 ¶1 (items 1–6): the authorities must have a lawyer appointed; art. 28: compulsory
-/// medical treatment, the court must have one appointed.
-pub const APPOINTED_DEFENCE: [Ground; 7] = [
-    ground("minor", "未满18周岁", "Under 18", 25, true),
-    ground(
-        "sight_hearing_speech",
-        "看不见、听不见或不能说话（视力、听力、言语残疾）",
-        "Blind, deaf or unable to speak (a visual, hearing or speech disability)",
-        25,
-        true,
-    ),
-    ground(
-        "not_fully_aware",
-        "成年人，但不能完全明白自己在做什么（例如患有精神疾病）",
-        "An adult who cannot fully understand what he or she is doing (for example, a mental illness)",
-        25,
-        true,
-    ),
-    ground(
-        "life_or_death",
-        "可能被判无期徒刑或死刑",
-        "May be sentenced to life imprisonment or death",
-        25,
-        true,
-    ),
-    ground(
-        "death_penalty_review",
-        "已被判死刑，案件正在死刑复核",
-        "Sentenced to death, and the sentence is under review (死刑复核)",
-        25,
-        true,
-    ),
-    ground(
-        "trial_in_absence",
-        "本人不在场，法院缺席审判",
-        "Tried in his or her absence (缺席审判)",
-        25,
-        true,
-    ),
-    ground(
-        "compulsory_treatment",
-        "法院在审理对他（她）强制医疗的案件",
-        "The court is hearing a case for compulsory medical treatment (强制医疗) of him or her",
-        28,
-        true,
-    ),
-];
-
-/// Art. 32 (items 1–4): no economic condition.
-pub const NO_MEANS_TEST: [Ground; 4] = [
-    ground(
-        "domestic_violence",
-        "我受到家庭暴力、虐待或遗弃，要维护自己的权益",
-        "I suffered domestic violence, abuse or abandonment and want to protect my rights",
-        32,
-        true,
-    ),
-    ground(
-        "brave_act",
-        "我因见义勇为受到损害，要求赔偿或补偿",
-        "I was harmed acting bravely to help others and claim compensation",
-        32,
-        false,
-    ),
-    ground(
-        "hero_relative",
-        "我是英雄烈士的近亲属，要维护英雄烈士的名誉等权益",
-        "I am a close relative of a hero or martyr and want to protect their name and honour",
-        32,
-        false,
-    ),
-    ground(
-        "acquitted_on_retrial",
-        "我经再审改判无罪，要求国家赔偿",
-        "I was acquitted on retrial and claim state compensation",
-        32,
-        true,
-    ),
-];
-
-/// Art. 31 (items 1–8): the civil and administrative matters.
-pub const MATTERS: [Ground; 8] = [
-    ground(
-        "state_compensation",
-        "要求国家赔偿",
-        "Claiming state compensation",
-        31,
-        false,
-    ),
-    ground(
-        "social_insurance",
-        "要求社会保险待遇或社会救助（如养老金、低保）",
-        "Claiming social insurance benefits or social assistance (such as a pension or subsistence allowance)",
-        31,
-        false,
-    ),
-    ground(
-        "survivor_pension",
-        "要求发给抚恤金",
-        "Claiming a survivor's pension (抚恤金)",
-        31,
-        false,
-    ),
-    ground(
-        "maintenance",
-        "要求给付赡养费、抚养费或扶养费",
-        "Claiming support for a parent, a child or a spouse",
-        31,
-        false,
-    ),
-    ground(
-        "wages",
-        "要求确认劳动关系或支付工资",
-        "Confirming an employment relationship or claiming unpaid wages",
-        31,
-        false,
-    ),
-    ground(
-        "capacity",
-        "要求认定家人不能（或不能完全）自己处理事务（无民事行为能力或限制民事行为能力）",
-        "Asking the court to declare a relative unable (or not fully able) to manage his or her affairs",
-        31,
-        true,
-    ),
-    ground(
-        "personal_injury",
-        "工伤、交通事故、食品药品安全事故或医疗事故造成人身伤害，要求赔偿",
-        "Compensation for injury from a work accident, a traffic accident, unsafe food or medicine, or a medical accident",
-        31,
-        false,
-    ),
-    ground(
-        "environment",
-        "环境污染、生态破坏造成损害，要求赔偿",
-        "Compensation for damage from pollution or harm to the environment",
-        31,
-        false,
-    ),
-];
-
-/// Art. 42 (items 1–3): exempt from the check of economic difficulty, with proof.
-pub const EXEMPTIONS: [Ground; 4] = [
-    Ground {
-        proof_zh: "没有固定生活来源的证明，以及年龄证明或残疾证",
-        proof_en: "Proof of having no fixed means of living, and proof of age or a disability certificate",
-        ..ground(
-            "no_fixed_income",
-            "我没有固定生活来源，而且是未成年人、老年人或残疾人",
-            "I have no fixed means of living and am a minor, elderly or disabled",
-            42,
-            true,
-        )
-    },
-    Ground {
-        proof_zh: "社会救助或司法救助的证明（如低保证、特困人员证明、司法救助决定）",
-        proof_en: "Proof of social or judicial assistance (subsistence allowance or extreme-poverty certificate, judicial assistance decision)",
-        ..ground(
-            "assistance",
-            "我是社会救助对象（如领低保、特困供养）或司法救助对象",
-            "I receive social assistance (such as a subsistence allowance or extreme-poverty support) or judicial assistance",
-            42,
-            false,
-        )
-    },
-    Ground {
-        proof_zh: "优抚对象证明",
-        proof_en: "Proof of entitlement to veterans' or martyrs' family benefits",
-        ..ground(
-            "veteran_benefits",
-            "我是优抚对象（如烈士遗属、伤残军人）",
-            "I receive veterans' or martyrs' family benefits (优抚)",
-            42,
-            false,
-        )
-    },
-    Ground {
-        proof_zh: "在城里打工的证明（如工牌、考勤、工资记录）",
-        proof_en: "Proof of working in the city (staff card, attendance or wage records)",
-        ..ground(
-            "migrant_worker",
-            "我进城打工，要求支付工资或工伤赔偿",
-            "I came to the city to work and claim unpaid wages or work-injury compensation",
-            42,
-            false,
-        )
-    },
-];
+/// The shipped grounds. The file is embedded at build time and parsed by the tests, so a
+/// defect in it fails the build's tests rather than a citizen's check.
+pub fn grounds() -> &'static Grounds {
+    static GROUNDS: LazyLock<Grounds> = LazyLock::new(|| {
+        toml::from_str(GROUNDS_FILE).expect("data/legal_aid/grounds.toml (checked by the tests)")
+    });
+    &GROUNDS
+}
 
 #[cfg(test)]
 mod tests {
@@ -231,6 +56,25 @@ mod tests {
 
     /// The items of art. 25 ¶1 and art. 28 as the statute in the corpus words them: the
     /// grounds must follow the Act's list (not the old 刑事诉讼法 wording), one fact each.
+    #[test]
+    fn the_shipped_file_parses_and_each_list_comes_from_its_article() {
+        let g: Grounds = toml::from_str(GROUNDS_FILE).unwrap();
+        assert!(g
+            .appointed_defence
+            .iter()
+            .all(|g| [25, 28].contains(&g.article)));
+        assert!(g.no_means_test.iter().all(|g| g.article == 32));
+        assert!(g.matters.iter().all(|g| g.article == 31));
+        assert!(g.exemptions.iter().all(|g| g.article == 42));
+        let lengths = [
+            g.appointed_defence.len(),
+            g.no_means_test.len(),
+            g.matters.len(),
+            g.exemptions.len(),
+        ];
+        assert_eq!(lengths, [7, 4, 8, 4]);
+    }
+
     #[test]
     fn appointed_defence_follows_articles_25_and_28() {
         let corpus = crate::laws::Corpus::curated();
@@ -247,13 +91,12 @@ mod tests {
             assert!(art25.contains(item), "art. 25 lists {item}");
         }
         assert!(law.article(28, 0).unwrap().text.contains("强制医疗案件"));
-        let keys: Vec<&str> = APPOINTED_DEFENCE.iter().map(|g| g.key).collect();
+        let defence = &grounds().appointed_defence;
+        let keys: Vec<&str> = defence.iter().map(|g| g.key.as_str()).collect();
         assert!(keys.contains(&"death_penalty_review") && keys.contains(&"trial_in_absence"));
-        assert!(APPOINTED_DEFENCE.iter().any(|g| g.article == 28));
+        assert!(defence.iter().any(|g| g.article == 28));
         assert!(
-            !APPOINTED_DEFENCE
-                .iter()
-                .any(|g| g.zh.contains("盲、聋、哑")),
+            !defence.iter().any(|g| g.text.zh.contains("盲、聋、哑")),
             "the old 刑事诉讼法 wording"
         );
     }
@@ -262,26 +105,33 @@ mod tests {
     /// and the proof asked for says so.
     #[test]
     fn disability_alone_is_not_the_exemption() {
-        let first = &EXEMPTIONS[0];
-        assert!(first.zh.contains("没有固定生活来源"));
-        assert!(first.proof_zh.contains("没有固定生活来源的证明"));
-        assert!(EXEMPTIONS
-            .iter()
-            .all(|g| g.article == 42 && !g.proof_zh.is_empty()));
+        let exemptions = &grounds().exemptions;
+        let first = &exemptions[0];
+        assert!(first.text.zh.contains("没有固定生活来源"));
+        let proof = first.proof.as_ref().unwrap();
+        assert!(proof.zh.contains("没有固定生活来源的证明"));
+        assert!(exemptions.iter().all(|g| g
+            .proof
+            .as_ref()
+            .is_some_and(|p| !p.zh.is_empty() && !p.en.is_empty())));
     }
 
     #[test]
     fn every_ground_is_there_in_both_languages_with_a_unique_key() {
-        let all: Vec<&Ground> = APPOINTED_DEFENCE
+        let g = grounds();
+        let all: Vec<&Ground> = g
+            .appointed_defence
             .iter()
-            .chain(&NO_MEANS_TEST)
-            .chain(&MATTERS)
-            .chain(&EXEMPTIONS)
+            .chain(&g.no_means_test)
+            .chain(&g.matters)
+            .chain(&g.exemptions)
             .collect();
-        let mut keys: Vec<&str> = all.iter().map(|g| g.key).collect();
+        let mut keys: Vec<&str> = all.iter().map(|g| g.key.as_str()).collect();
         keys.sort_unstable();
         keys.dedup();
         assert_eq!(keys.len(), all.len());
-        assert!(all.iter().all(|g| !g.zh.is_empty() && !g.en.is_empty()));
+        assert!(all
+            .iter()
+            .all(|g| !g.text.zh.trim().is_empty() && !g.text.en.trim().is_empty()));
     }
 }

@@ -62,7 +62,7 @@ pub struct ApplicationRequest {
     pub income_threshold_yuan: u32,
     /// Art. 44: a deadline within 7 days; the office may grant provisional aid first.
     pub provisional_aid_requested: bool,
-    /// Keys of the grounds chosen (see `grounds.rs`).
+    /// Keys of the grounds chosen (`data/legal_aid/grounds.toml`).
     pub grounds: Vec<&'static str>,
     /// Questions answered 不清楚, for staff to ask about.
     pub unclear: Vec<Step>,
@@ -178,7 +178,7 @@ impl LegalAidOutcome {
                 means_check,
                 income_threshold_yuan: policy.monthly_income_threshold_yuan,
                 provisional_aid_requested: facts.deadline_close,
-                grounds: facts.grounds.iter().map(|g| g.key).collect(),
+                grounds: facts.grounds.iter().map(|g| g.key.as_str()).collect(),
                 unclear: facts.unclear.clone(),
                 legal_basis: found.cites.clone(),
                 sensitive,
@@ -413,11 +413,9 @@ fn materials(facts: &Facts, means_check: MeansCheck, verdict: Verdict) -> Vec<Te
         ),
     ];
     match means_check {
-        MeansCheck::Exempt => materials.extend(
-            settling_ground(facts)
-                .filter(|g| !g.proof_zh.is_empty())
-                .map(|g| text(g.proof_zh, g.proof_en)),
-        ),
+        MeansCheck::Exempt => {
+            materials.extend(settling_ground(facts).and_then(|g| g.proof.clone()))
+        }
         MeansCheck::Promised | MeansCheck::DeclaredBelow | MeansCheck::Unknown
             if verdict != Verdict::NotLikely && facts.case_kind.is_some() =>
         {

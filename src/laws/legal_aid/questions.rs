@@ -3,7 +3,7 @@
 //! enough), then 都不是 and 不清楚. Every question can be answered 不清楚, and the outcome
 //! then says honestly what is not known.
 
-use super::grounds::{Ground, APPOINTED_DEFENCE, EXEMPTIONS, MATTERS, NO_MEANS_TEST};
+use super::grounds::{grounds, Ground};
 use super::outcome::{Facts, LegalAidOutcome};
 use super::{LegalAidPolicy, State};
 use crate::laws::guide::Text;
@@ -53,7 +53,7 @@ fn unsure() -> Text {
 fn pick(grounds: &[Ground]) -> Vec<Text> {
     grounds
         .iter()
-        .map(|g| text(g.zh, g.en))
+        .map(|g| g.text.clone())
         .chain([text("都不是", "None of these"), unsure()])
         .collect()
 }
@@ -137,7 +137,7 @@ fn question(step: Step, policy: &LegalAidPolicy) -> Question {
                 "被怀疑犯罪的人是下面哪种情况？",
                 "Which of these applies to the person suspected or accused?",
             ),
-            pick(&APPOINTED_DEFENCE),
+            pick(&grounds().appointed_defence),
         ),
         Step::RetrialDecided => (
             text(
@@ -152,18 +152,18 @@ fn question(step: Step, policy: &LegalAidPolicy) -> Question {
         ),
         Step::NoMeansTest => (
             list_question("您的情况是下面哪一种？", "Which of these is your situation?"),
-            pick(&NO_MEANS_TEST),
+            pick(&grounds().no_means_test),
         ),
         Step::Matter => (
             list_question("您要办的事情是下面哪一种？", "Which of these is your matter?"),
-            pick(&MATTERS),
+            pick(&grounds().matters),
         ),
         Step::Exemption => (
             list_question(
                 "您是下面哪一种人员？要有证明材料。",
                 "Which of these are you? You will need proof.",
             ),
-            pick(&EXEMPTIONS),
+            pick(&grounds().exemptions),
         ),
         Step::Income => (
             Text {
@@ -241,7 +241,7 @@ fn next(step: Step, choice: usize, facts: &mut Facts) -> Option<Step> {
             })
         }
         Step::AppointedDefence => on_ground(
-            picked(&APPOINTED_DEFENCE, choice),
+            picked(&grounds().appointed_defence, choice),
             step,
             facts,
             Step::Exemption,
@@ -250,15 +250,25 @@ fn next(step: Step, choice: usize, facts: &mut Facts) -> Option<Step> {
             facts.retrial_decided = answer;
             (answer != Some(false)).then_some(Step::Exemption)
         }
-        Step::NoMeansTest => on_ground(picked(&NO_MEANS_TEST, choice), step, facts, Step::Matter),
-        Step::Matter => match picked(&MATTERS, choice) {
+        Step::NoMeansTest => on_ground(
+            picked(&grounds().no_means_test, choice),
+            step,
+            facts,
+            Step::Matter,
+        ),
+        Step::Matter => match picked(&grounds().matters, choice) {
             Picked::NoneOfThese => {
                 facts.unlisted_matter = true;
                 None
             }
             other => on_ground(other, step, facts, Step::Exemption),
         },
-        Step::Exemption => on_ground(picked(&EXEMPTIONS, choice), step, facts, Step::Income),
+        Step::Exemption => on_ground(
+            picked(&grounds().exemptions, choice),
+            step,
+            facts,
+            Step::Income,
+        ),
         Step::Income => {
             facts.income_below = answer;
             (answer == Some(true)).then_some(Step::Promise)
