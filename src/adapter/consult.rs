@@ -9,11 +9,12 @@ use jobs::JobResult;
 pub(super) use jobs::Jobs;
 
 use super::laws_worker::{LawReply, LawRequest};
+use super::notary::qr_image;
 use super::Controller;
 use crate::config::Language;
 use crate::core::consult::{
-    article_receipt, pick, Category, FormError, GuideView, PrintProblem, PrintState, ReceiptFooter,
-    RequestKind, SearchStatus as CoreStatus, ShownReceipt,
+    article_receipt, pick, Category, FormError, GuideView, Handout, PrintProblem, PrintState,
+    Printable, ReceiptFooter, RequestKind, SearchStatus as CoreStatus, ShownReceipt, StepAction,
 };
 use crate::core::{Command, Screen};
 use crate::hal::printer::PrintError;
@@ -22,8 +23,8 @@ use crate::laws::legal_aid::{State, Verdict as CoreVerdict};
 use crate::laws::numeral::article_label;
 use crate::laws::{ArticleText, SearchHit, Span};
 use crate::ui::{
-    ArticleData, CiteData, ConsultAdapter, FormProblem, HitData, MainWindow, PrintStatus,
-    SearchStatus, Verdict,
+    ArticleData, CiteData, ConsultAdapter, FormProblem, HitData, MainWindow, NextStepData,
+    PrintStatus, PrintTarget, SearchStatus, Verdict,
 };
 use slint::{ComponentHandle, Model, ModelRc, SharedString, StyledText, VecModel};
 use std::rc::Rc;
@@ -55,7 +56,10 @@ pub(super) fn bind(window: &MainWindow, controller: &Rc<Controller>) {
     on!(on_aid_answer, |c, index| c.aid_answer(index));
     on!(on_start_request, |c, legal_aid| c.start_request(legal_aid));
     on!(on_submit_request, |c| c.submit_request());
-    on!(on_print_article, |c| c.print_article());
+    on!(on_print_article, |c| c.print_receipt(Printable::Article));
+    on!(on_print_guidance, |c| c.print_receipt(Printable::Guidance));
+    on!(on_print_aid, |c| c.print_receipt(Printable::LegalAid));
+    on!(on_guide_next_step, |c, index| c.guide_next_step(index));
 }
 
 fn index(value: i32) -> Option<usize> {
@@ -88,6 +92,9 @@ impl Controller {
         let screen = self.session.borrow().view().screen;
         let stepped = self.consult.borrow_mut().back_within(screen);
         if stepped {
+            if let Some(what) = Printable::on(screen) {
+                self.consult.borrow_mut().forget_print(what);
+            }
             self.render_consult();
         }
         stepped
@@ -102,6 +109,7 @@ impl Controller {
             a.set_request_description(SharedString::new());
             a.set_request_phone(SharedString::new());
             a.set_request_consent(false);
+            a.set_request_sensitive_consent(false);
         });
         self.render_consult();
     }
@@ -176,7 +184,7 @@ impl Controller {
         {
             let mut flow = self.consult.borrow_mut();
             flow.article = None;
-            flow.print = PrintState::Idle;
+            flow.forget_print(Printable::Article);
         }
         self.laws.borrow_mut().send(request);
         self.render_consult();
@@ -193,13 +201,33 @@ impl Controller {
 
     fn guide_answer(&self, position: i32) {
         if index(position).is_some_and(|i| self.consult.borrow_mut().guide.answer(i)) {
+            self.consult.borrow_mut().forget_print(Printable::Guidance);
             self.render_consult();
         }
     }
 
     fn aid_answer(&self, position: i32) {
         if index(position).is_some_and(|i| self.consult.borrow_mut().legal_aid_answer(i)) {
+            self.consult.borrow_mut().forget_print(Printable::LegalAid);
             self.render_consult();
+        }
+    }
+
+    /// A next step of the guidance that the kiosk does itself.
+    fn guide_next_step(&self, position: i32) {
+        let action = match self.consult.borrow().guide.view(Language::Zh) {
+            Some(GuideView::Outcome { next_steps, .. }) => {
+                index(position).and_then(|i| next_steps.get(i).and_then(|s| s.action))
+            }
+            _ => None,
+        };
+        match action {
+            Some(StepAction::LegalAidCheck) => {
+                self.consult_opening(Screen::LegalAid);
+                self.dispatch(Command::Open(Screen::LegalAid));
+            }
+            Some(StepAction::CallBack) => self.start_request(false),
+            None => {}
         }
     }
 
@@ -239,6 +267,7 @@ impl Controller {
             form.description = adapter.get_request_description().to_string();
             form.phone = adapter.get_request_phone().to_string();
             form.consent = adapter.get_request_consent();
+            form.sensitive_consent = adapter.get_request_sensitive_consent();
             form.submission(language)
         };
         let submission = match submission {
@@ -309,15 +338,26 @@ impl Controller {
         self.dispatch(Command::Open(Screen::ConsultReceipt));
     }
 
-    /// Prints the opened article on the receipt printer, off the UI thread.
-    fn print_article(&self) {
+    /// Prints the opened article, or the outcome on screen to take home, on the receipt
+    /// printer, off the UI thread.
+    fn print_receipt(&self, what: Printable) {
         let receipt = {
             let flow = self.consult.borrow();
             if flow.print == PrintState::Printing {
                 return;
             }
-            match &flow.article {
-                Some(view) => article_receipt(&view.article, &self.receipt_footer()),
+            let footer = self.receipt_footer();
+            let receipt = match what {
+                Printable::Article => flow
+                    .article
+                    .as_ref()
+                    .map(|view| article_receipt(&view.article, &footer)),
+                _ => flow
+                    .handout(what, footer.language)
+                    .map(|handout| handout.receipt(&footer)),
+            };
+            match receipt {
+                Some(receipt) => receipt,
                 None => return,
             }
         };
@@ -354,7 +394,11 @@ impl Controller {
                 }
             }
         };
-        self.consult.borrow_mut().print = state;
+        {
+            let mut flow = self.consult.borrow_mut();
+            flow.print = state;
+            flow.print_of = what;
+        }
         self.render_consult();
     }
 
@@ -387,7 +431,7 @@ impl Controller {
                     let state = match &result {
                         Ok(_) => PrintState::Printed,
                         Err(error) => {
-                            tracing::warn!(%error, "article not printed");
+                            tracing::warn!(%error, "consultation receipt not printed");
                             PrintState::Failed(PrintProblem::of(error))
                         }
                     };
@@ -497,7 +541,18 @@ impl Controller {
                         .map(|(_, c)| cite_data(c, language))
                         .collect(),
                 ));
-                a.set_guide_next_steps(strings(next_steps.iter().map(String::as_str)));
+                if let Some(handout) = flow.handout(Printable::Guidance, language) {
+                    a.set_guide_qr(qr_image(&handout.qr_text()));
+                }
+                a.set_guide_next_steps(model(
+                    next_steps
+                        .iter()
+                        .map(|s| NextStepData {
+                            label: s.label.as_str().into(),
+                            action: s.action.is_some(),
+                        })
+                        .collect(),
+                ));
             }
             None => {
                 a.set_guide_finished(false);
@@ -522,6 +577,12 @@ impl Controller {
                     CoreVerdict::AskStaff => Verdict::AskStaff,
                 });
                 a.set_aid_reasons(strings(outcome.reasons.iter().map(|r| pick(r, language))));
+                a.set_aid_qr(qr_image(
+                    &Handout::of_legal_aid(&outcome, language).qr_text(),
+                ));
+                a.set_aid_how_to_apply(strings(
+                    outcome.how_to_apply.iter().map(|t| pick(t, language)),
+                ));
                 a.set_aid_materials(strings(outcome.materials.iter().map(|m| pick(m, language))));
                 a.set_aid_cites(model(
                     outcome
@@ -534,8 +595,14 @@ impl Controller {
         }
 
         a.set_print_status(print_status(flow.print));
+        a.set_print_target(match flow.print_of {
+            Printable::Article => PrintTarget::Article,
+            Printable::Guidance => PrintTarget::Guidance,
+            Printable::LegalAid => PrintTarget::LegalAid,
+        });
         a.set_request_saving(flow.committing);
         a.set_request_legal_aid(flow.request.kind == RequestKind::LegalAid);
+        a.set_request_sensitive(flow.request.legal_aid.as_ref().is_some_and(|l| l.sensitive));
         if let Some(receipt) = &flow.receipt {
             a.set_receipt_number(receipt.number.as_str().into());
             a.set_receipt_legal_aid(receipt.kind == RequestKind::LegalAid);
@@ -548,6 +615,7 @@ fn clear_request_fields(a: &ConsultAdapter<'_>) {
     a.set_request_description(SharedString::new());
     a.set_request_phone(SharedString::new());
     a.set_request_consent(false);
+    a.set_request_sensitive_consent(false);
     a.set_request_problem(FormProblem::None);
 }
 
@@ -636,10 +704,11 @@ fn escape_markdown(text: &str) -> String {
 }
 
 /// Screenshot scenes of the consultation journeys beyond the screens' own names.
-pub const CONSULT_SCENES: [&str; 5] = [
+pub const CONSULT_SCENES: [&str; 6] = [
     "consult-search-results",
     "consult-guide-outcome",
     "legal-aid-outcome",
+    "legal-aid-request-sensitive",
     "consult-article-printed",
     "consult-article-paper-out",
 ];
@@ -676,10 +745,20 @@ pub(super) fn stage(c: &Controller, name: &str) -> bool {
         }
         "legal-aid-outcome" => {
             c.dispatch(Command::Open(Screen::LegalAid));
-            // Not urgent, a civil matter, no special ground, a listed matter, exempt.
-            for answer in [1, 3, 1, 0, 0] {
+            // No close deadline, another dispute, no ground without a means test, wages,
+            // receives social assistance.
+            for answer in [1, 3, 4, 4, 1] {
                 c.aid_answer(answer);
             }
+        }
+        "legal-aid-request-sensitive" => {
+            c.dispatch(Command::Open(Screen::LegalAid));
+            // No close deadline, another dispute, a victim of domestic violence: the request
+            // asks for the separate consent.
+            for answer in [1, 3, 0] {
+                c.aid_answer(answer);
+            }
+            c.start_request(true);
         }
         "consult-request" => c.start_request(false),
         "consult-receipt" => {

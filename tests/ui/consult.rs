@@ -41,6 +41,29 @@ fn type_pinyin(app: &KioskApp, pinyin: &str, hanzi: &str) {
     panic!("no candidate {hanzi} for {pinyin}");
 }
 
+/// Scrolls the page down with the mouse wheel until `id` is in view: an element that a
+/// Flickable clips away is not in the accessibility tree, as for a screen reader.
+fn scroll_to(app: &KioskApp, id: &str) {
+    use slint::platform::WindowEvent;
+    use slint::ComponentHandle;
+    let window = app.window().window();
+    let size = window.size().to_logical(window.scale_factor());
+    // A third of the way down: on the page, above a docked keyboard.
+    let position = slint::LogicalPosition::new(size.width / 2.0, size.height / 3.0);
+    for _ in 0..30 {
+        if find(app, id).is_some() {
+            return;
+        }
+        window.dispatch_event(WindowEvent::PointerScrolled {
+            position,
+            delta_x: 0.0,
+            delta_y: -200.0,
+        });
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(50));
+    }
+    panic!("`{id}` did not scroll into view");
+}
+
 fn open_request_form(app: &KioskApp) {
     tap(app, "service-consultation");
     tap(app, "consult-request");
@@ -171,22 +194,28 @@ fn the_legal_aid_tile_runs_the_pre_check_to_an_outcome() {
     let app = start(false);
     tap(&app, "service-legal-aid");
     assert_eq!(label(&app, "page-title"), "法律援助");
-    assert_eq!(
-        label(&app, "question"),
-        "开庭、诉讼时效或其他期限是否不足7天？"
-    );
-    // Not urgent; a civil matter; no special ground; a listed matter; exempt.
-    for answer in [1, 3, 1, 0, 0] {
+    assert!(label(&app, "question").starts_with("您的事情有没有马上要到的最后期限？"));
+    assert_eq!(label(&app, "aid-answer-2"), "不清楚");
+    // No close deadline; another dispute; none of the no-means-test grounds; wages; receives
+    // social assistance.
+    for answer in WAGES_WITH_ASSISTANCE {
         tap(&app, &format!("aid-answer-{answer}"));
     }
     assert_eq!(label(&app, "aid-verdict"), "您很可能符合法律援助条件");
+    scroll_to(&app, "aid-cite-0");
     assert_eq!(label(&app, "aid-cite-0"), "法律援助法 第三十一条");
+    // The result to keep on a phone, large enough for its camera.
+    scroll_to(&app, "aid-qr");
+    assert!(find(&app, "aid-qr").unwrap().size().width >= 400.0);
     tap(&app, "back");
+    // The event loop runs the page's change handler, which scrolls back to the top.
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(20));
     assert!(
         find(&app, "aid-verdict").is_none(),
         "back to the last question"
     );
-    tap(&app, "aid-answer-1");
+    // None of the exemptions.
+    tap(&app, "aid-answer-4");
     assert!(
         find(&app, "aid-verdict").is_none(),
         "not exempt leads on to the income question"
@@ -197,6 +226,10 @@ fn the_legal_aid_tile_runs_the_pre_check_to_an_outcome() {
         label(&app, "question")
     );
 }
+
+/// Answers of the pre-check: no close deadline, another dispute, none of the no-means-test
+/// grounds, wages, receives social assistance.
+const WAGES_WITH_ASSISTANCE: [usize; 5] = [1, 3, 4, 4, 1];
 
 #[test]
 fn the_problem_description_is_a_real_box_a_finger_can_open() {
@@ -257,11 +290,16 @@ fn a_legal_aid_application_request_is_stored_as_such() {
     let store = Arc::new(Store::open(dir.path()).unwrap());
     let app = start_with(Some(store.clone()));
     tap(&app, "service-legal-aid");
-    for answer in [1, 3, 1, 0, 0] {
+    for answer in WAGES_WITH_ASSISTANCE {
         tap(&app, &format!("aid-answer-{answer}"));
     }
+    scroll_to(&app, "aid-apply");
     tap(&app, "aid-apply");
     assert_eq!(label(&app, "page-title"), "法律援助申请预约");
+    assert!(
+        find(&app, "request-sensitive-consent").is_none(),
+        "no sensitive answers, no second consent"
+    );
     tap(&app, "request-phone");
     type_keys(&app, "13900139000");
     tap(&app, "request-consent");
@@ -271,6 +309,60 @@ fn a_legal_aid_application_request_is_stored_as_such() {
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].kind, SubmissionKind::LegalAidPrecheck);
     assert_eq!(label(&app, "receipt-number"), stored[0].receipt_number);
+}
+
+/// 个人信息保护法 art. 29: "domestic-violence victim" is sent only with its own consent.
+#[test]
+fn sensitive_pre_check_answers_are_stored_only_with_their_own_consent() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path()).unwrap());
+    let app = start_with(Some(store.clone()));
+    let send = |sensitive_consent: bool| {
+        tap(&app, "service-legal-aid");
+        // No close deadline; another dispute; a victim of domestic violence.
+        for answer in [1, 3, 0] {
+            tap(&app, &format!("aid-answer-{answer}"));
+        }
+        scroll_to(&app, "aid-apply");
+        tap(&app, "aid-apply");
+        scroll_to(&app, "request-sensitive-consent");
+        if sensitive_consent {
+            tap(&app, "request-sensitive-consent");
+        }
+        tap(&app, "request-consent");
+        tap(&app, "request-phone");
+        type_keys(&app, "13900139000");
+        scroll_to(&app, "request-submit");
+        tap(&app, "request-submit");
+        app.settle(LAWS);
+        tap(&app, "receipt-finish");
+    };
+    send(false);
+    send(true);
+    let stored = store.outbox_entries(true).unwrap();
+    assert_eq!(stored.len(), 2);
+    let payload = |i: usize| store.load_for_delivery(stored[i].id).unwrap().payload;
+    let withheld = payload(0).to_string();
+    assert!(!withheld.contains("domestic_violence"), "{withheld}");
+    assert_eq!(payload(0)["legal_aid"]["sensitive_answers_withheld"], true);
+    assert_eq!(payload(1)["legal_aid"]["grounds"][0], "domestic_violence");
+}
+
+/// A next step the kiosk can do is a button: 申请法律援助 opens the pre-check.
+#[test]
+fn the_legal_aid_next_step_of_a_guide_opens_the_pre_check() {
+    let app = start(false);
+    tap(&app, "service-consultation");
+    tap(&app, "consult-guide");
+    tap(&app, "topic-0");
+    tap(&app, "answer-0");
+    tap(&app, "answer-0");
+    scroll_to(&app, "next-step-2");
+    assert_eq!(label(&app, "next-step-2"), "申请法律援助");
+    assert!(find(&app, "next-step-0").is_none(), "a place to go is text");
+    tap(&app, "next-step-2");
+    assert_eq!(label(&app, "page-title"), "法律援助");
+    assert!(label(&app, "question").contains("最后期限"));
 }
 
 #[test]
@@ -385,6 +477,37 @@ mod printing {
             printed.contains("示例市公证处") && printed.contains("DEMO-0001"),
             "{printed}"
         );
+    }
+
+    /// The guidance goes home on paper with its text in a QR code.
+    #[test]
+    fn a_guide_outcome_is_printed_with_a_qr_code() {
+        let sim = printer_sim();
+        let app = start_with_devices(devices_with_printer_at(sim.address()));
+        tap(&app, "service-consultation");
+        tap(&app, "consult-guide");
+        tap(&app, "topic-0");
+        tap(&app, "answer-0");
+        tap(&app, "answer-0");
+        tap(&app, "guide-print");
+        app.settle(LAWS);
+        assert!(label(&app, "guide-print-status").starts_with("已打印"));
+        let receipts = sim.wait_for_receipts(1, LAWS);
+        let printed = printed_text(&receipts[0]);
+        assert!(printed.contains("按时足额支付工资"), "{printed}");
+        let qr = receipts[0].ops.iter().find_map(|op| match op {
+            PrintOp::QrCode { data, .. } => Some(data.clone()),
+            _ => None,
+        });
+        let qr = String::from_utf8(qr.expect("a QR code")).unwrap();
+        assert!(
+            qr.starts_with("拖欠工资") && qr.contains("按时足额支付工资"),
+            "{qr}"
+        );
+        // The article screen does not claim the guidance's print.
+        tap(&app, "cite-0");
+        app.settle(LAWS);
+        assert!(!label(&app, "article-print-status").starts_with("已打印"));
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod scenes;
 pub mod setup;
 mod worker;
 
+pub(super) use render::qr_image;
 pub(super) use scenes::stage;
 pub use scenes::NOTARY_SCENES;
 

@@ -717,7 +717,8 @@ const QR_SCALE: usize = 8;
 /// Quiet zone around the code, in modules.
 const QR_QUIET: usize = 4;
 
-fn qr_image(payload: &str) -> Image {
+/// Also the consultation outcomes' take-home code.
+pub(in crate::adapter) fn qr_image(payload: &str) -> Image {
     let Ok(code) = qrcode::QrCode::new(payload.as_bytes()) else {
         return Image::default();
     };

@@ -1,9 +1,10 @@
 //! Guided questions: the choice of topic and the way through its tree. The answers given are
 //! kept as indices and replayed with [`GuideWalk`], so going back is dropping the last one.
 
+use super::handout::Handout;
 use super::pick;
 use crate::config::Language;
-use crate::laws::guide::{Citation, GuideTree, GuideWalk};
+use crate::laws::guide::{Citation, GuideTree, GuideWalk, NextStep};
 
 #[derive(Debug)]
 pub struct GuideFlow {
@@ -28,8 +29,34 @@ pub enum GuideView {
         cite: Vec<Citation>,
         /// Deadline text and the article it comes from.
         deadlines: Vec<(String, Citation)>,
-        next_steps: Vec<String>,
+        next_steps: Vec<NextStepView>,
     },
+}
+
+/// What tapping a next step does on the kiosk itself; the other next steps are places to
+/// go, shown as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepAction {
+    /// Opens the legal-aid pre-check.
+    LegalAidCheck,
+    /// Opens the call-back request, which carries the guided-question path.
+    CallBack,
+}
+
+impl StepAction {
+    pub fn of(step: NextStep) -> Option<StepAction> {
+        match step {
+            NextStep::LegalAid => Some(StepAction::LegalAidCheck),
+            NextStep::ConsultationRequest => Some(StepAction::CallBack),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextStepView {
+    pub label: String,
+    pub action: Option<StepAction>,
 }
 
 impl GuideFlow {
@@ -100,7 +127,10 @@ impl GuideFlow {
                 next_steps: node
                     .next_steps
                     .iter()
-                    .map(|s| pick(&s.label(), language).to_string())
+                    .map(|&s| NextStepView {
+                        label: pick(&s.label(), language).to_string(),
+                        action: StepAction::of(s),
+                    })
                     .collect(),
             });
         }
@@ -118,6 +148,14 @@ impl GuideFlow {
                 .map(|a| pick(&a.text, language).to_string())
                 .collect(),
         })
+    }
+
+    /// The outcome reached, to print and take home.
+    pub fn handout(&self, language: Language) -> Option<Handout> {
+        let (index, answers) = self.walk.as_ref()?;
+        let tree = &self.trees[*index];
+        let walk = replay(tree, answers)?;
+        Handout::of_guide(tree, walk.outcome()?, language)
     }
 
     /// The topic id and the node ids visited, for a call-back request to tell staff.

@@ -7,11 +7,13 @@
 //! session is wiped or returns home.
 
 mod guide;
+mod handout;
 mod print;
 mod request;
 mod search;
 
-pub use guide::{GuideFlow, GuideView};
+pub use guide::{GuideFlow, GuideView, NextStepView, StepAction};
+pub use handout::Handout;
 pub use print::{article_receipt, PrintProblem, PrintState, ReceiptFooter};
 pub use request::{Category, FormError, RequestForm, RequestKind};
 pub use search::{SearchState, SearchStatus};
@@ -30,6 +32,29 @@ pub fn pick(text: &Text, language: Language) -> &str {
     }
 }
 
+/// What the receipt printer can print from the consultation screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Printable {
+    #[default]
+    Article,
+    /// The guided-question outcome.
+    Guidance,
+    /// The pre-check outcome.
+    LegalAid,
+}
+
+impl Printable {
+    /// What `screen` prints, if anything.
+    pub fn on(screen: Screen) -> Option<Printable> {
+        match screen {
+            Screen::ConsultArticle => Some(Printable::Article),
+            Screen::ConsultGuide => Some(Printable::Guidance),
+            Screen::LegalAid => Some(Printable::LegalAid),
+            _ => None,
+        }
+    }
+}
+
 /// A receipt to show after a durable commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShownReceipt {
@@ -45,8 +70,10 @@ pub struct ConsultFlow {
     pub search: SearchState,
     /// The article on the article screen, with its neighbours.
     pub article: Option<ArticleView>,
-    /// Printing the opened article.
+    /// Printing the opened article or an outcome.
     pub print: PrintState,
+    /// What `print` is about, so each screen shows only its own print.
+    pub print_of: Printable,
     pub guide: GuideFlow,
     legal_aid: Option<LegalAidCheck>,
     /// Questions of the pre-check answered so far.
@@ -63,6 +90,7 @@ impl ConsultFlow {
             search: SearchState::default(),
             article: None,
             print: PrintState::Idle,
+            print_of: Printable::default(),
             guide: GuideFlow::new(GuideTree::builtin()?),
             legal_aid: policy.clone().map(LegalAidCheck::new),
             legal_aid_answered: 0,
@@ -78,6 +106,7 @@ impl ConsultFlow {
         self.search = SearchState::default();
         self.article = None;
         self.print = PrintState::Idle;
+        self.print_of = Printable::default();
         self.guide.reset();
         self.restart_legal_aid();
         self.request = RequestForm::default();
@@ -106,6 +135,26 @@ impl ConsultFlow {
     pub fn restart_legal_aid(&mut self) {
         self.legal_aid = self.policy.clone().map(LegalAidCheck::new);
         self.legal_aid_answered = 0;
+    }
+
+    /// A finished print of `what` no longer applies (another outcome, another article); a
+    /// print under way still reports.
+    pub fn forget_print(&mut self, what: Printable) {
+        if self.print_of == what && self.print != PrintState::Printing {
+            self.print = PrintState::Idle;
+        }
+    }
+
+    /// The outcome of `what` to print and take home; `None` before there is one.
+    pub fn handout(&self, what: Printable, language: Language) -> Option<Handout> {
+        match what {
+            Printable::Article => None,
+            Printable::Guidance => self.guide.handout(language),
+            Printable::LegalAid => match self.legal_aid_state()? {
+                State::Done(outcome) => Some(Handout::of_legal_aid(&outcome, language)),
+                State::Ask(_) => None,
+            },
+        }
     }
 
     /// Answers the pre-check's current question; false when there is no such option.

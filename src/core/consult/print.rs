@@ -99,13 +99,24 @@ pub fn article_receipt(article: &ArticleText, footer: &ReceiptFooter) -> Receipt
             .filter(|paragraph| !paragraph.trim().is_empty())
             .map(|paragraph| ReceiptLine::text(paragraph.trim())),
     );
-    lines.extend([
-        ReceiptLine::Separator,
-        ReceiptLine::text(if english {
+    lines.push(ReceiptLine::Separator);
+    lines.extend(footer_lines(
+        footer,
+        if english {
             "For reference only; the officially published text prevails."
         } else {
             "本条文仅供参考，以官方公布的文本为准。"
-        }),
+        }
+        .into(),
+    ));
+    Receipt::new(lines)
+}
+
+/// The disclaimer, then who printed the receipt, where, and when.
+pub(super) fn footer_lines(footer: &ReceiptFooter, disclaimer: String) -> Vec<ReceiptLine> {
+    let english = footer.language == Language::En;
+    vec![
+        ReceiptLine::text(disclaimer),
         ReceiptLine::Feed(1),
         centred(&footer.office, true),
         centred(&footer.hall, false),
@@ -121,8 +132,7 @@ pub fn article_receipt(article: &ArticleText, footer: &ReceiptFooter) -> Receipt
             &format!("{}  {}", footer.kiosk_id, footer.printed_at),
             false,
         ),
-    ]);
-    Receipt::new(lines)
+    ]
 }
 
 fn centred(text: &str, bold: bool) -> ReceiptLine {

@@ -104,6 +104,9 @@ pub struct RequestForm {
     pub description: String,
     pub phone: String,
     pub consent: bool,
+    /// The separate consent (个人信息保护法 art. 29) to send pre-check answers that are
+    /// sensitive personal information; without it the request carries none of them.
+    pub sensitive_consent: bool,
     /// The pre-check result a legal-aid request carries.
     pub legal_aid: Option<ApplicationRequest>,
     /// The guided-question topic and path that led here, if any.
@@ -120,6 +123,7 @@ impl std::fmt::Debug for RequestForm {
             .field("description_chars", &self.description.chars().count())
             .field("phone", &mask_phone(&self.phone))
             .field("consent", &self.consent)
+            .field("sensitive_consent", &self.sensitive_consent)
             .field("error", &self.error)
             .finish()
     }
@@ -197,7 +201,12 @@ impl RequestForm {
             payload["guide"] = json!({ "topic": topic, "path": path });
         }
         if let Some(application) = &self.legal_aid {
-            payload["legal_aid"] = json!(application);
+            payload["legal_aid"] = if !application.sensitive || self.sensitive_consent {
+                json!(application)
+            } else {
+                json!(application.withheld())
+            };
+            payload["sensitive_consent"] = json!(self.sensitive_consent);
         }
         Ok(NewSubmission {
             kind: self.kind.submission_kind(),

@@ -95,6 +95,35 @@ fn guided_questions_walk_to_an_outcome_and_back() {
     );
 }
 
+/// The next steps the kiosk does itself are actions; a finished outcome can be printed.
+#[test]
+fn a_guide_outcome_offers_actions_and_a_handout() {
+    let mut flow = flow();
+    flow.guide.choose(0);
+    assert!(flow.handout(Printable::Guidance, Language::Zh).is_none());
+    flow.guide.answer(0);
+    flow.guide.answer(0);
+    let Some(GuideView::Outcome { next_steps, .. }) = flow.guide.view(Language::Zh) else {
+        panic!("an outcome");
+    };
+    let actions: Vec<Option<StepAction>> = next_steps.iter().map(|s| s.action).collect();
+    assert_eq!(actions, [None, None, Some(StepAction::LegalAidCheck)]);
+    assert_eq!(next_steps[2].label, "申请法律援助");
+    let handout = flow.handout(Printable::Guidance, Language::Zh).unwrap();
+    assert_eq!(handout.title, "拖欠工资");
+    assert!(flow.handout(Printable::LegalAid, Language::Zh).is_none());
+    flow.print = PrintState::Printed;
+    flow.print_of = Printable::Guidance;
+    flow.forget_print(Printable::Article);
+    assert_eq!(
+        flow.print,
+        PrintState::Printed,
+        "another screen's print stays"
+    );
+    flow.forget_print(Printable::Guidance);
+    assert_eq!(flow.print, PrintState::Idle);
+}
+
 #[test]
 fn legal_aid_back_steps_through_questions() {
     let mut flow = flow();
@@ -182,8 +211,8 @@ fn a_valid_request_becomes_a_consultation_submission() {
 #[test]
 fn a_legal_aid_request_carries_the_pre_check() {
     let mut flow = flow();
-    // Not urgent, civil matter, no special ground, listed matter, exempt.
-    for answer in [1, 3, 1, 0, 0] {
+    // Not urgent, civil matter, no special ground, wages, receives social assistance.
+    for answer in [1, 3, 4, 4, 1] {
         assert!(flow.legal_aid_answer(answer));
     }
     let Some(State::Done(outcome)) = flow.legal_aid_state() else {
@@ -200,6 +229,33 @@ fn a_legal_aid_request_carries_the_pre_check() {
         "likely_eligible"
     );
     assert!(submission.payload.get("category").is_none());
+    assert_eq!(submission.payload["legal_aid"]["grounds"][1], "assistance");
+}
+
+/// 个人信息保护法 art. 29: the answer "domestic-violence victim" is sent only with its own
+/// consent; without it the request still goes, with the answers withheld.
+#[test]
+fn sensitive_pre_check_answers_need_their_own_consent() {
+    let mut flow = flow();
+    // Not urgent, civil matter, a victim of domestic violence.
+    for answer in [1, 3, 0] {
+        assert!(flow.legal_aid_answer(answer));
+    }
+    flow.start_request(RequestKind::LegalAid);
+    flow.request.phone = "13900139000".into();
+    flow.request.consent = true;
+    let withheld = flow.request.submission(Language::Zh).unwrap().payload;
+    let text = withheld.to_string();
+    assert!(
+        !text.contains("domestic_violence") && !text.contains("civil"),
+        "{text}"
+    );
+    assert_eq!(withheld["legal_aid"]["sensitive_answers_withheld"], true);
+    assert_eq!(withheld["sensitive_consent"], false);
+    flow.request.sensitive_consent = true;
+    let shared = flow.request.submission(Language::Zh).unwrap().payload;
+    assert_eq!(shared["legal_aid"]["grounds"][0], "domestic_violence");
+    assert_eq!(shared["sensitive_consent"], true);
 }
 
 #[test]
@@ -228,8 +284,8 @@ fn the_pre_check_applies_the_configured_standard() {
                 monthly_income_threshold_yuan = 2360\n";
     let config = crate::config::KioskConfig::parse(text, std::path::Path::new("/etc/k.toml"));
     let mut flow = ConsultFlow::new(config.unwrap().legal_aid).unwrap();
-    // Not urgent, civil matter, no special ground, listed matter, not exempt.
-    for answer in [1, 3, 1, 0, 1] {
+    // Not urgent, civil matter, no special ground, wages, not exempt.
+    for answer in [1, 3, 4, 4, 4] {
         assert!(flow.legal_aid_answer(answer));
     }
     let Some(State::Ask(question)) = flow.legal_aid_state() else {

@@ -7,6 +7,8 @@
 //! so the UI opens them with `LawIndex::find_article`.
 
 mod check;
+#[cfg(test)]
+mod review_tests;
 mod walk;
 
 pub use check::check;

@@ -1,14 +1,16 @@
 //! Legal-aid pre-check (法律援助法): a pure state machine over the Act's criteria — the
-//! matters of art. 31, the no-means-test cases of art. 32, criminal cases (arts. 24, 25, 29,
-//! 33), the exemptions from the means check of art. 42, the province's economic-difficulty
-//! threshold (art. 34, configuration) and the personal integrity promise (art. 41) — ending in
-//! likely eligible / not likely / ask staff, with reasons, materials and the data an
-//! application request carries. It decides nothing: the legal-aid office does (art. 43).
+//! matters of art. 31, the no-means-test cases of art. 32, criminal cases (arts. 24, 25, 28,
+//! 29, 30, 33), the exemptions from the means check of art. 42, the province's
+//! economic-difficulty threshold (art. 34, configuration) and the personal integrity promise
+//! (art. 41) — ending in likely eligible / not likely / may qualify (ask staff), with reasons,
+//! where to apply (art. 38), materials and the data an application request carries. It
+//! decides nothing: the legal-aid office does, within 7 days (art. 43).
 
+mod grounds;
 mod outcome;
 mod questions;
 
-pub use outcome::{ApplicationRequest, LegalAidOutcome, MeansCheck, Verdict};
+pub use outcome::{ApplicationRequest, LegalAidOutcome, MeansCheck, Verdict, WithheldApplication};
 pub use questions::{Question, Step};
 
 use serde::Deserialize;

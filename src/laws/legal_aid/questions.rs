@@ -1,5 +1,9 @@
-//! The questions of the pre-check and how answers lead from one to the next.
+//! The questions of the pre-check and how answers lead from one to the next. Each question
+//! asks one thing in plain words; a list question offers one fact per answer (any one is
+//! enough), then 都不是 and 不清楚. Every question can be answered 不清楚, and the outcome
+//! then says honestly what is not known.
 
+use super::grounds::{grounds, Ground};
 use super::outcome::{Facts, LegalAidOutcome};
 use super::{LegalAidPolicy, State};
 use crate::laws::guide::Text;
@@ -8,14 +12,15 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
-    /// A hearing, limitation period or other deadline less than 7 days away (art. 44).
-    Urgent,
+    /// Art. 44 ¶1(1): a limitation period or time limit ending in less than 7 days.
+    Deadline,
     CaseKind,
-    /// Art. 25: appointed defence for minors, blind/deaf/mute, mentally impaired, life or
-    /// death penalty cases.
-    MandatoryDefence,
+    /// Art. 25 ¶1, art. 28: a lawyer must be appointed.
+    AppointedDefence,
+    /// Art. 33: only after a decision to retry or a protest.
+    RetrialDecided,
     /// Art. 32: no means test.
-    SpecialGround,
+    NoMeansTest,
     /// Art. 31: the civil and administrative matters.
     Matter,
     /// Art. 42: exempt from the means check.
@@ -40,8 +45,32 @@ fn text(zh: &str, en: &str) -> Text {
     }
 }
 
-fn yes_no() -> Vec<Text> {
-    vec![text("是", "Yes"), text("否", "No")]
+fn unsure() -> Text {
+    text("不清楚", "Not sure")
+}
+
+/// One answer per fact, then 都不是 and 不清楚.
+fn pick(grounds: &[Ground]) -> Vec<Text> {
+    grounds
+        .iter()
+        .map(|g| g.text.clone())
+        .chain([text("都不是", "None of these"), unsure()])
+        .collect()
+}
+
+/// What a list question's answer means.
+enum Picked {
+    Ground(&'static Ground),
+    NoneOfThese,
+    Unsure,
+}
+
+fn picked(grounds: &'static [Ground], choice: usize) -> Picked {
+    match grounds.get(choice) {
+        Some(ground) => Picked::Ground(ground),
+        None if choice == grounds.len() => Picked::NoneOfThese,
+        None => Picked::Unsure,
+    }
 }
 
 /// Case kinds, in the order of the options of [`Step::CaseKind`].
@@ -54,6 +83,13 @@ pub enum CaseKind {
     CivilOrAdministrative,
 }
 
+impl CaseKind {
+    /// Being suspected of a crime, or its victim, is sensitive personal information.
+    pub fn sensitive(self) -> bool {
+        matches!(self, CaseKind::CriminalAccused | CaseKind::CriminalVictim)
+    }
+}
+
 const CASE_KINDS: [CaseKind; 4] = [
     CaseKind::CriminalAccused,
     CaseKind::CriminalVictim,
@@ -61,68 +97,93 @@ const CASE_KINDS: [CaseKind; 4] = [
     CaseKind::CivilOrAdministrative,
 ];
 
+const ANY_ONE: (&str, &str) = (
+    "符合其中一项就选它。",
+    "If any one of these fits, choose it.",
+);
+
+fn list_question(zh: &str, en: &str) -> Text {
+    text(
+        &format!("{zh}{}", ANY_ONE.0),
+        &format!("{en} {}", ANY_ONE.1),
+    )
+}
+
 fn question(step: Step, policy: &LegalAidPolicy) -> Question {
     let (q, options) = match step {
-        Step::Urgent => (
-            text("开庭、诉讼时效或其他期限是否不足7天？", "Is a hearing, limitation period or other deadline less than 7 days away?"),
-            yes_no(),
-        ),
-        Step::CaseKind => (
-            text("您需要哪类帮助？", "What kind of case is it?"),
+        Step::Deadline => (
+            text(
+                "您的事情有没有马上要到的最后期限？比如离起诉、申请仲裁或行政复议的最后一天不到7天。",
+                "Is a last day close? For example, less than 7 days left to go to court, apply for arbitration or ask for an administrative review.",
+            ),
             vec![
-                text("我（或家人）是刑事案件的犯罪嫌疑人、被告人", "I (or a relative) am suspected or accused in a criminal case"),
-                text("我是刑事案件的被害人、自诉人或附带民事诉讼原告人", "I am a victim, private prosecutor or civil claimant in a criminal case"),
-                text("不服生效判决，申诉或申请再审", "Appeal against a final judgment (petition or retrial)"),
-                text("民事或行政纠纷（劳动、婚姻、赔偿等）", "Civil or administrative dispute (labour, family, compensation …)"),
+                text("有，不到7天", "Yes, less than 7 days"),
+                text("没有", "No"),
+                unsure(),
             ],
         ),
-        Step::MandatoryDefence => (
-            text(
-                "当事人是否属于：未成年人；盲、聋、哑人；尚未完全丧失辨认或控制能力的精神病人；可能被判处无期徒刑、死刑的人？",
-                "Is the accused a minor; blind, deaf or mute; an adult with a mental disability not fully incapacitated; or facing life imprisonment or death?",
-            ),
-            yes_no(),
+        Step::CaseKind => (
+            text("您要办的是哪一类事情？", "What kind of matter is it?"),
+            vec![
+                text("我或家人被怀疑犯了罪（刑事案件）", "I or a relative am suspected or accused of a crime (a criminal case)"),
+                text("我或家人是犯罪的受害人（刑事案件）", "I or a relative am the victim of a crime (a criminal case)"),
+                text("对已经生效的判决或裁定不服（申诉、再审）", "I do not accept a final judgment or ruling (petition, retrial)"),
+                text("其他纠纷：工资、婚姻家庭、赔偿、社保等", "Another dispute: wages, family, compensation, social insurance …"),
+                unsure(),
+            ],
         ),
-        Step::SpecialGround => (
-            text(
-                "是否属于：遭受虐待、遗弃或家庭暴力的受害人；见义勇为；英雄烈士近亲属维护烈士人格权益；再审改判无罪请求国家赔偿？",
-                "Are you a victim of abuse, abandonment or domestic violence; hurt acting bravely for others; a close relative of a hero or martyr protecting their honour; or claiming state compensation after acquittal on retrial?",
+        Step::AppointedDefence => (
+            list_question(
+                "被怀疑犯罪的人是下面哪种情况？",
+                "Which of these applies to the person suspected or accused?",
             ),
-            yes_no(),
+            pick(&grounds().appointed_defence),
+        ),
+        Step::RetrialDecided => (
+            text(
+                "法院是否已经决定再审，或者检察院已经提出抗诉？",
+                "Has the court decided to retry the case, or has the procuratorate lodged a protest (抗诉)?",
+            ),
+            vec![
+                text("是，已经决定再审或已经抗诉", "Yes, a retrial was decided or a protest lodged"),
+                text("还没有，只是提出了申诉或再审申请", "Not yet: only a petition or an application for retrial"),
+                unsure(),
+            ],
+        ),
+        Step::NoMeansTest => (
+            list_question("您的情况是下面哪一种？", "Which of these is your situation?"),
+            pick(&grounds().no_means_test),
         ),
         Step::Matter => (
-            text(
-                "您的事项是否属于：请求国家赔偿；社会保险待遇或社会救助；抚恤金；赡养费、抚养费、扶养费；确认劳动关系或支付劳动报酬；认定无/限制民事行为能力；工伤、交通事故、食品药品安全事故、医疗事故人身损害赔偿；环境污染、生态破坏损害赔偿？",
-                "Is it about: state compensation; social insurance or social assistance; survivor pensions; support for parents, children or a spouse; confirming employment or unpaid wages; declaring someone incapacitated; injury compensation for work injury, traffic, food or drug safety or medical accidents; environmental damage?",
-            ),
-            yes_no(),
+            list_question("您要办的事情是下面哪一种？", "Which of these is your matter?"),
+            pick(&grounds().matters),
         ),
         Step::Exemption => (
-            text(
-                "您是否属于：无固定生活来源的未成年人、老年人、残疾人；特困供养人员；领取最低生活保障、社会救助、司法救助或优抚待遇的人员；请求支付劳动报酬或工伤赔偿的农民工？",
-                "Are you: a minor, elderly or disabled person without fixed income; supported as a person in extreme poverty; receiving subsistence allowance, social or judicial assistance or veterans' benefits; a migrant worker claiming wages or work-injury compensation?",
+            list_question(
+                "您是下面哪一种人员？要有证明材料。",
+                "Which of these are you? You will need proof.",
             ),
-            yes_no(),
+            pick(&grounds().exemptions),
         ),
         Step::Income => (
             Text {
                 zh: format!(
-                    "您家庭的月人均可支配收入是否低于{}元（{}标准）？",
+                    "算上全家的收入，平均每人每月能用的钱，是否低于{}元？（{}的标准）",
                     policy.monthly_income_threshold_yuan, policy.region
                 ),
                 en: format!(
-                    "Is your household's monthly disposable income per person below {} yuan (standard of {})?",
+                    "Counting the whole household's income, is the money each person has to spend per month below {} yuan? (the standard of {})",
                     policy.monthly_income_threshold_yuan, policy.region_en
                 ),
             },
-            vec![text("低于", "Below"), text("不低于", "Not below"), text("不清楚", "Not sure")],
+            vec![text("低于", "Below"), text("不低于", "Not below"), unsure()],
         ),
         Step::Promise => (
             text(
-                "您是否愿意签署经济困难状况个人诚信承诺？（如实说明，虚假承诺将承担法律责任）",
-                "Will you sign a personal integrity promise about your financial situation? (False statements carry legal consequences.)",
+                "您愿意当场签字，承诺您说的经济情况是真的吗？（说假话要承担法律责任）",
+                "Will you sign a promise at the desk that what you say about your finances is true? (False statements carry legal consequences.)",
             ),
-            yes_no(),
+            vec![text("愿意", "Yes"), text("不愿意", "No")],
         ),
     };
     Question {
@@ -135,84 +196,102 @@ fn question(step: Step, policy: &LegalAidPolicy) -> Question {
 /// Replays `answers` from the first question; answers beyond the end are ignored.
 pub fn replay(policy: &LegalAidPolicy, answers: &[usize]) -> State {
     let mut facts = Facts::default();
-    let mut step = Step::Urgent;
+    let mut step = Step::Deadline;
     let mut answers = answers.iter().copied();
     loop {
         let Some(choice) = answers.next() else {
             return State::Ask(question(step, policy));
         };
-        let yes = choice == 0;
-        let next = match step {
-            Step::Urgent => {
-                facts.urgent = yes;
-                Next::Ask(Step::CaseKind)
-            }
-            Step::CaseKind => {
-                let kind = CASE_KINDS[choice.min(CASE_KINDS.len() - 1)];
-                facts.case_kind = Some(kind);
-                match kind {
-                    CaseKind::CriminalAccused => Next::Ask(Step::MandatoryDefence),
-                    CaseKind::CivilOrAdministrative => Next::Ask(Step::SpecialGround),
-                    CaseKind::CriminalVictim | CaseKind::Retrial => Next::Ask(Step::Exemption),
-                }
-            }
-            Step::MandatoryDefence => {
-                facts.mandatory_defence = yes;
-                if yes {
-                    Next::Done
-                } else {
-                    Next::Ask(Step::Exemption)
-                }
-            }
-            Step::SpecialGround => {
-                facts.special_ground = yes;
-                if yes {
-                    Next::Done
-                } else {
-                    Next::Ask(Step::Matter)
-                }
-            }
-            Step::Matter => {
-                facts.listed_matter = Some(yes);
-                if yes {
-                    Next::Ask(Step::Exemption)
-                } else {
-                    Next::Done
-                }
-            }
-            Step::Exemption => {
-                facts.exempt = yes;
-                if yes {
-                    Next::Done
-                } else {
-                    Next::Ask(Step::Income)
-                }
-            }
-            Step::Income => {
-                facts.income_below = match choice {
-                    0 => Some(true),
-                    1 => Some(false),
-                    _ => None,
-                };
-                if choice == 0 {
-                    Next::Ask(Step::Promise)
-                } else {
-                    Next::Done
-                }
-            }
-            Step::Promise => {
-                facts.promise = Some(yes);
-                Next::Done
-            }
-        };
-        match next {
-            Next::Ask(s) => step = s,
-            Next::Done => return State::Done(LegalAidOutcome::from_facts(&facts, policy)),
+        match next(step, choice, &mut facts) {
+            Some(s) => step = s,
+            None => return State::Done(LegalAidOutcome::from_facts(&facts, policy)),
         }
     }
 }
 
-enum Next {
-    Ask(Step),
-    Done,
+/// Records the answer `choice` to `step` in `facts`; the next question, or `None` when the
+/// check is finished.
+fn next(step: Step, choice: usize, facts: &mut Facts) -> Option<Step> {
+    // For the yes / no / not-sure questions.
+    let answer = match choice {
+        0 => Some(true),
+        1 => Some(false),
+        _ => None,
+    };
+    let yes_no_step = matches!(step, Step::Deadline | Step::RetrialDecided | Step::Income);
+    if yes_no_step && answer.is_none() {
+        facts.unclear.push(step);
+    }
+    match step {
+        Step::Deadline => {
+            facts.deadline_close = answer == Some(true);
+            Some(Step::CaseKind)
+        }
+        Step::CaseKind => {
+            let Some(&kind) = CASE_KINDS.get(choice) else {
+                facts.unclear.push(step);
+                return None;
+            };
+            facts.case_kind = Some(kind);
+            Some(match kind {
+                CaseKind::CriminalAccused => Step::AppointedDefence,
+                CaseKind::CriminalVictim => Step::Exemption,
+                CaseKind::Retrial => Step::RetrialDecided,
+                CaseKind::CivilOrAdministrative => Step::NoMeansTest,
+            })
+        }
+        Step::AppointedDefence => on_ground(
+            picked(&grounds().appointed_defence, choice),
+            step,
+            facts,
+            Step::Exemption,
+        ),
+        Step::RetrialDecided => {
+            facts.retrial_decided = answer;
+            (answer != Some(false)).then_some(Step::Exemption)
+        }
+        Step::NoMeansTest => on_ground(
+            picked(&grounds().no_means_test, choice),
+            step,
+            facts,
+            Step::Matter,
+        ),
+        Step::Matter => match picked(&grounds().matters, choice) {
+            Picked::NoneOfThese => {
+                facts.unlisted_matter = true;
+                None
+            }
+            other => on_ground(other, step, facts, Step::Exemption),
+        },
+        Step::Exemption => on_ground(
+            picked(&grounds().exemptions, choice),
+            step,
+            facts,
+            Step::Income,
+        ),
+        Step::Income => {
+            facts.income_below = answer;
+            (answer == Some(true)).then_some(Step::Promise)
+        }
+        Step::Promise => {
+            facts.promise = Some(choice == 0);
+            None
+        }
+    }
+}
+
+/// A list question's answer: a ground is recorded; a matter (art. 31) is a condition to go
+/// on, every other ground settles the check.
+fn on_ground(picked: Picked, step: Step, facts: &mut Facts, then: Step) -> Option<Step> {
+    match picked {
+        Picked::Ground(ground) => {
+            facts.grounds.push(ground);
+            (step == Step::Matter).then_some(then)
+        }
+        Picked::Unsure => {
+            facts.unclear.push(step);
+            Some(then)
+        }
+        Picked::NoneOfThese => Some(then),
+    }
 }
