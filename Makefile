@@ -44,6 +44,8 @@ demo: deps
 test: deps
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --features ui-tests --all-targets -- -D warnings
+	# The kiosk's own build (LinuxKMS + libinput + FemtoVG) must at least compile.
+	$(CARGO) clippy --features device --bin legal-kiosk -- -D warnings
 	kiosk-image/tests/lint.sh
 	$(CARGO) test --features ui-tests
 	# The production feature set: no UI adapter, no simulators.

@@ -53,6 +53,10 @@ FSTAB
 : > "$root/etc/machine-id"
 rm -f "$root/var/lib/dbus/machine-id"
 echo legal-kiosk > "$root/etc/hostname"
+# Beijing time: receipts, the header clock and card expiry are judged on the local day
+# (on UTC, from 00:00 to 08:00 they would carry yesterday's date).
+ln -sf /usr/share/zoneinfo/Asia/Shanghai "$root/etc/localtime"
+echo Asia/Shanghai > "$root/etc/timezone"
 
 # Services: the kiosk and its helpers on; no login anywhere, no VT switching, no apt timers.
 in_root systemctl enable legal-kiosk.service kiosk-provision.service kiosk-touch-rotation.service \
@@ -61,7 +65,7 @@ in_root systemctl enable legal-kiosk.service kiosk-provision.service kiosk-touch
 in_root systemctl mask getty@.service autovt@.service serial-getty@.service \
     console-getty.service container-getty@.service getty.target \
     apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer e2scrub_reap.service \
-    systemd-firstboot.service >/dev/null 2>&1
+    systemd-firstboot.service ctrl-alt-del.target >/dev/null 2>&1
 in_root systemctl set-default multi-user.target >/dev/null 2>&1
 if [ -e "$root/lib/systemd/system/wpa_supplicant@.service" ]; then
     ln -sf /etc/legal-kiosk/wifi/wpa_supplicant-wlan0.conf "$root/etc/wpa_supplicant/wpa_supplicant-wlan0.conf"

@@ -42,6 +42,10 @@ check "kiosk binary starts and prints its version" grep -q '^legal-kiosk ' <<<"$
 check "kiosk user has no shell" grep -q '^kiosk:.*:/usr/sbin/nologin$' "$root/etc/passwd"
 check "getty is masked" test "$(readlink "$root/etc/systemd/system/getty@.service")" = /dev/null
 check "legal-kiosk.service is enabled" test -L "$root/etc/systemd/system/multi-user.target.wants/legal-kiosk.service"
+check "Ctrl+Alt+Del does not reboot (masked)" test "$(readlink "$root/etc/systemd/system/ctrl-alt-del.target")" = /dev/null
+check "Magic SysRq is off" grep -qx 'kernel.sysrq = 0' "$root/etc/sysctl.d/10-kiosk.conf"
+check "local time is Beijing time" test "$(readlink "$root/etc/localtime")" = /usr/share/zoneinfo/Asia/Shanghai
+check "the time zone data is there" test -s "$root/usr/share/zoneinfo/Asia/Shanghai"
 check "RAUC keyring installed" test -s "$root/etc/rauc/keyring.pem"
 provision_runs() { chroot "$root" /usr/lib/legal-kiosk/kiosk-provision --help >/dev/null; }
 check "kiosk-provision runs (python3 with tomllib in the image)" provision_runs

@@ -2,7 +2,7 @@
 //! (real, or simulated when the config says so, e.g. with `--demo`).
 
 use super::ConfigArgs;
-use crate::codec::id_text::{mask_name, mask_number, Identity};
+use crate::codec::id_text::{mask_name, mask_number, CardDetails, Identity};
 use crate::config::DevicesSection;
 use crate::hal::idcard::{check_card, read_when_placed};
 use crate::hal::manager::{open_fingerprint, open_id_reader, Devices};
@@ -127,9 +127,68 @@ struct IdJson {
     issuer: String,
     valid_from: String,
     valid_until: String,
+    /// What differs between the kinds of card, each field the card holds.
+    #[serde(flatten)]
+    details: KindFields,
     photo_wlt_bytes: usize,
     fingerprint_bytes: Option<usize>,
     check: String,
+    /// Whether the kiosk would accept the card today (the exit status says the same).
+    accepted: bool,
+}
+
+#[derive(Debug, Default, Serialize)]
+struct KindFields {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    english_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nationality: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pass_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issue_count: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    renew_count: Option<u8>,
+}
+
+fn kind_fields(details: &CardDetails, mask: impl Fn(&str) -> String) -> KindFields {
+    match details {
+        CardDetails::Resident { nation, .. } => KindFields {
+            nation: Some(nation.name_zh().to_owned()),
+            ..KindFields::default()
+        },
+        CardDetails::HongKongMacauTaiwan {
+            pass_number,
+            issue_count,
+            ..
+        } => KindFields {
+            pass_number: Some(mask(pass_number)),
+            issue_count: Some(*issue_count),
+            ..KindFields::default()
+        },
+        CardDetails::Foreigner2017 {
+            english_name,
+            nationality,
+            card_version,
+        } => KindFields {
+            english_name: Some(mask(english_name)),
+            nationality: Some(nationality.clone()),
+            card_version: Some(card_version.clone()),
+            ..KindFields::default()
+        },
+        CardDetails::Foreigner2023 {
+            english_name,
+            renew_count,
+        } => KindFields {
+            english_name: Some(mask(english_name)),
+            renew_count: Some(*renew_count),
+            ..KindFields::default()
+        },
+    }
 }
 
 fn id_json(
@@ -137,6 +196,7 @@ fn id_json(
     photo: usize,
     fingerprint: Option<usize>,
     unmasked: bool,
+    today: chrono::NaiveDate,
 ) -> IdJson {
     let mask = |text: &str| {
         if unmasked {
@@ -149,7 +209,7 @@ fn id_json(
         crate::codec::id_text::Validity::Until(date) => date.to_string(),
         crate::codec::id_text::Validity::LongTerm => "long-term".to_owned(),
     };
-    let today = chrono::Local::now().date_naive();
+    let check = check_card(identity, today);
     IdJson {
         kind: identity.kind_name(),
         name: mask(&identity.name),
@@ -168,9 +228,17 @@ fn id_json(
         issuer: identity.issuer.clone(),
         valid_from: identity.valid_from.to_string(),
         valid_until: validity,
+        details: kind_fields(&identity.details, |text| {
+            if unmasked {
+                text.to_owned()
+            } else {
+                mask_number(text)
+            }
+        }),
         photo_wlt_bytes: photo,
         fingerprint_bytes: fingerprint,
-        check: match check_card(identity, today) {
+        accepted: check.is_ok(),
+        check: match check {
             Ok(check) if check.minor => "ok (minor)".into(),
             Ok(_) => "ok".into(),
             Err(problem) => problem.to_string(),
@@ -199,6 +267,7 @@ fn read_id(
         read.photo_wlt.len(),
         read.fingerprint.as_ref().map(Vec::len),
         unmasked,
+        chrono::Local::now().date_naive(),
     );
     if json {
         println!("{}", serde_json::to_string_pretty(&shown)?);
@@ -216,7 +285,12 @@ fn read_id(
             );
         }
     }
-    Ok(ExitCode::SUCCESS)
+    // A card the kiosk would refuse (expired, bad number) is a failed check for a deployer.
+    Ok(if shown.accepted {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn finger_test(devices: &DevicesSection) -> anyhow::Result<ExitCode> {
@@ -232,4 +306,92 @@ fn finger_test(devices: &DevicesSection) -> anyhow::Result<ExitCode> {
     module.extract(crate::codec::fingerprint::CharBuffer::One)?;
     println!("capture   ok (features extracted)");
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::id_text::{Sex, Validity};
+    use crate::codec::nation::Nation;
+    use chrono::NaiveDate;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("calendar date")
+    }
+
+    fn card(id_number: &str, until: Validity, details: CardDetails) -> Identity {
+        Identity {
+            name: "测试人".into(),
+            sex: Sex::Female,
+            birth_date: date(1949, 12, 31),
+            id_number: id_number.into(),
+            issuer: "测试分局".into(),
+            valid_from: date(2020, 1, 1),
+            valid_until: until,
+            details,
+        }
+    }
+
+    fn shown(identity: &Identity) -> serde_json::Value {
+        let json = id_json(identity, 1024, None, false, date(2026, 12, 3));
+        serde_json::to_value(json).unwrap()
+    }
+
+    #[test]
+    fn every_kind_of_card_shows_the_fields_it_holds() {
+        let resident = card(
+            "11010519491231002X",
+            Validity::LongTerm,
+            CardDetails::Resident {
+                nation: Nation::HAN,
+                address: "测试地址".into(),
+            },
+        );
+        assert_eq!(shown(&resident)["nation"], "汉");
+        let permit = card(
+            "81000019491231002X",
+            Validity::LongTerm,
+            CardDetails::HongKongMacauTaiwan {
+                address: "测试地址".into(),
+                pass_number: "H12345678".into(),
+                issue_count: 2,
+            },
+        );
+        let json = shown(&permit);
+        assert_eq!(json["issue_count"], 2);
+        let pass = json["pass_number"].as_str().unwrap();
+        assert!(!pass.is_empty() && pass != "H12345678", "masked: {pass}");
+        let foreigner = card(
+            "USA491231002X12",
+            Validity::LongTerm,
+            CardDetails::Foreigner2017 {
+                english_name: "SMITH, JANE".into(),
+                nationality: "USA".into(),
+                card_version: "01".into(),
+            },
+        );
+        let json = shown(&foreigner);
+        assert_eq!(json["nationality"], "USA");
+        assert_eq!(json["card_version"], "01");
+        assert_ne!(json["english_name"], "SMITH, JANE", "masked by default");
+    }
+
+    #[test]
+    fn a_card_the_kiosk_would_refuse_is_not_accepted() {
+        let resident = |until| {
+            card(
+                "11010519491231002X",
+                until,
+                CardDetails::Resident {
+                    nation: Nation::HAN,
+                    address: "测试地址".into(),
+                },
+            )
+        };
+        let valid = shown(&resident(Validity::Until(date(2030, 1, 1))));
+        assert_eq!(valid["accepted"], true);
+        let expired = shown(&resident(Validity::Until(date(2025, 1, 1))));
+        assert_eq!(expired["accepted"], false);
+        assert!(expired["check"].as_str().unwrap().contains("expired"));
+    }
 }
