@@ -15,6 +15,7 @@ pub mod forward;
 pub mod hal;
 pub mod ime;
 pub mod laws;
+pub mod liveness;
 pub mod logging;
 pub mod services;
 pub mod store;

@@ -18,6 +18,8 @@ const RETENTION_SWEEP: Duration = Duration::from_secs(3600);
 pub struct Services {
     pub store: Arc<Store>,
     relay: RelayHandle,
+    /// When the relay's loop last went round (for the watchdog).
+    pub relay_turn: crate::liveness::LastTurn,
     retention: tokio::task::JoinHandle<()>,
     case_server: Option<CaseServer>,
 }
@@ -65,6 +67,7 @@ impl Services {
         let retention = spawn_retention(store.clone(), RETENTION_SWEEP);
         Ok(Services {
             store,
+            relay_turn: relay.last_turn.clone(),
             relay,
             retention,
             case_server,

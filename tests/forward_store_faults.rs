@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::middlebox::{Behaviour, Middlebox};
 use common::*;
 use legal_kiosk::store::{OutboxState, DB_FILE};
 use std::path::Path;
@@ -113,5 +114,47 @@ async fn a_row_that_cannot_be_read_is_held_back_not_picked_again_at_once() {
     assert!(
         server.submissions().await.is_empty(),
         "nothing half-read was sent"
+    );
+}
+
+#[tokio::test]
+async fn the_relay_shows_it_is_alive_while_it_runs_and_not_after_it_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = CaseServerProcess::start(free_port(), &dir.path().join("cases.db"), None);
+    let store = open_store(&dir.path().join("kiosk"));
+    // The test relay polls every 100 ms.
+    let relay = start_relay(&store, &server.base_url(), 5);
+    let turn = relay.last_turn.clone();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(turn.age() < Duration::from_millis(400), "{:?}", turn.age());
+    relay.shutdown().await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert!(
+        turn.age() >= Duration::from_millis(500),
+        "a stopped loop ages"
+    );
+}
+
+#[tokio::test]
+async fn what_the_case_system_says_about_a_refusal_is_stored_scrubbed() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = CaseServerProcess::start(free_port(), &dir.path().join("cases.db"), None);
+    let middlebox = Middlebox::start(server.port, vec![Behaviour::RejectQuotingInput], None).await;
+    let store = open_store(&dir.path().join("kiosk"));
+    commit_one(&store, 16);
+    let relay = start_relay(&store, &middlebox.base_url(), 5);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while store.outbox_status().unwrap().parked == 0 {
+        assert!(std::time::Instant::now() < deadline, "never parked");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    relay.shutdown().await;
+    let entry = store.outbox_entries(false).unwrap().remove(0);
+    let reason = entry.park_reason.unwrap();
+    // The reason is stored unencrypted and shown on the staff screen.
+    assert!(reason.starts_with("HTTP 422"), "{reason}");
+    assert!(
+        reason.contains("[phone]") && !reason.contains("1234 5678"),
+        "{reason}"
     );
 }

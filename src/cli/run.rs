@@ -84,9 +84,15 @@ fn write_demo_staff_file(data_dir: &std::path::Path) -> anyhow::Result<std::path
 /// (the demo and its simulators do not exist in the image build).
 pub const DEMO_STAFF_PIN: &str = "1234";
 
+/// Longer than this since the relay's or the device monitor's last turn, and its heartbeat
+/// stops: the watchdog then restarts the kiosk instead of letting deliveries or device
+/// health stop silently.
+const LOOP_SILENCE: Duration = Duration::from_secs(15);
+
 /// Starts the loopback health endpoint and the systemd watchdog. The UI beats its heartbeat
-/// from its own timer and the I/O runtime beats one by reading the outbox, so the watchdog
-/// pings only while both are alive. A health endpoint that cannot bind is logged, not fatal:
+/// from its own timer, the I/O runtime beats one by reading the outbox, and the relay and the
+/// device monitor each beat while their loops go round, so the watchdog pings only while all
+/// are alive. A health endpoint that cannot bind is logged, not fatal:
 /// the kiosk still serves citizens.
 async fn start_health(
     config: &KioskConfig,
@@ -96,12 +102,23 @@ async fn start_health(
     let heartbeats = Heartbeats::new();
     let ui_heartbeat = heartbeats.register(Component::Ui);
     let io_heartbeat = heartbeats.register(Component::Store);
+    let relay_heartbeat = heartbeats.register(Component::Forwarder);
+    let devices_heartbeat = heartbeats.register(Component::Devices);
     let store = services.store.clone();
+    let relay_turn = services.relay_turn.clone();
+    let device_poll = monitor.last_poll.clone();
     tokio::spawn(async move {
         loop {
             let probe = store.clone();
             if let Ok(Ok(_)) = tokio::task::spawn_blocking(move || probe.outbox_status()).await {
                 io_heartbeat.beat();
+            }
+            // Both loops go round at least every 5 s; three missed turns is a dead loop.
+            if relay_turn.age() < LOOP_SILENCE {
+                relay_heartbeat.beat();
+            }
+            if device_poll.age() < LOOP_SILENCE {
+                devices_heartbeat.beat();
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }

@@ -71,6 +71,8 @@ pub struct Relay<C: CaseSystem> {
 pub struct RelayHandle {
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
+    /// Touched on every turn of the scheduling loop (at least every `poll_interval`).
+    pub last_turn: crate::liveness::LastTurn,
 }
 
 impl RelayHandle {
@@ -142,11 +144,16 @@ impl<C: CaseSystem> Relay<C> {
     /// Starts the relay on the current tokio runtime.
     pub fn spawn(self) -> RelayHandle {
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(self.run(stopped));
-        RelayHandle { stop, task }
+        let last_turn = crate::liveness::LastTurn::new();
+        let task = tokio::spawn(self.run(stopped, last_turn.clone()));
+        RelayHandle {
+            stop,
+            task,
+            last_turn,
+        }
     }
 
-    async fn run(self, mut stopped: watch::Receiver<bool>) {
+    async fn run(self, mut stopped: watch::Receiver<bool>, last_turn: crate::liveness::LastTurn) {
         let signal = self.store.commit_signal();
         let mut tasks: JoinSet<Finished> = JoinSet::new();
         let mut in_flight: HashSet<i64> = HashSet::new();
@@ -155,6 +162,7 @@ impl<C: CaseSystem> Relay<C> {
         let mut held_back = HeldBack::default();
         let capacity = self.config.max_in_flight.max(1);
         loop {
+            last_turn.touch();
             if hold_off_until.is_some_and(|until| Instant::now() >= until) {
                 hold_off_until = None;
             }
@@ -283,21 +291,24 @@ async fn deliver<C: CaseSystem>(
         }
         SubmitOutcome::Rejected { status, reason } => {
             tracing::warn!(%receipt, status, "rejected by the case system; parked for staff");
-            let reason = format!("HTTP {status}: {reason}");
+            // Stored unencrypted and shown to staff: the office's text may quote the citizen.
+            let reason = crate::logging::scrub(&format!("HTTP {status}: {reason}"));
             blocking(&store, move |s| s.park(id, &reason)).await
         }
         SubmitOutcome::Conflict { reason } => {
             tracing::warn!(%receipt, "idempotency key conflict; parked for staff");
-            let reason = format!("HTTP 409: {reason}");
+            let reason = crate::logging::scrub(&format!("HTTP 409: {reason}"));
             blocking(&store, move |s| s.park(id, &reason)).await
         }
         SubmitOutcome::RetryAfter { delay, reason } => {
             tracing::info!(%receipt, delay_ms = delay.as_millis() as u64, "case system asked to retry later");
             finished = Finished::HoldOff(delay);
             let at = now_ms() + delay.as_millis() as i64;
+            let reason = crate::logging::scrub(&reason);
             blocking(&store, move |s| s.schedule_retry(id, at, &reason)).await
         }
         SubmitOutcome::Transient { reason } => {
+            let reason = crate::logging::scrub(&reason);
             let delay = config.backoff.delay(item.attempts);
             tracing::info!(%receipt, attempts = item.attempts + 1, delay_ms = delay.as_millis() as u64, "delivery failed; will retry");
             let at = now_ms() + delay.as_millis() as i64;

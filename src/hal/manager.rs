@@ -305,6 +305,8 @@ impl HealthDebouncer {
 pub struct DeviceMonitor {
     pub devices: Arc<Mutex<Devices>>,
     pub health: tokio::sync::watch::Receiver<Vec<DeviceStatus>>,
+    /// Touched on every polling round (the watchdog's probe reads it).
+    pub last_poll: crate::liveness::LastTurn,
 }
 
 impl DeviceMonitor {
@@ -312,15 +314,20 @@ impl DeviceMonitor {
         let devices = Arc::new(Mutex::new(devices));
         let (publish, health) = tokio::sync::watch::channel(Vec::new());
         let polled = Arc::downgrade(&devices);
+        let last_poll = crate::liveness::LastTurn::new();
+        let turn = last_poll.clone();
         std::thread::Builder::new()
             .name("device-monitor".into())
             .spawn(move || {
                 let mut debouncer = HealthDebouncer::default();
                 while let Some(devices) = polled.upgrade() {
-                    let readings = match devices.lock() {
-                        Ok(mut devices) => devices.health(),
-                        Err(_) => break,
-                    };
+                    turn.touch();
+                    // A driver that panicked mid-call leaves no half state worth stopping
+                    // for: keep polling (the store treats a poisoned lock the same way).
+                    let readings = devices
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .health();
                     drop(devices);
                     let changes = debouncer.feed(&readings);
                     for (kind, from, to) in &changes {
@@ -347,7 +354,11 @@ impl DeviceMonitor {
                 }
             })
             .expect("spawning the device monitor thread");
-        DeviceMonitor { devices, health }
+        DeviceMonitor {
+            devices,
+            health,
+            last_poll,
+        }
     }
 }
 

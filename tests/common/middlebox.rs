@@ -23,6 +23,8 @@ pub enum Behaviour {
     Reset,
     /// Everything read, no answer ever.
     Stall,
+    /// 422 whose reason quotes the citizen's phone number (an office system echoing input).
+    RejectQuotingInput,
 }
 
 const LOGIN_PAGE: &str = "<!DOCTYPE html><html><head><title>统一身份认证 登录</title></head>\
@@ -241,6 +243,23 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>) {
         Behaviour::Reset => {
             let _ = read_body(&mut stream, &request, whole / 2, None, None).await;
             // Unread data in the receive buffer: closing now sends a reset.
+        }
+        Behaviour::RejectQuotingInput => {
+            if read_body(&mut stream, &request, whole, None, None)
+                .await
+                .is_some()
+            {
+                let body =
+                    r#"{"error":"invalid_body","reason":"phone 138 1234 5678 is not reachable"}"#;
+                answer(
+                    &mut stream,
+                    "422 Unprocessable Entity",
+                    "",
+                    "application/json",
+                    body,
+                )
+                .await;
+            }
         }
         Behaviour::Stall => {
             let _ = read_body(&mut stream, &request, whole, None, None).await;
