@@ -90,7 +90,11 @@ fn the_notice_follows_health_changes_while_the_kiosk_runs() {
     // at known moments; the UI side is the real binding and its timer.
     let (publish, health) = tokio::sync::watch::channel(report(DeviceHealth::Ready));
     let devices = Arc::new(Mutex::new(Devices::open(&DevicesSection::default())));
-    let app = start_with_devices(DeviceMonitor { devices, health });
+    let app = start_with_devices(DeviceMonitor {
+        devices,
+        health,
+        last_poll: legal_kiosk::liveness::LastTurn::new(),
+    });
     assert!(find(&app, "notice-notary").is_none());
 
     publish.send(report(DeviceHealth::Absent)).unwrap();
