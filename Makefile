@@ -17,13 +17,14 @@ APT_PACKAGES := build-essential pkg-config libfontconfig1-dev libinput-dev libud
 	vsmartcard-vpcd xvfb xauth fonts-dejavu-core fonts-noto-cjk espeak-ng mosquitto \
 	shellcheck python3 openssl util-linux
 
-.PHONY: deps demo run test test-fast lint fmt bench golden fuzz clean help
+.PHONY: deps demo run test test-fast lint fmt bench golden layout-check fuzz clean help
 
 help:
 	@echo "make demo    - build and start the kiosk with simulated devices and a local case server"
 	@echo "make test    - run every test headless"
 	@echo "make bench   - run the benchmarks and print their figures"
 	@echo "make golden  - regenerate golden screenshots (review the diff before committing)"
+	@echo "make layout-check - the layout rules over every screen, panel size and display mode"
 	@echo "make lint    - rustfmt and clippy"
 	@echo "make fuzz    - run each fuzz target for a bounded time"
 
@@ -63,6 +64,10 @@ bench: deps
 
 golden: deps
 	LEGAL_KIOSK_UPDATE_GOLDEN=1 $(CARGO) test --features ui-tests --test golden_screens
+
+# `make test` checks a representative subset (tests/layout/main.rs); this is the whole matrix.
+layout-check: deps
+	$(CARGO) test --features ui-tests --test layout -- --ignored --nocapture
 
 # Each fuzz target runs for FUZZ_SECONDS (libFuzzer via cargo-fuzz; RUSTC_BOOTSTRAP lets the
 # stable toolchain build with the sanitizer flags). The same checks run on every `make test`

@@ -22,6 +22,7 @@ mod consult;
 pub mod headless;
 mod keyboard;
 mod laws_worker;
+pub mod layout_report;
 mod notary;
 mod progress;
 mod staff;

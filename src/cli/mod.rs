@@ -13,8 +13,9 @@ mod laws;
 mod outbox;
 #[cfg(feature = "ui")]
 mod run;
+// Public: the layout checker (tests/layout) stages its states as screenshots are staged.
 #[cfg(feature = "ui")]
-mod screenshot;
+pub mod screenshot;
 mod sim;
 pub mod soak;
 

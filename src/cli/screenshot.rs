@@ -1,6 +1,7 @@
 //! `legal-kiosk screenshot`: renders one screen headless to a PNG.
 
 use crate::adapter::headless::{save_png, Headless};
+use crate::adapter::layout_report;
 use crate::adapter::AVAILABILITY_SCENES;
 use crate::adapter::PROGRESS_SCENES;
 use crate::adapter::{Clock, KioskApp, UiOptions, CONSULT_SCENES, NOTARY_SCENES};
@@ -43,6 +44,10 @@ pub struct ScreenshotArgs {
     /// Hall and office names from this config instead of the built-in demo ones.
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// Also write the layout report: every visible element with its accessible role,
+    /// label and id, absolute bounds and the area it is clipped to (JSON).
+    #[arg(long, value_name = "FILE.json")]
+    pub elements: Option<PathBuf>,
     /// List the screen names and exit.
     #[arg(long)]
     pub list: bool,
@@ -97,30 +102,73 @@ pub fn run(args: ScreenshotArgs) -> anyhow::Result<ExitCode> {
     let (Some(name), Some(out)) = (args.screen.as_deref(), args.out.as_ref()) else {
         bail!("--screen and --out are required");
     };
+    let config = match &args.config {
+        Some(path) => KioskConfig::load(path)?,
+        None => KioskConfig::demo(std::env::temp_dir()),
+    };
+    let scene = Scene {
+        screen: name,
+        language: match args.lang {
+            LangArg::Zh => Language::Zh,
+            LangArg::En => Language::En,
+        },
+        size: args.size,
+        large_text: args.large_text,
+        high_contrast: args.high_contrast,
+        demo_banner: args.demo_banner,
+    };
+    let headless = Headless::install()?;
+    headless.set_size(args.size.0, args.size.1);
+    let app = stage(config, &scene)?;
+    app.window().show()?;
+    let frame = headless.render();
+    if args.report {
+        println!("first-frame");
+        std::io::stdout().flush()?;
+    }
+    save_png(&frame, out).with_context(|| format!("writing {}", out.display()))?;
+    if let Some(path) = &args.elements {
+        let report = layout_report::capture(app.window());
+        let json = serde_json::to_string_pretty(&report)?;
+        std::fs::write(path, json).with_context(|| format!("writing {}", path.display()))?;
+    }
+    if args.report {
+        println!("peak-rss-kb: {}", peak_rss_kb().unwrap_or(0));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One state of the UI worth a picture: a screen, in a language, size and display mode.
+pub struct Scene<'a> {
+    /// One of [`screen_names`].
+    pub screen: &'a str,
+    pub language: Language,
+    /// Window size in pixels.
+    pub size: (u32, u32),
+    pub large_text: bool,
+    pub high_contrast: bool,
+    pub demo_banner: bool,
+}
+
+/// Starts the UI and brings it into `scene`'s state, ready to `show()`. The Slint
+/// platform must be installed; the window is given the scene's size here.
+pub fn stage(mut config: KioskConfig, scene: &Scene) -> anyhow::Result<KioskApp> {
+    let name = scene.screen;
     if !screen_names().contains(&name) {
         bail!(
             "unknown screen `{name}`; one of: {}",
             screen_names().join(", ")
         );
     }
-    let mut config = match &args.config {
-        Some(path) => KioskConfig::load(path)?,
-        None => KioskConfig::demo(std::env::temp_dir()),
-    };
-    config.kiosk.language = match args.lang {
-        LangArg::Zh => Language::Zh,
-        LangArg::En => Language::En,
-    };
+    config.kiosk.language = scene.language;
     // Elderly and high-contrast modes wait longer before asking: at most this long.
     let idle_patience = config.idle.warn_after_s * config.idle.elderly_factor.max(1);
-
-    let headless = Headless::install()?;
-    headless.set_size(args.size.0, args.size.1);
+    let (width, height) = scene.size;
     let app = KioskApp::new(
         config,
         UiOptions {
-            demo_banner: args.demo_banner,
-            landscape: args.size.0 > args.size.1,
+            demo_banner: scene.demo_banner,
+            landscape: width > height,
             clock: Clock::Fixed(screenshot_time()),
             fleet: None,
             devices: None,
@@ -128,10 +176,13 @@ pub fn run(args: ScreenshotArgs) -> anyhow::Result<ExitCode> {
             case_system: None,
         },
     )?;
-    if args.large_text {
+    app.window()
+        .window()
+        .set_size(slint::PhysicalSize::new(width, height));
+    if scene.large_text {
         app.dispatch(Command::SetLargeText(true));
     }
-    if args.high_contrast {
+    if scene.high_contrast {
         app.dispatch(Command::SetHighContrast(true));
     }
     let staged = app.stage_consult(name) || app.stage_notary(name);
@@ -155,17 +206,7 @@ pub fn run(args: ScreenshotArgs) -> anyhow::Result<ExitCode> {
             app.dispatch(Command::Open(screen));
         }
     }
-    app.window().show()?;
-    let frame = headless.render();
-    if args.report {
-        println!("first-frame");
-        std::io::stdout().flush()?;
-    }
-    save_png(&frame, out).with_context(|| format!("writing {}", out.display()))?;
-    if args.report {
-        println!("peak-rss-kb: {}", peak_rss_kb().unwrap_or(0));
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(app)
 }
 
 /// The moment every screenshot shows, so golden images do not change with the clock.
