@@ -154,6 +154,7 @@ impl FleetLink {
             status,
             commands,
             command_slots: Arc::new(tokio::sync::Semaphore::new(COMMAND_QUEUE)),
+            command_turn: Arc::default(),
             dropped: Arc::default(),
             auditor,
             publish_interval: options.publish_interval,
@@ -205,6 +206,8 @@ struct LinkTask {
     commands: Option<Arc<CommandProcessor>>,
     /// One permit per command in the queue ([`COMMAND_QUEUE`]).
     command_slots: Arc<tokio::sync::Semaphore>,
+    /// Held while a command runs: commands run one at a time, in arrival order.
+    command_turn: Arc<tokio::sync::Mutex<()>>,
     /// Commands dropped because the queue was full.
     dropped: Arc<std::sync::atomic::AtomicU64>,
     auditor: Option<Auditor>,
@@ -259,10 +262,9 @@ impl LinkTask {
         };
         let client = self.client.clone();
         let topic = self.topics.command_result.clone();
+        let command_turn = self.command_turn.clone();
         tokio::spawn(async move {
-            // One command at a time: the slot's holder waits its turn behind the others.
-            static RUNNING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-            let turn = RUNNING.lock().await;
+            let turn = command_turn.lock().await;
             let result =
                 tokio::task::spawn_blocking(move || processor.process(&payload, Utc::now())).await;
             drop(turn);

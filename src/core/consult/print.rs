@@ -175,21 +175,10 @@ mod tests {
         }
     }
 
-    fn texts(receipt: &Receipt) -> Vec<String> {
-        receipt
-            .lines
-            .iter()
-            .filter_map(|line| match line {
-                ReceiptLine::Title(text) | ReceiptLine::Text { text, .. } => Some(text.clone()),
-                _ => None,
-            })
-            .collect()
-    }
-
     #[test]
     fn the_receipt_carries_law_article_text_and_footer() {
         let receipt = article_receipt(&article(), &footer(Language::Zh));
-        let texts = texts(&receipt);
+        let texts = receipt.texts();
         assert_eq!(texts[0], "中华人民共和国劳动合同法");
         assert!(texts
             .iter()
@@ -202,7 +191,7 @@ mod tests {
             .iter()
             .any(|t| t.contains("DEMO-0001") && t.contains("06:00")));
         assert!(!texts.iter().any(|t| t.contains("Labour Contract Law")));
-        let english = self::texts(&article_receipt(&article(), &footer(Language::En)));
+        let english = article_receipt(&article(), &footer(Language::En)).texts();
         assert!(english.contains(&"Labour Contract Law".to_string()));
         assert!(english.iter().any(|t| t.contains("Legal hotline 12348")));
     }

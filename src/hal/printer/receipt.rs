@@ -168,6 +168,18 @@ impl Driver for CaptureDriver {
 }
 
 impl Receipt {
+    /// The title and text lines as printed, in order (what a reader of the paper sees).
+    #[cfg(test)]
+    pub fn texts(&self) -> Vec<String> {
+        self.lines
+            .iter()
+            .filter_map(|line| match line {
+                ReceiptLine::Title(text) | ReceiptLine::Text { text, .. } => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     pub fn new(lines: Vec<ReceiptLine>) -> Receipt {
         Receipt { lines }
     }
