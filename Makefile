@@ -17,13 +17,14 @@ APT_PACKAGES := build-essential pkg-config libfontconfig1-dev libinput-dev libud
 	vsmartcard-vpcd xvfb xauth fonts-dejavu-core fonts-noto-cjk espeak-ng mosquitto \
 	shellcheck python3 openssl util-linux
 
-.PHONY: deps demo run test test-fast lint fmt bench golden layout-check fuzz clean help
+.PHONY: deps demo run test test-fast lint fmt bench golden review-sheet layout-check fuzz clean help
 
 help:
 	@echo "make demo    - build and start the kiosk with simulated devices and a local case server"
 	@echo "make test    - run every test headless"
 	@echo "make bench   - run the benchmarks and print their figures"
 	@echo "make golden  - regenerate golden screenshots (review the diff before committing)"
+	@echo "make review-sheet - contact sheets of every golden screen, one per viewport and mode"
 	@echo "make layout-check - the layout rules over every screen, panel size and display mode"
 	@echo "make lint    - rustfmt and clippy"
 	@echo "make fuzz    - run each fuzz target for a bounded time"
@@ -64,6 +65,21 @@ bench: deps
 
 golden: deps
 	LEGAL_KIOSK_UPDATE_GOLDEN=1 $(CARGO) test --features ui-tests --test golden_screens
+
+# One contact sheet per language, viewport and mode (target/review-sheet/*.png), every screen
+# labelled, so a reviewer sees the whole product at a glance after `make golden`.
+REVIEW_PACKAGES := imagemagick fonts-dejavu-core
+REVIEW_DIR := $(TARGET_DIR)/review-sheet
+review-sheet:
+	@command -v montage >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(REVIEW_PACKAGES); }
+	@mkdir -p $(REVIEW_DIR)
+	@for mode in portrait landscape portrait-large portrait-contrast; do for lang in zh en; do \
+		files=$$(ls tests/golden/screens/*-$$lang-$$mode.png); \
+		montage -label '%t' -font DejaVu-Sans -pointsize 13 -background '#c8ccd2' \
+			-tile 8x -geometry '+6+6' $$files $(REVIEW_DIR)/$$lang-$$mode.png || exit 1; \
+		echo "$(REVIEW_DIR)/$$lang-$$mode.png: $$(echo $$files | wc -w) screens"; \
+	done; done
 
 # `make test` checks a representative subset (tests/layout/main.rs); this is the whole matrix.
 layout-check: deps

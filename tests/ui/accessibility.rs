@@ -257,15 +257,16 @@ fn accessibility_high_contrast_switches_the_whole_palette() {
     );
 }
 
-/// Each control is on screen, at least 88 px each way, and a real click at its centre works.
+/// Each control is on screen, at least the theme's touch size (96 px) each way, and a real
+/// click at its centre works.
 fn assert_controls_reachable(app: &KioskApp, screen: &str) {
     for id in CONTROLS {
         let element = find(app, id).unwrap_or_else(|| panic!("{screen}: no `{id}`"));
         let size = element.size();
         let position = element.absolute_position();
-        assert!(size.height >= 88.0, "{screen}: `{id}` is {size:?}");
+        assert!(size.height >= 96.0, "{screen}: `{id}` is {size:?}");
         if id != "volume-level" {
-            assert!(size.width >= 88.0, "{screen}: `{id}` is {size:?}");
+            assert!(size.width >= 96.0, "{screen}: `{id}` is {size:?}");
         }
         assert!(
             position.x >= 0.0
@@ -391,8 +392,90 @@ fn accessibility_high_contrast_text_meets_wcag_aaa() {
         t.get_header_control_on(),
     ));
     pairs.push(("demo banner".into(), t.get_on_demo(), t.get_demo()));
+    for (name, panel) in [
+        ("notice", t.get_notice()),
+        ("problem", t.get_problem()),
+        ("success panel", t.get_success_panel()),
+    ] {
+        pairs.push((format!("text on {name}"), t.get_text(), panel));
+        pairs.push((format!("muted text on {name}"), t.get_text_muted(), panel));
+    }
+    pairs.push(("card reader".into(), t.get_on_reader(), t.get_reader()));
+    pairs.push(("ID card".into(), t.get_notary(), t.get_card()));
     for (what, foreground, background) in pairs {
         let ratio = contrast_ratio(foreground, background);
         assert!(ratio >= 7.0, "{what}: {ratio:.1}:1 is below 7:1");
     }
+}
+
+/// Every colour a screen shows comes from `Theme`, so the high-contrast palette reaches it:
+/// a colour literal anywhere else in the markup is a colour high contrast cannot change.
+#[test]
+fn colours_come_only_from_the_theme() {
+    let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui");
+    let mut found = Vec::new();
+    let mut stack = vec![ui.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "slint")
+                && !path.ends_with("theme.slint")
+            {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (number, line) in text.lines().enumerate() {
+                    let code = line.split("//").next().unwrap_or("");
+                    if let Some(literal) = colour_literal(code) {
+                        found.push(format!("{}:{}: {literal}", path.display(), number + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "colour literals outside ui/theme.slint:\n{}",
+        found.join("\n")
+    );
+}
+
+/// A `#rgb`-style hex colour or a named colour in one line of markup (strings excluded).
+fn colour_literal(code: &str) -> Option<String> {
+    let mut outside_strings = String::new();
+    let mut in_string = false;
+    for c in code.chars() {
+        if c == '"' {
+            in_string = !in_string;
+        } else if !in_string {
+            outside_strings.push(c);
+        }
+    }
+    let words =
+        outside_strings.split(|c: char| !(c.is_ascii_alphanumeric() || c == '#' || c == '-'));
+    for word in words {
+        let hex = word.strip_prefix('#').is_some_and(|h| {
+            [3, 4, 6, 8].contains(&h.len()) && h.chars().all(|c| c.is_ascii_hexdigit())
+        });
+        let named = [
+            "white", "black", "red", "green", "blue", "yellow", "gray", "grey",
+        ]
+        .contains(&word);
+        if hex || named {
+            return Some(word.to_string());
+        }
+    }
+    None
+}
+
+#[test]
+fn the_colour_lint_finds_literals() {
+    assert_eq!(
+        colour_literal("background: #fdf6e3;").as_deref(),
+        Some("#fdf6e3")
+    );
+    assert_eq!(colour_literal("color: white;").as_deref(), Some("white"));
+    assert_eq!(colour_literal("color: Theme.text;"), None);
+    assert_eq!(colour_literal("text: \"white #1\";"), None);
+    assert_eq!(colour_literal("accessible-id: \"key-blue\";"), None);
 }

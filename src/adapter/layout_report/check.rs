@@ -179,15 +179,19 @@ fn overlap(report: &LayoutReport, a: usize, b: usize, found: &mut Vec<Violation>
     });
 }
 
-/// Whether a visible scroll cue lies over the viewport.
+/// Whether a visible scroll cue lies over the viewport or right under it (`ScrollArea`
+/// gives the cue its own band below the scrolling part).
 fn shows_cue(report: &LayoutReport, viewport: usize) -> bool {
     let area = report.viewports[viewport].bounds;
     report.elements.iter().any(|e| {
         e.id.as_deref() == Some(SCROLL_CUE_ID)
             && !e.behind_modal
-            && visible_part(e)
-                .and_then(|v| v.intersection(&area))
-                .is_some()
+            && visible_part(e).is_some_and(|cue| {
+                cue.x < area.right()
+                    && cue.right() > area.x
+                    && cue.y <= area.bottom() + TOLERANCE
+                    && cue.bottom() >= area.y
+            })
     })
 }
 
@@ -363,8 +367,21 @@ mod tests {
             rules(&report(vec![below.clone()])),
             ["Page::flick | far | no-scroll-cue"]
         );
-        let cue = element("button", SCROLL_CUE_ID, rect(0.0, 1128.0, 1080.0, 96.0));
-        assert_eq!(rules(&report(vec![below, cue])), Vec::<String>::new());
+        let over = element("button", SCROLL_CUE_ID, rect(0.0, 1128.0, 1080.0, 96.0));
+        assert_eq!(
+            rules(&report(vec![below.clone(), over])),
+            Vec::<String>::new()
+        );
+        let under = element("button", SCROLL_CUE_ID, rect(0.0, 1200.0, 1080.0, 96.0));
+        assert_eq!(
+            rules(&report(vec![below.clone(), under])),
+            Vec::<String>::new()
+        );
+        let elsewhere = element("button", SCROLL_CUE_ID, rect(0.0, 1400.0, 1080.0, 96.0));
+        assert_eq!(
+            rules(&report(vec![below, elsewhere])),
+            ["Page::flick | far | no-scroll-cue"]
+        );
     }
 
     #[test]
