@@ -90,6 +90,7 @@ impl TelephonyEngine {
             initial,
             registration: initial,
             dial_token: None,
+            reginfo_token: None,
         };
         let task = tokio::spawn(async move { owned.run(running).await });
         Ok(TelephonyEngine {
@@ -168,6 +169,8 @@ struct Owned {
     registration: RegistrationState,
     /// Token of the last dial command, to match a refusal to it.
     dial_token: Option<u64>,
+    /// Token of the `reginfo` sent after connecting.
+    reginfo_token: Option<u64>,
 }
 
 /// Why one run of baresip ended.
@@ -239,6 +242,12 @@ impl Owned {
     async fn serve(&mut self, mut baresip: Running) -> Option<RunEnd> {
         let mut tick = tokio::time::interval(TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        if self.settings.account.registrar.is_some() {
+            match baresip.link.send(&Command::RegInfo).await {
+                Ok(token) => self.reginfo_token = Some(token),
+                Err(error) => tracing::warn!(%error, "reginfo not sent to baresip"),
+            }
+        }
         let end = loop {
             let actions = tokio::select! {
                 request = self.requests.recv() => match request {
@@ -299,10 +308,22 @@ impl Owned {
 
     fn on_message(&mut self, message: Message) -> Vec<CallAction> {
         match message {
-            Message::Response { ok: false, token }
-                if token.is_some() && token == self.dial_token =>
-            {
+            Message::Response {
+                ok: false, token, ..
+            } if token.is_some() && token == self.dial_token => {
                 self.call.dial_refused();
+                Vec::new()
+            }
+            Message::Response { token, data, .. }
+                if token.is_some() && token == self.reginfo_token =>
+            {
+                // Events since then are newer than this answer; only an undecided state
+                // takes it.
+                if let Some(state) = RegistrationState::from_reginfo(&data) {
+                    if self.registration == RegistrationState::Registering {
+                        self.set_registration(state);
+                    }
+                }
                 Vec::new()
             }
             Message::Response { .. } => Vec::new(),

@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 pub enum Command {
     Dial(String),
     HangUp,
+    /// Registration state as text: events sent before the kiosk connected are lost, so the
+    /// engine asks once it is connected.
+    RegInfo,
 }
 
 impl Command {
@@ -25,6 +28,7 @@ impl Command {
         let (command, params) = match self {
             Command::Dial(uri) => ("dial", Some(uri.as_str())),
             Command::HangUp => ("hangup", None),
+            Command::RegInfo => ("reginfo", None),
         };
         let wire = Wire {
             command,
@@ -40,7 +44,12 @@ impl Command {
 /// What baresip sends back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
-    Response { ok: bool, token: Option<u64> },
+    Response {
+        ok: bool,
+        token: Option<u64>,
+        /// The command's text output (baresip's console text).
+        data: String,
+    },
     Event(Event),
 }
 
@@ -82,6 +91,8 @@ struct Wire {
     ok: bool,
     #[serde(default)]
     token: Option<String>,
+    #[serde(default)]
+    data: String,
     #[serde(default, rename = "type")]
     kind: Option<String>,
     #[serde(default)]
@@ -96,6 +107,7 @@ pub fn decode(payload: &[u8]) -> Result<Message, ProtocolError> {
         return Ok(Message::Response {
             ok: wire.ok,
             token: wire.token.and_then(|t| t.parse().ok()),
+            data: wire.data,
         });
     }
     if !wire.event {
@@ -160,7 +172,8 @@ mod tests {
             decode(response),
             Ok(Message::Response {
                 ok: false,
-                token: Some(3)
+                token: Some(3),
+                data: "command not found (dial)\n".into(),
             })
         );
     }

@@ -31,6 +31,19 @@ impl RegistrationState {
         }
     }
 
+    /// The state `reginfo` reports (baresip 1.0: one `> <aor>  OK|ERR|zzz ...` line per
+    /// account, coloured with ANSI escapes); `None` when it names no account.
+    pub fn from_reginfo(text: &str) -> Option<RegistrationState> {
+        let account = text.lines().find(|line| line.starts_with('>'))?;
+        let plain: String = strip_ansi(account);
+        let mut words = plain.split_whitespace().skip(2);
+        Some(match words.next() {
+            Some("OK") => RegistrationState::Registered,
+            Some("ERR") => RegistrationState::Failed,
+            _ => RegistrationState::Registering,
+        })
+    }
+
     /// A call placed now cannot work.
     pub fn refuses_calls(self) -> bool {
         matches!(
@@ -59,9 +72,45 @@ impl RegistrationState {
     }
 }
 
+fn strip_ansi(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // ESC [ parameters final-letter
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    plain
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reginfo_text_as_baresip_1_0_prints_it() {
+        let failed = "\n--- User Agents (1) ---\n> sip:kiosk@127.0.0.1:5090                   \u{1b}[31mERR\u{1b}[;m  Expires 0s\n\n";
+        assert_eq!(
+            RegistrationState::from_reginfo(failed),
+            Some(RegistrationState::Failed)
+        );
+        let ok = "\n--- User Agents (1) ---\n> sip:kiosk@pbx.example   \u{1b}[32mOK \u{1b}[;m  Expires 599s\n";
+        assert_eq!(
+            RegistrationState::from_reginfo(ok),
+            Some(RegistrationState::Registered)
+        );
+        assert_eq!(
+            RegistrationState::from_reginfo("\n--- User Agents (0) ---\n"),
+            None
+        );
+    }
 
     #[test]
     fn registration_follows_events_and_a_reregistration_keeps_it_registered() {
