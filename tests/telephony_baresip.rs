@@ -8,8 +8,9 @@ use legal_kiosk::fleet::audit::{
     AuditEventId, Auditor, MemoryAuditSink, Outcome, Phase, ReasonCode,
 };
 use legal_kiosk::telephony::{
-    AccountSettings, AudioDevices, CallPhase, CallView, Command, EndReason, EngineSettings, Line,
-    LineHours, MediaEncryption, RegistrationState, TelephonyEngine, Transport,
+    probe_registration, AccountSettings, AudioDevices, CallPhase, CallView, Command, EndReason,
+    EngineSettings, Line, LineHours, MediaEncryption, RegistrationState, TelephonyEngine,
+    Transport,
 };
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
@@ -349,35 +350,8 @@ struct Kiosk {
 impl Kiosk {
     async fn start(no_answer_after: Duration, registrar: Option<String>) -> Kiosk {
         let dir = tempfile::tempdir().expect("temp dir");
-        let tone = dir.path().join("tone.wav");
-        write_tone(&tone, KIOSK_TONE_HZ);
         let ear = Ear::new(dir.path());
-        let sip_port = free_sip_port();
-        let settings = EngineSettings {
-            baresip: "baresip".into(),
-            module_path: "/usr/lib/baresip/modules".into(),
-            runtime_dir: dir.path().join("sip"),
-            sip_listen: SocketAddr::from(([127, 0, 0, 1], sip_port)),
-            control_listen: SocketAddr::from(([127, 0, 0, 1], free_tcp_port())),
-            rtp_ports: rtp_range(),
-            bind_address: Some([127, 0, 0, 1].into()),
-            account: AccountSettings {
-                aor: format!("sip:kiosk@127.0.0.1:{sip_port}"),
-                password: registrar.as_ref().map(|_| "not-a-real-password".into()),
-                auth_user: registrar.as_ref().map(|_| "kiosk".into()),
-                registrar,
-                transport: Transport::Tcp,
-                media_encryption: MediaEncryption::None,
-                ca_file: None,
-                register_interval_s: 60,
-            },
-            audio: AudioDevices {
-                player: ear.alsa_device(),
-                source: format!("aufile,{}", tone.display()),
-            },
-            no_answer_after,
-            log_file: Some(dir.path().join("baresip.log")),
-        };
+        let settings = kiosk_settings(dir.path(), &ear, no_answer_after, registrar);
         let audit = Arc::new(MemoryAuditSink::default());
         let engine = TelephonyEngine::start(settings, Some(Auditor::new(audit.clone())))
             .await
@@ -393,6 +367,43 @@ impl Kiosk {
     async fn stop(self) -> (Vec<i16>, Arc<MemoryAuditSink>) {
         self.engine.shutdown().await;
         (self.ear.finish(), self.audit)
+    }
+}
+
+/// The kiosk's engine settings: a 440 Hz file as the microphone, `ear` as the speaker.
+fn kiosk_settings(
+    dir: &Path,
+    ear: &Ear,
+    no_answer_after: Duration,
+    registrar: Option<String>,
+) -> EngineSettings {
+    let tone = dir.join("tone.wav");
+    write_tone(&tone, KIOSK_TONE_HZ);
+    let sip_port = free_sip_port();
+    EngineSettings {
+        baresip: "baresip".into(),
+        module_path: "/usr/lib/baresip/modules".into(),
+        runtime_dir: dir.join("sip"),
+        sip_listen: SocketAddr::from(([127, 0, 0, 1], sip_port)),
+        control_listen: SocketAddr::from(([127, 0, 0, 1], free_tcp_port())),
+        rtp_ports: rtp_range(),
+        bind_address: Some([127, 0, 0, 1].into()),
+        account: AccountSettings {
+            aor: format!("sip:kiosk@127.0.0.1:{sip_port}"),
+            password: registrar.as_ref().map(|_| "not-a-real-password".into()),
+            auth_user: registrar.as_ref().map(|_| "kiosk".into()),
+            registrar,
+            transport: Transport::Tcp,
+            media_encryption: MediaEncryption::None,
+            ca_file: None,
+            register_interval_s: 60,
+        },
+        audio: AudioDevices {
+            player: ear.alsa_device(),
+            source: format!("aufile,{}", tone.display()),
+        },
+        no_answer_after,
+        log_file: Some(dir.join("baresip.log")),
     }
 }
 
@@ -574,4 +585,18 @@ async fn a_registrar_that_is_down_fails_registration_and_calls() {
         Some(EndReason::RegistrationFailed)
     );
     kiosk.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_doctor_probe_reports_the_registration_state() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ear = Ear::new(dir.path());
+    let down = format!("sip:127.0.0.1:{}", free_tcp_port());
+    let settings = kiosk_settings(dir.path(), &ear, Duration::from_secs(15), Some(down));
+    let state = probe_registration(settings).await.expect("baresip starts");
+    assert_eq!(state, RegistrationState::Failed);
+    let direct = kiosk_settings(dir.path(), &ear, Duration::from_secs(15), None);
+    let state = probe_registration(direct).await.expect("baresip starts");
+    assert_eq!(state, RegistrationState::Direct);
+    ear.finish();
 }

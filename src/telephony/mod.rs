@@ -8,6 +8,7 @@
 //! - `registration`: SIP registration state for device health and `doctor`
 //! - `settings`, `baresip_config`: what baresip is started with; nothing that records
 //! - `control`, `process`, `engine`: the I/O: the control link, the process, supervision
+//! - `probe`: a one-off registration check for `doctor`
 //! - `call_audit`: the `help-call` audit record (line, when, how long; never content)
 
 mod baresip_config;
@@ -17,6 +18,7 @@ mod control;
 mod engine;
 mod lines;
 mod netstring;
+mod probe;
 mod process;
 mod protocol;
 mod registration;
@@ -28,6 +30,7 @@ pub use control::LinkError;
 pub use engine::{TelephonyEngine, TelephonyError};
 pub use lines::{first_uncovered_minute, line_for, Line, LineHours};
 pub use netstring::{FrameError, NetstringDecoder, MAX_FRAME_LEN};
+pub use probe::probe_registration;
 pub use protocol::{Command, Event, EventKind, Message, ProtocolError};
 pub use registration::RegistrationState;
 pub use settings::{AccountSettings, AudioDevices, EngineSettings, MediaEncryption, Transport};
