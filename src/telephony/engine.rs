@@ -80,7 +80,7 @@ impl TelephonyEngine {
         let call = Call::new(settings.no_answer_after);
         let (call_tx, call_rx) = watch::channel(call.view(Instant::now()));
         let (registration_tx, registration_rx) = watch::channel(initial);
-        let mut owned = Owned {
+        let mut supervisor = Supervisor {
             settings,
             call,
             audit: CallAudit::new(auditor),
@@ -92,7 +92,7 @@ impl TelephonyEngine {
             dial_token: None,
             reginfo_token: None,
         };
-        let task = tokio::spawn(async move { owned.run(running).await });
+        let task = tokio::spawn(async move { supervisor.run(running).await });
         Ok(TelephonyEngine {
             requests,
             call: call_rx,
@@ -158,7 +158,8 @@ async fn start_baresip(settings: &EngineSettings) -> Result<Running, TelephonyEr
     }
 }
 
-struct Owned {
+/// The engine's task: owns the call, the audit record and the channels to the kiosk.
+struct Supervisor {
     settings: EngineSettings,
     call: Call,
     audit: CallAudit,
@@ -179,7 +180,7 @@ enum RunEnd {
     Lost,
 }
 
-impl Owned {
+impl Supervisor {
     async fn run(&mut self, first: Running) {
         let mut running = Some(first);
         let mut delay = RESTART_DELAY_FIRST;
@@ -189,9 +190,13 @@ impl Owned {
                     self.set_registration(self.initial);
                     let started = Instant::now();
                     let end = self.serve(baresip).await;
-                    if started.elapsed() > RESTART_DELAY_MAX {
-                        delay = RESTART_DELAY_FIRST;
-                    }
+                    // A baresip that ran a good while is restarted quickly; one that keeps
+                    // dying at once is given more and more time.
+                    delay = if started.elapsed() > RESTART_DELAY_MAX {
+                        RESTART_DELAY_FIRST
+                    } else {
+                        (delay * 2).min(RESTART_DELAY_MAX)
+                    };
                     end
                 }
                 None => self.wait_down(delay).await,
@@ -229,8 +234,8 @@ impl Owned {
                     Some(Request::Shutdown(done)) => return Some(RunEnd::Shutdown(done)),
                     None => return Some(RunEnd::Shutdown(oneshot::channel().0)),
                     Some(Request::Dial(line)) => {
-                        let _ = self.call.dial(line.clone(), self.registration, Instant::now());
-                        self.audit.started(&line);
+                        // Ends at once with no line; still a call the citizen made.
+                        self.dial(line);
                         self.publish();
                     }
                     Some(Request::HangUp) => {}

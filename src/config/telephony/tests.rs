@@ -150,3 +150,32 @@ fn an_hour_without_a_line_is_refused() {
         "{err}"
     );
 }
+
+/// The commented `[telephony]` example in kiosk.toml.example, uncommented, is a valid config.
+#[test]
+fn the_shipped_example_parses_when_uncommented() {
+    let example =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk.example.toml"))
+            .unwrap();
+    let start = example.find("# [telephony]").unwrap();
+    let end = start + example[start..].find("\n\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let credentials = dir.path().join("sip.secret");
+    std::fs::write(&credentials, "pa55word\n").unwrap();
+    let block: String = example[start..end]
+        .lines()
+        .map(|line| {
+            line.strip_prefix("# ")
+                .unwrap_or(line.trim_start_matches('#'))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace(
+            "/etc/legal-kiosk/sip.secret",
+            &credentials.display().to_string(),
+        );
+    let config = KioskConfig::parse(&format!("{MINIMAL}{block}\n"), Path::new("/etc/kiosk.toml"))
+        .unwrap_or_else(|e| panic!("{e}\n{block}"));
+    let telephony = config.telephony.unwrap();
+    assert_eq!(telephony.lines().unwrap().len(), 2);
+}
