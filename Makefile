@@ -11,11 +11,13 @@ TARGET_DIR := $(CARGO_TARGET_DIR)
 # Build: Slint (fontconfig, libinput, gbm for the device backend), pcsc-lite.
 # Tests: pcscd + vpcd (virtual smart card), Xvfb (window smoke test), espeak-ng (voice),
 # mosquitto (fleet telemetry), shellcheck + python3 + openssl (image recipe checks),
-# util-linux (unshare: a private pcscd per test), fonts (fontconfig must know one).
+# util-linux (unshare: a private pcscd per test), fonts (fontconfig must know one),
+# baresip-core (the SIP engine the kiosk runs; tests/telephony_baresip.rs calls a second one,
+# audio through ALSA's file plugin from libasound2, a dependency).
 APT_PACKAGES := build-essential pkg-config libfontconfig1-dev libinput-dev libudev-dev \
 	libxkbcommon-dev libxkbcommon-x11-0 libgbm-dev libpcsclite-dev pcscd pcsc-tools \
 	vsmartcard-vpcd xvfb xauth fonts-dejavu-core fonts-noto-cjk espeak-ng mosquitto \
-	shellcheck python3 openssl util-linux
+	shellcheck python3 openssl util-linux baresip-core
 
 .PHONY: deps demo run test test-fast lint fmt bench golden review-sheet layout-check fuzz clean help
 

@@ -19,6 +19,7 @@ pub mod liveness;
 pub mod logging;
 pub mod services;
 pub mod store;
+pub mod telephony;
 
 #[cfg(feature = "ui")]
 pub mod adapter;

@@ -87,7 +87,45 @@ pub fn check(config: &KioskConfig) -> Vec<Finding> {
         &config.case_system.base_url,
         config.case_system.timeout_s,
     ));
+    findings.push(check_telephony(config));
     findings
+}
+
+/// The SIP line: baresip started once with the kiosk's account, and the registrar's answer.
+fn check_telephony(config: &KioskConfig) -> Finding {
+    use crate::telephony::RegistrationState;
+    let Some(telephony) = &config.telephony else {
+        return finding(
+            "telephony",
+            Status::Ok,
+            "not configured (citizens are offered the call-back request only)",
+        );
+    };
+    // The probe runs baresip in a temporary directory of its own, not the kiosk's.
+    let settings = match telephony.engine_settings(&std::env::temp_dir()) {
+        Ok((settings, _)) => settings,
+        Err(error) => return finding("telephony", Status::Fault, error.to_string()),
+    };
+    let probed = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())
+        .and_then(|runtime| {
+            runtime
+                .block_on(crate::telephony::probe_registration(settings))
+                .map_err(|e| e.to_string())
+        });
+    match probed {
+        Ok(state) => {
+            let status = match state {
+                RegistrationState::Registered | RegistrationState::Direct => Status::Ok,
+                RegistrationState::Registering => Status::Warn,
+                _ => Status::Fault,
+            };
+            finding("telephony", status, state.describe())
+        }
+        Err(error) => finding("telephony", Status::Fault, error),
+    }
 }
 
 fn check_data_dir(dir: &Path) -> Finding {

@@ -12,12 +12,14 @@ mod error;
 mod legal_aid;
 mod locate;
 mod notary;
+mod telephony;
 
 pub use accessibility::{AccessibilitySection, VOLUME_LEVELS};
 pub use calendar::CalendarSection;
 pub use devices::*;
 pub use error::ConfigError;
 pub use notary::NotarySection;
+pub use telephony::{LineSection, TelephonySection};
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -50,6 +52,10 @@ pub struct KioskConfig {
     /// contact, and whether the office's form needs 民族.
     #[serde(default)]
     pub notary: NotarySection,
+    /// `[telephony]`: the SIP line for "talk to a person". Without it the kiosk offers the
+    /// call-back request only.
+    #[serde(default)]
+    pub telephony: Option<TelephonySection>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -299,6 +305,7 @@ impl KioskConfig {
                 ),
                 ..NotarySection::default()
             },
+            telephony: None,
         }
     }
 
@@ -316,6 +323,9 @@ impl KioskConfig {
         fix(&mut self.kiosk.data_dir);
         if let Some(p) = &mut self.notary.fee_schedule {
             fix(p);
+        }
+        if let Some(telephony) = &mut self.telephony {
+            telephony.resolve_relative_paths(base);
         }
         for p in [
             &mut self.case_system.ca_file,
@@ -392,6 +402,13 @@ impl KioskConfig {
             };
             invalid(&["fleet", key], e.to_string())
         })?;
+        if let Some(telephony) = &self.telephony {
+            telephony.validate().map_err(|(key, message)| {
+                let mut path = vec!["telephony".to_string()];
+                path.extend(key.split('.').map(str::to_string));
+                ConfigError::invalid(file, text, &path, message)
+            })?;
+        }
         if let Some(policy) = &self.legal_aid {
             legal_aid::validate(policy).map_err(|(key, m)| invalid(&["legal_aid", key], m))?;
         }

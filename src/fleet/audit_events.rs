@@ -46,10 +46,12 @@ pub enum AuditEventId {
     PrinterPaperReset,
     /// Staff asked for the application to restart; systemd starts it again.
     AppRestartRequested,
+    /// A citizen called a person from the kiosk (hall desk, duty line): init when dialled, complete when over, with the configured line, the connected time and who hung up or why it failed; never a recording or anything said.
+    HelpCall,
 }
 
 impl AuditEventId {
-    pub const ALL: [AuditEventId; 20] = [
+    pub const ALL: [AuditEventId; 21] = [
         AuditEventId::AppStart,
         AuditEventId::AppStop,
         AuditEventId::WatchdogUnhealthy,
@@ -70,6 +72,7 @@ impl AuditEventId {
         AuditEventId::DeviceSelfTest,
         AuditEventId::PrinterPaperReset,
         AuditEventId::AppRestartRequested,
+        AuditEventId::HelpCall,
     ];
 
     /// The stable kebab-case id written to JSON lines.
@@ -95,6 +98,7 @@ impl AuditEventId {
             AuditEventId::DeviceSelfTest => "device-self-test",
             AuditEventId::PrinterPaperReset => "printer-paper-reset",
             AuditEventId::AppRestartRequested => "app-restart-requested",
+            AuditEventId::HelpCall => "help-call",
         }
     }
 
@@ -120,6 +124,7 @@ impl AuditEventId {
             AuditEventId::DeviceSelfTest => AuditCategory::UserAction,
             AuditEventId::PrinterPaperReset => AuditCategory::UserAction,
             AuditEventId::AppRestartRequested => AuditCategory::UserAction,
+            AuditEventId::HelpCall => AuditCategory::UserAction,
         }
     }
 
@@ -145,6 +150,7 @@ impl AuditEventId {
             AuditEventId::DeviceSelfTest => "Staff ran a device self-test (read a card, scan a finger, print a test ticket, capture a test image, blink the lights).",
             AuditEventId::PrinterPaperReset => "Staff changed the paper roll and reset the receipt counter; count is the receipts printed on the old roll.",
             AuditEventId::AppRestartRequested => "Staff asked for the application to restart; systemd starts it again.",
+            AuditEventId::HelpCall => "A citizen called a person from the kiosk (hall desk, duty line): init when dialled, complete when over, with the configured line, the connected time and who hung up or why it failed; never a recording or anything said.",
         }
     }
 
@@ -171,6 +177,7 @@ impl AuditEventId {
             AuditEventId::DeviceSelfTest => &[AuditField::DeviceKind, AuditField::StaffIdHash],
             AuditEventId::PrinterPaperReset => &[AuditField::StaffIdHash, AuditField::Count],
             AuditEventId::AppRestartRequested => &[AuditField::StaffIdHash, AuditField::Reason],
+            AuditEventId::HelpCall => &[AuditField::CallLine, AuditField::DurationMs, AuditField::Reason],
         }
     }
 
@@ -197,6 +204,7 @@ impl AuditEventId {
             AuditEventId::DeviceSelfTest => true,
             AuditEventId::PrinterPaperReset => false,
             AuditEventId::AppRestartRequested => false,
+            AuditEventId::HelpCall => true,
         }
     }
 
@@ -222,6 +230,7 @@ impl AuditEventId {
             "device-self-test" => Some(AuditEventId::DeviceSelfTest),
             "printer-paper-reset" => Some(AuditEventId::PrinterPaperReset),
             "app-restart-requested" => Some(AuditEventId::AppRestartRequested),
+            "help-call" => Some(AuditEventId::HelpCall),
             _ => None,
         }
     }

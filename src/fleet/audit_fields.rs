@@ -48,10 +48,11 @@ pub enum AuditField {
     Count,
     DurationMs,
     Reason,
+    CallLine,
 }
 
 impl AuditField {
-    pub const ALL: [AuditField; 10] = [
+    pub const ALL: [AuditField; 11] = [
         AuditField::ReceiptNumber,
         AuditField::DeviceKind,
         AuditField::DeviceState,
@@ -62,6 +63,7 @@ impl AuditField {
         AuditField::Count,
         AuditField::DurationMs,
         AuditField::Reason,
+        AuditField::CallLine,
     ];
 
     /// The key in the catalog and in the `fields` object of a JSON line.
@@ -77,6 +79,7 @@ impl AuditField {
             AuditField::Count => "count",
             AuditField::DurationMs => "duration-ms",
             AuditField::Reason => "reason",
+            AuditField::CallLine => "call-line",
         }
     }
 
@@ -93,6 +96,7 @@ impl AuditField {
             AuditField::Count => "a count (attempts, items, lines)",
             AuditField::DurationMs => "a duration in milliseconds",
             AuditField::Reason => "a reason code from a closed list (see below)",
+            AuditField::CallLine => "id of the configured telephone line called (`[[telephony.line]] id`, `[a-z0-9-]`, at most 32 characters); never a number dialled by a person",
         }
     }
 }
@@ -133,6 +137,44 @@ impl fmt::Debug for ReceiptNumber {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("a receipt number is 1 to 40 characters of A-Z, 0-9 and '-'")]
 pub struct InvalidReceiptNumber;
+
+/// The id of a configured telephone line (`hall-desk`, `duty-12348`): names the line from
+/// kiosk.toml, never who called or what was said.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct CallLineId(String);
+
+impl CallLineId {
+    pub const MAX_LEN: usize = 32;
+
+    pub fn parse(text: &str) -> Result<Self, InvalidCallLineId> {
+        let well_formed = !text.is_empty()
+            && text.len() <= Self::MAX_LEN
+            && !text.starts_with('-')
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if well_formed {
+            Ok(CallLineId(text.to_owned()))
+        } else {
+            Err(InvalidCallLineId)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for CallLineId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CallLineId({})", self.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a line id is 1 to 32 characters of a-z, 0-9 and '-', not starting with '-'")]
+pub struct InvalidCallLineId;
 
 /// A salted, truncated hash of a staff member's id: lets an auditor tell staff members apart
 /// and match them against the office's roster without the audit log naming anyone.
@@ -255,10 +297,15 @@ pub enum ReasonCode {
     RemoteRequest,
     NotConfigured,
     RateLimited,
+    HungUpByCitizen,
+    HungUpByFarEnd,
+    NoAnswer,
+    NoLine,
+    RegistrationFailed,
 }
 
 impl ReasonCode {
-    pub const ALL: [ReasonCode; 21] = [
+    pub const ALL: [ReasonCode; 26] = [
         ReasonCode::Timeout,
         ReasonCode::UserCancelled,
         ReasonCode::WrongPin,
@@ -280,6 +327,11 @@ impl ReasonCode {
         ReasonCode::RemoteRequest,
         ReasonCode::NotConfigured,
         ReasonCode::RateLimited,
+        ReasonCode::HungUpByCitizen,
+        ReasonCode::HungUpByFarEnd,
+        ReasonCode::NoAnswer,
+        ReasonCode::NoLine,
+        ReasonCode::RegistrationFailed,
     ];
 
     /// The kebab-case code written to JSON lines and MQTT results.
@@ -306,6 +358,11 @@ impl ReasonCode {
             ReasonCode::RemoteRequest => "remote-request",
             ReasonCode::NotConfigured => "not-configured",
             ReasonCode::RateLimited => "rate-limited",
+            ReasonCode::HungUpByCitizen => "hung-up-by-citizen",
+            ReasonCode::HungUpByFarEnd => "hung-up-by-far-end",
+            ReasonCode::NoAnswer => "no-answer",
+            ReasonCode::NoLine => "no-line",
+            ReasonCode::RegistrationFailed => "registration-failed",
         }
     }
 }
@@ -335,6 +392,8 @@ pub struct AuditFields {
     pub duration_ms: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<ReasonCode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_line: Option<CallLineId>,
 }
 
 impl AuditFields {
@@ -351,6 +410,7 @@ impl AuditFields {
             (AuditField::Count, self.count.is_some()),
             (AuditField::DurationMs, self.duration_ms.is_some()),
             (AuditField::Reason, self.reason.is_some()),
+            (AuditField::CallLine, self.call_line.is_some()),
         ];
         flags
             .into_iter()
@@ -370,6 +430,15 @@ mod tests {
         assert!(ReceiptNumber::parse("张三").is_err());
         assert!(ReceiptNumber::parse("nt-1").is_err());
         assert!(ReceiptNumber::parse(&"A".repeat(41)).is_err());
+    }
+
+    #[test]
+    fn call_line_ids_are_slugs() {
+        assert!(CallLineId::parse("duty-12348").is_ok());
+        assert!(CallLineId::parse("").is_err());
+        assert!(CallLineId::parse("Hall Desk").is_err());
+        assert!(CallLineId::parse("-x").is_err());
+        assert!(CallLineId::parse(&"a".repeat(33)).is_err());
     }
 
     #[test]
@@ -395,6 +464,7 @@ mod tests {
             count: Some(1),
             duration_ms: Some(2),
             reason: Some(ReasonCode::WrongPin),
+            call_line: CallLineId::parse("duty-12348").ok(),
         };
         let json = serde_json::to_value(&fields).expect("fields serialize");
         let object = json.as_object().expect("an object");
