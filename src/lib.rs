@@ -10,6 +10,7 @@ pub mod cli;
 pub mod codec;
 pub mod config;
 pub mod core;
+pub mod domain;
 pub mod fleet;
 pub mod forward;
 pub mod hal;
