@@ -50,6 +50,8 @@ test: deps
 	$(CARGO) clippy --features ui-tests --all-targets -- -D warnings
 	# The kiosk's own build (LinuxKMS + libinput + FemtoVG) must at least compile.
 	$(CARGO) clippy --features device --bin legal-kiosk -- -D warnings
+	# The image's own feature set (no desktop backend, no simulators) must compile too.
+	$(CARGO) check --no-default-features --features device
 	kiosk-image/tests/lint.sh
 	$(CARGO) test --features ui-tests
 	# The production feature set: no UI adapter, no simulators.

@@ -7,8 +7,9 @@
 use legal_kiosk::caseserver;
 use legal_kiosk::cli::soak::{synthetic_jpeg, synthetic_png, synthetic_submission};
 use legal_kiosk::config::CaseSystemSection;
+use legal_kiosk::domain::NewSubmission;
 use legal_kiosk::forward::{Backoff, HttpCaseSystem, Relay, RelayConfig};
-use legal_kiosk::store::{NewSubmission, Store, StoreOptions};
+use legal_kiosk::store::{Store, StoreOptions};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

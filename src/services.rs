@@ -131,10 +131,11 @@ mod tests {
         };
         let store = Arc::new(Store::open_with(dir.path(), options).unwrap());
         let sweep = spawn_retention(store.clone(), Duration::from_millis(50));
-        let submission = crate::store::NewSubmission {
-            kind: crate::store::SubmissionKind::Rating,
+        let submission = crate::domain::NewSubmission {
+            kind: crate::domain::SubmissionKind::Rating,
             payload: serde_json::json!({"stars": 5}),
             attachments: Vec::new(),
+            progress_index: None,
         };
         store.commit_submission(submission).unwrap();
         let id = store.outbox_entries(false).unwrap()[0].id;

@@ -3,16 +3,17 @@
 
 use chrono::Utc;
 use ed25519_dalek::SigningKey;
+use legal_kiosk::config::BrokerUrl;
 use legal_kiosk::config::KioskConfig;
+use legal_kiosk::domain::{DeviceKind, NewSubmission, SubmissionKind};
 use legal_kiosk::fleet::audit::Component;
 use legal_kiosk::fleet::audit::{
-    AuditEventId, Auditor, CommandKind, DeviceKind, DeviceState, MemoryAuditSink, ReasonCode,
+    AuditEventId, Auditor, CommandKind, DeviceState, MemoryAuditSink, ReasonCode,
 };
 use legal_kiosk::fleet::audit_export::read_audit_log;
 use legal_kiosk::fleet::commands::{
     sign_command, CommandHandler, CommandProcessor, CommandReport, MemoryNonceLedger, RemoteCommand,
 };
-use legal_kiosk::fleet::config::BrokerUrl;
 use legal_kiosk::fleet::heartbeat::Heartbeats;
 use legal_kiosk::fleet::kiosk_actions::KioskActions;
 use legal_kiosk::fleet::link::start_remote_link;
@@ -21,7 +22,7 @@ use legal_kiosk::fleet::session_gate::CitizenSessionGate;
 use legal_kiosk::fleet::telemetry::{
     DeviceReport, FaultReport, KioskSample, KioskStatus, TelemetrySource,
 };
-use legal_kiosk::store::{NewSubmission, OutboxState, Store, SubmissionKind};
+use legal_kiosk::store::{OutboxState, Store};
 use rumqttc::{AsyncClient, Event, EventLoop, MqttOptions, Packet, QoS};
 use std::net::TcpListener;
 use std::process::{Child, Command};
@@ -85,11 +86,11 @@ impl TelemetrySource for FaultySource {
         KioskSample {
             devices: vec![
                 DeviceReport {
-                    device: DeviceKind::IdReader,
+                    device: DeviceKind::IdReader.into(),
                     state: DeviceState::Ready,
                 },
                 DeviceReport {
-                    device: DeviceKind::Printer,
+                    device: DeviceKind::Printer.into(),
                     state: DeviceState::PaperOut,
                 },
             ],
@@ -99,7 +100,7 @@ impl TelemetrySource for FaultySource {
             store_alerts: 0,
             storage_free_bytes: Some(1 << 30),
             last_fault: Some(FaultReport {
-                device: DeviceKind::Printer,
+                device: DeviceKind::Printer.into(),
                 reason: ReasonCode::DeviceError,
                 at: Utc::now(),
             }),
@@ -350,6 +351,7 @@ async fn the_run_wiring_retries_parked_items_restarts_and_audits_refusals_in_the
             kind: SubmissionKind::Consultation,
             payload: serde_json::json!({ "category": "labour" }),
             attachments: Vec::new(),
+            progress_index: None,
         })
         .expect("commit");
     let parked_id = store.outbox_entries(false).expect("outbox")[0].id;

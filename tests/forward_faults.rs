@@ -181,7 +181,7 @@ async fn a_key_already_used_for_other_content_is_parked_as_a_conflict() {
     let impostor = WireSubmission {
         schema: SUBMISSION_SCHEMA.into(),
         kiosk_id: "OTHER-KIOSK".into(),
-        kind: legal_kiosk::store::SubmissionKind::Rating,
+        kind: legal_kiosk::domain::SubmissionKind::Rating,
         receipt_number: "PJ-20000101-0001".into(),
         submitted_at: "2000-01-01T00:00:00Z".into(),
         payload: serde_json::json!({"stars": 5}),

@@ -8,10 +8,10 @@ mod common;
 
 use legal_kiosk::caseserver::{self, CaseServer, TlsSettings};
 use legal_kiosk::config::CaseSystemSection;
+use legal_kiosk::domain::SubmissionKind;
 use legal_kiosk::forward::{
     CaseSystem, HttpCaseSystem, SubmitOutcome, WireSubmission, SUBMISSION_SCHEMA,
 };
-use legal_kiosk::store::SubmissionKind;
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
     KeyPair, KeyUsagePurpose,

@@ -2,7 +2,7 @@
 //! effects out, device and store answers fed back as events.
 
 use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveTime, TimeZone, Weekday};
-use legal_kiosk::config::{IdleSection, Language};
+use legal_kiosk::config::IdleSection;
 use legal_kiosk::core::notary::calendar::OfficeCalendar;
 use legal_kiosk::core::notary::consent::ConsentItem;
 use legal_kiosk::core::notary::fees::FeeLineKind;
@@ -14,12 +14,15 @@ use legal_kiosk::core::notary::materials::CaptureState;
 use legal_kiosk::core::notary::payload::{FingerprintCheck, MaterialSource, SubmissionKind};
 use legal_kiosk::core::notary::receipt::{token_from_qr, NotaryReceiptLine};
 use legal_kiosk::core::notary::{
-    identity_matches, Applicant, Bilingual, CardEvent, CardKind, Catalogue, Command,
-    DeliveryMethod, Effect, Event, FeeSchedule, FingerprintResult, FormEdit, IdDigestKey, Journey,
-    JourneySetup, OfficeInfo, PrintFailure, Purpose, Rating, Sex, Step, Submission,
-    SubmissionReceipt, SubmitFailure,
+    identity_matches, Applicant, CardEvent, CardKind, Catalogue, Command, DeliveryMethod, Effect,
+    Event, FeeSchedule, FingerprintResult, FormEdit, IdDigestKey, Journey, JourneySetup,
+    OfficeInfo, PrintFailure, Purpose, Rating, Sex, Step, Submission, SubmissionReceipt,
+    SubmitFailure,
 };
 use legal_kiosk::core::{Command as SessionCommand, Outcome, Screen, Session};
+use legal_kiosk::domain::Bilingual;
+use legal_kiosk::domain::Language;
+use legal_kiosk::store::{ReceiptLookup, Store, StoreOptions};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;
@@ -154,6 +157,36 @@ fn submission(effects: Vec<Effect>) -> Submission {
         [Effect::Submit(s)] => (**s).clone(),
         other => panic!("expected one Submit effect, got {other:?}"),
     }
+}
+
+/// Commits the journey's submission as the kiosk does and looks it up as the progress query
+/// does. The store indexes the typed `ProgressIndex` the payload gives, never the payload's
+/// JSON, so renaming a payload field breaks the build here rather than the query at night.
+fn committed_and_found_by_the_progress_query(submission: Submission) {
+    let dir = tempfile::tempdir().unwrap();
+    let options = StoreOptions {
+        min_free_bytes: 0,
+        retention_days: 90,
+    };
+    let store = Store::open_with(dir.path(), options).unwrap();
+    let matter = submission.payload.matter.clone();
+    let receipt = store
+        .commit_submission(submission.into_new_submission().unwrap())
+        .unwrap();
+    let record = store
+        .progress_record(ReceiptLookup::Number(&receipt.number))
+        .unwrap()
+        .expect("a notary application is indexed for the progress query");
+    assert!(identity_matches(
+        &record.id_number_digest,
+        &key(),
+        "11010519900307002X"
+    ));
+    assert!(!matter.name_zh.is_empty() && !matter.name_en.is_empty());
+    assert_eq!(
+        (record.matter_zh, record.matter_en),
+        (matter.name_zh, matter.name_en)
+    );
 }
 
 fn printed_lines(effects: &[Effect]) -> Vec<NotaryReceiptLine> {
@@ -366,6 +399,7 @@ fn birth_certificate_for_use_abroad_with_translation() {
     assert!(p.consents.personal_info && p.consents.sensitive_info && p.consents.transfer_to_office);
     assert_eq!(p.consents.decided_at, now());
     assert_eq!(p.fee.estimate.total_fen, 32000);
+    committed_and_found_by_the_progress_query(sub.clone());
     // Attachments: exactly the kept captures, referenced by digest and size.
     assert_eq!(sub.attachments.len(), 2);
     for attachment in &sub.attachments {

@@ -5,9 +5,8 @@ mod common;
 
 use common::{open_store, store_options};
 use legal_kiosk::cli::soak::{synthetic_jpeg, synthetic_png, synthetic_submission};
-use legal_kiosk::store::{
-    NewSubmission, Store, StoreError, StoreOptions, SubmissionKind, DB_FILE, KEY_FILE,
-};
+use legal_kiosk::domain::{NewSubmission, SubmissionKind};
+use legal_kiosk::store::{Store, StoreError, StoreOptions, DB_FILE, KEY_FILE};
 use rusqlite::Connection;
 use std::path::Path;
 

@@ -4,8 +4,9 @@
 //! (screenshots) nothing is known and no notice shows.
 
 use crate::core::availability::{notice, Notice as CoreNotice, Service};
+use crate::domain::DeviceKind;
 use crate::hal::manager::{DeviceMonitor, DeviceStatus};
-use crate::hal::{DeviceHealth, DeviceKind};
+use crate::hal::DeviceHealth;
 use crate::ui::{Availability, MainWindow, Notice};
 use slint::{ComponentHandle, Timer, TimerMode};
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! The header clock. A fixed clock makes screenshots and golden images reproducible.
 
-use crate::config::Language;
+use crate::domain::Language;
 use chrono::{Datelike, NaiveDateTime, Timelike};
 
 #[derive(Debug, Clone)]

@@ -11,12 +11,12 @@ pub(super) use jobs::Jobs;
 use super::laws_worker::{LawReply, LawRequest};
 use super::notary::qr_image;
 use super::Controller;
-use crate::config::Language;
 use crate::core::consult::{
-    article_receipt, pick, Category, FormError, GuideView, Handout, PrintProblem, PrintState,
-    Printable, ReceiptFooter, RequestKind, SearchStatus as CoreStatus, ShownReceipt, StepAction,
+    article_receipt, Category, FormError, GuideView, Handout, PrintProblem, PrintState, Printable,
+    ReceiptFooter, RequestKind, SearchStatus as CoreStatus, ShownReceipt, StepAction,
 };
 use crate::core::{Command, Screen};
+use crate::domain::Language;
 use crate::hal::printer::PrintError;
 use crate::laws::guide::Citation;
 use crate::laws::legal_aid::{State, Verdict as CoreVerdict};
@@ -566,8 +566,8 @@ impl Controller {
             Some(State::Ask(question)) => {
                 a.set_aid_finished(false);
                 a.set_aid_number(flow.legal_aid_number() as i32);
-                a.set_aid_question(pick(&question.text, language).into());
-                a.set_aid_options(strings(question.options.iter().map(|o| pick(o, language))));
+                a.set_aid_question(question.text.get(language).into());
+                a.set_aid_options(strings(question.options.iter().map(|o| o.get(language))));
             }
             Some(State::Done(outcome)) => {
                 a.set_aid_finished(true);
@@ -576,14 +576,14 @@ impl Controller {
                     CoreVerdict::NotLikely => Verdict::NotLikely,
                     CoreVerdict::AskStaff => Verdict::AskStaff,
                 });
-                a.set_aid_reasons(strings(outcome.reasons.iter().map(|r| pick(r, language))));
+                a.set_aid_reasons(strings(outcome.reasons.iter().map(|r| r.get(language))));
                 a.set_aid_qr(qr_image(
                     &Handout::of_legal_aid(&outcome, language).qr_text(),
                 ));
                 a.set_aid_how_to_apply(strings(
-                    outcome.how_to_apply.iter().map(|t| pick(t, language)),
+                    outcome.how_to_apply.iter().map(|t| t.get(language)),
                 ));
-                a.set_aid_materials(strings(outcome.materials.iter().map(|m| pick(m, language))));
+                a.set_aid_materials(strings(outcome.materials.iter().map(|m| m.get(language))));
                 a.set_aid_cites(model(
                     outcome
                         .cite

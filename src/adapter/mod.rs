@@ -35,9 +35,11 @@ pub use notary::NOTARY_SCENES;
 pub use progress::PROGRESS_SCENES;
 pub use staff::RESTART_EXIT_CODE;
 
-use crate::config::{KioskConfig, Language};
+use crate::config::KioskConfig;
+
 use crate::core::consult::ConsultFlow;
 use crate::core::{Command, Outcome, Screen, Session};
+use crate::domain::Language;
 use crate::hal::manager::DeviceMonitor;
 use crate::store::Store;
 use crate::ui::{Kiosk, MainWindow, Page};

@@ -55,7 +55,7 @@ impl VoiceGuide {
 
     /// Speaks the prompt of a step inside a flow (the notary journey's steps are one
     /// screen to the session, so `follow` does not see them).
-    pub(super) fn announce(&self, prompt: &'static str, language: crate::config::Language) {
+    pub(super) fn announce(&self, prompt: &'static str, language: crate::domain::Language) {
         if let Some(queue) = &self.queue {
             queue.say(prompt, language);
         }

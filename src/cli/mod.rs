@@ -19,7 +19,7 @@ pub mod screenshot;
 mod sim;
 pub mod soak;
 
-use crate::config::KioskConfig;
+use crate::config::{KioskConfig, SectionCheck};
 use crate::logging::{self, LogFormat};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -96,9 +96,12 @@ impl ConfigArgs {
             .config
             .clone()
             .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG));
-        Ok(KioskConfig::load(&path)?)
+        Ok(KioskConfig::load(&path, SECTION_CHECKS)?)
     }
 }
+
+/// What the modules above `config` check in their own sections when a file is loaded.
+pub const SECTION_CHECKS: &[SectionCheck] = &[crate::core::notary::check_config];
 
 /// The demo's data directory: `$LEGAL_KIOSK_DEMO_DIR`, or `legal-kiosk-demo` in the temp dir.
 pub fn demo_data_dir() -> PathBuf {

@@ -5,8 +5,9 @@ use crate::adapter::layout_report;
 use crate::adapter::AVAILABILITY_SCENES;
 use crate::adapter::PROGRESS_SCENES;
 use crate::adapter::{Clock, KioskApp, UiOptions, CONSULT_SCENES, NOTARY_SCENES};
-use crate::config::{KioskConfig, Language};
+use crate::config::KioskConfig;
 use crate::core::{Command, Screen};
+use crate::domain::Language;
 use crate::ui::Kiosk;
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
@@ -103,7 +104,7 @@ pub fn run(args: ScreenshotArgs) -> anyhow::Result<ExitCode> {
         bail!("--screen and --out are required");
     };
     let config = match &args.config {
-        Some(path) => KioskConfig::load(path)?,
+        Some(path) => KioskConfig::load(path, super::SECTION_CHECKS)?,
         None => KioskConfig::demo(std::env::temp_dir()),
     };
     let scene = Scene {

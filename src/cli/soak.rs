@@ -10,8 +10,8 @@
 //! tests read these lines), then a summary.
 
 use super::ConfigArgs;
+use crate::domain::{Attachment, AttachmentRole, NewSubmission, SubmissionKind};
 use crate::services::Services;
-use crate::store::{Attachment, AttachmentRole, NewSubmission, SubmissionKind};
 use clap::Args;
 use serde_json::json;
 use std::io::Write;
@@ -147,6 +147,7 @@ pub fn synthetic_submission(session: u32, scan: &[u8], mark: &[u8]) -> NewSubmis
         kind,
         payload,
         attachments,
+        progress_index: None,
     }
 }
 

@@ -1,7 +1,19 @@
 //! `[legal_aid]`: the economic-difficulty standard the legal-aid pre-check applies. The Legal
 //! Aid Law (art. 34) leaves it to each province, so it is deployment data, never code.
 
-use crate::laws::legal_aid::LegalAidPolicy;
+use serde::Deserialize;
+
+/// The deployment's economic-difficulty standard (art. 34: set by each province).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegalAidPolicy {
+    /// Region the standard applies to, e.g. 广东省中山市.
+    pub region: String,
+    pub region_en: String,
+    /// Household monthly disposable income per person below which a citizen counts as in
+    /// economic difficulty, in yuan (e.g. Zhongshan 2023: 2,592).
+    pub monthly_income_threshold_yuan: u32,
+}
 
 /// Published standards are in the low thousands of yuan a month; outside this range the
 /// value is a typo (a missing or extra digit), not a standard.

@@ -9,6 +9,7 @@ mod accessibility;
 mod calendar;
 mod devices;
 mod error;
+mod fleet;
 mod legal_aid;
 mod locate;
 mod notary;
@@ -18,11 +19,19 @@ pub use accessibility::{AccessibilitySection, VOLUME_LEVELS};
 pub use calendar::CalendarSection;
 pub use devices::*;
 pub use error::ConfigError;
+pub use fleet::{BrokerUrl, FleetConfigError, FleetSection};
+pub use legal_aid::LegalAidPolicy;
 pub use notary::NotarySection;
 pub use telephony::{LineSection, TelephonySection};
 
+use crate::domain::Language;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+
+/// A check of the sections whose meaning belongs to a module above `config`, run once the
+/// file has parsed (the notary journey reads the fee schedule `[notary] fee_schedule` names,
+/// and `[office.calendar]`'s days and times): `Err((dotted key, message))`.
+pub type SectionCheck = fn(&KioskConfig) -> Result<(), (Vec<&'static str>, String)>;
 
 /// The whole configuration. Every section has defaults except `[kiosk]`, which names the
 /// kiosk and must be written by the deployer.
@@ -39,7 +48,7 @@ pub struct KioskConfig {
     #[serde(default)]
     pub store: StoreSection,
     #[serde(default)]
-    pub fleet: crate::fleet::config::FleetSection,
+    pub fleet: FleetSection,
     #[serde(default)]
     pub devices: DevicesSection,
     #[serde(default)]
@@ -47,7 +56,7 @@ pub struct KioskConfig {
     /// `[legal_aid]`: the province's economic-difficulty standard. Without it the kiosk has
     /// no means test to apply and the pre-check sends citizens to staff.
     #[serde(default)]
-    pub legal_aid: Option<crate::laws::legal_aid::LegalAidPolicy>,
+    pub legal_aid: Option<LegalAidPolicy>,
     /// `[notary]`: the office's fee schedule, the personal-information controller and its
     /// contact, and whether the office's form needs 民族.
     #[serde(default)]
@@ -73,14 +82,6 @@ pub struct KioskSection {
     pub orientation: Orientation,
     /// Database, key file and attachments live here.
     pub data_dir: PathBuf,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    #[default]
-    Zh,
-    En,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -249,13 +250,30 @@ impl Default for CaseSystemSection {
 }
 
 impl KioskConfig {
-    /// Reads, parses and validates a config file.
-    pub fn load(path: &Path) -> Result<KioskConfig, ConfigError> {
+    /// Reads, parses and validates a config file, then runs `checks` over it.
+    pub fn load(path: &Path, checks: &[SectionCheck]) -> Result<KioskConfig, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             file: path.to_path_buf(),
             source,
         })?;
-        Self::parse(&text, path)
+        Self::parse_checked(&text, path, checks)
+    }
+
+    /// Parses and validates config text, then runs `checks` over it; their problems are
+    /// reported like config's own, with the file, line and key.
+    pub fn parse_checked(
+        text: &str,
+        file: &Path,
+        checks: &[SectionCheck],
+    ) -> Result<KioskConfig, ConfigError> {
+        let config = Self::parse(text, file)?;
+        for check in checks {
+            check(&config).map_err(|(key, message)| {
+                let key: Vec<String> = key.iter().map(|s| s.to_string()).collect();
+                ConfigError::invalid(file, text, &key, message)
+            })?;
+        }
+        Ok(config)
     }
 
     /// Parses and validates config text; `file` is only used in error messages and to
@@ -292,7 +310,7 @@ impl KioskConfig {
             idle: IdleSection::default(),
             case_system: CaseSystemSection::default(),
             store: StoreSection::default(),
-            fleet: crate::fleet::config::FleetSection::default(),
+            fleet: FleetSection::default(),
             devices: DevicesSection::demo(),
             accessibility: AccessibilitySection::default(),
             legal_aid: Some(legal_aid::demo_example()),
@@ -379,11 +397,6 @@ impl KioskConfig {
                 }
             }
         }
-        if let Some(calendar) = &self.office.calendar {
-            calendar
-                .calendar()
-                .map_err(|(key, message)| invalid(&["office", "calendar", key], message))?;
-        }
         self.accessibility
             .validate()
             .map_err(|(key, message)| invalid(&["accessibility", key], message))?;
@@ -395,9 +408,9 @@ impl KioskConfig {
             .map_err(|(key, message)| invalid(&key, message))?;
         self.fleet.validate().map_err(|e| {
             let key = match e {
-                crate::fleet::config::FleetConfigError::HealthNotLoopback(_) => "health_listen",
-                crate::fleet::config::FleetConfigError::ZeroInterval => "publish_interval_s",
-                crate::fleet::config::FleetConfigError::HalfClientIdentity => "client_cert",
+                FleetConfigError::HealthNotLoopback(_) => "health_listen",
+                FleetConfigError::ZeroInterval => "publish_interval_s",
+                FleetConfigError::HalfClientIdentity => "client_cert",
                 _ => "broker_url",
             };
             invalid(&["fleet", key], e.to_string())

@@ -31,12 +31,9 @@ pub struct NotarySection {
 }
 
 impl NotarySection {
-    /// `Err((key, message))` when the fee schedule is missing or does not parse.
+    /// `Err((key, message))` naming a key that is set but empty. The fee schedule's file is
+    /// the notary journey's format, checked by `core::notary::check_config`.
     pub fn validate(&self) -> Result<(), (&'static str, String)> {
-        if let Some(path) = &self.fee_schedule {
-            crate::core::notary::FeeSchedule::load(path)
-                .map_err(|e| ("fee_schedule", e.to_string()))?;
-        }
         for (key, value) in [
             ("controller", &self.controller),
             ("controller_en", &self.controller_en),
@@ -65,23 +62,6 @@ mod tests {
 
     fn parse(extra: &str) -> Result<KioskConfig, crate::config::ConfigError> {
         KioskConfig::parse(&format!("{MINIMAL}{extra}"), Path::new("/etc/kiosk.toml"))
-    }
-
-    #[test]
-    fn the_example_schedule_is_the_default_and_a_given_one_must_parse() {
-        assert!(parse("").unwrap().notary.fee_schedule.is_none());
-        let dir = tempfile::tempdir().unwrap();
-        let good = dir.path().join("fees.toml");
-        std::fs::write(&good, crate::core::notary::fees::EXAMPLE_FEES_TOML).unwrap();
-        let config = parse(&format!("[notary]\nfee_schedule = {:?}\n", good)).unwrap();
-        assert_eq!(config.notary.fee_schedule.as_deref(), Some(good.as_path()));
-
-        let bad = dir.path().join("bad.toml");
-        std::fs::write(&bad, "schema = 99\n").unwrap();
-        let err = parse(&format!("[notary]\nfee_schedule = {:?}\n", bad)).unwrap_err();
-        assert!(err.to_string().contains("notary.fee_schedule"), "{err}");
-        let err = parse("[notary]\nfee_schedule = \"/nonexistent/fees.toml\"\n").unwrap_err();
-        assert!(err.to_string().contains("notary.fee_schedule"), "{err}");
     }
 
     #[test]

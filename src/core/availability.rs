@@ -4,8 +4,9 @@
 //! that is absent, faulty or not fitted says so on its home tile and names what still works,
 //! instead of failing half-way through a citizen's application.
 
+use crate::domain::DeviceKind;
 use crate::hal::manager::DeviceStatus;
-use crate::hal::{DeviceHealth, DeviceKind};
+use crate::hal::DeviceHealth;
 
 /// A home-screen service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,8 @@
 
 use super::idle::{IdlePhase, IdleTimer};
 use super::screen::Screen;
-use crate::config::{AccessibilitySection, IdleSection, Language, VOLUME_LEVELS};
+use crate::config::{AccessibilitySection, IdleSection, VOLUME_LEVELS};
+use crate::domain::Language;
 use std::time::Duration;
 
 /// What the UI asks the core to do.

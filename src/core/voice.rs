@@ -103,7 +103,8 @@ pub fn cue(before: &SessionView, after: &SessionView, wiped: bool) -> Cue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Language, VOLUME_LEVELS};
+    use crate::config::VOLUME_LEVELS;
+    use crate::domain::Language;
     use crate::hal::speaker::PromptCatalogue;
 
     const STEPS: [Step; 14] = [

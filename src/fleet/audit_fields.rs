@@ -2,6 +2,7 @@
 //! value is an enum, a count, a duration, a validated receipt number or a salted hash, so an
 //! audit record can never leak a citizen's name, ID number or phone number.
 
+use crate::domain::DeviceKind;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -203,20 +204,40 @@ impl fmt::Debug for StaffIdHash {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum DeviceKind {
-    IdReader,
-    SmartCard,
-    Fingerprint,
-    Printer,
-    Camera,
-    Gpio,
-    Speaker,
+/// A peripheral as audit records and telemetry name it: a device the HAL drives, or a part of
+/// the kiosk no driver owns. Serialised by [`Peripheral::name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Peripheral {
+    Device(DeviceKind),
     Touch,
     Display,
     Network,
     Storage,
+}
+
+impl Peripheral {
+    /// A device's own name (`id-reader`, `printer`, …) or the part's.
+    pub fn name(self) -> &'static str {
+        match self {
+            Peripheral::Device(kind) => kind.name(),
+            Peripheral::Touch => "touch",
+            Peripheral::Display => "display",
+            Peripheral::Network => "network",
+            Peripheral::Storage => "storage",
+        }
+    }
+}
+
+impl From<DeviceKind> for Peripheral {
+    fn from(kind: DeviceKind) -> Peripheral {
+        Peripheral::Device(kind)
+    }
+}
+
+impl Serialize for Peripheral {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -375,7 +396,7 @@ pub struct AuditFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_number: Option<ReceiptNumber>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub device_kind: Option<DeviceKind>,
+    pub device_kind: Option<Peripheral>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_state: Option<DeviceState>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -455,7 +476,7 @@ mod tests {
     fn field_names_match_their_json_keys() {
         let fields = AuditFields {
             receipt_number: ReceiptNumber::parse("R-1").ok(),
-            device_kind: Some(DeviceKind::IdReader),
+            device_kind: Some(DeviceKind::IdReader.into()),
             device_state: Some(DeviceState::PaperOut),
             credential_kind: Some(CredentialKind::Card),
             staff_id_hash: Some(StaffIdHash::derive(b"s", "x")),

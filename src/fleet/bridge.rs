@@ -1,10 +1,11 @@
 //! What the running kiosk tells the fleet: device states from the device monitor and the
 //! outbox and storage figures from the store. Counts and states only, never content.
 
-use super::audit::{DeviceKind as FleetDevice, DeviceState};
+use super::audit::{DeviceState, Peripheral};
 use super::telemetry::{DeviceReport, KioskSample, TelemetrySource};
+use crate::domain::DeviceKind;
 use crate::hal::manager::DeviceStatus;
-use crate::hal::{DeviceHealth, DeviceKind};
+use crate::hal::DeviceHealth;
 use crate::store::Store;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,16 +19,8 @@ pub struct KioskTelemetry {
 
 /// The fleet's name for a HAL device; the PC/SC reader is reported with the ID reader's
 /// card-reading family left out, as the fleet schema has no separate kind for it.
-fn fleet_device(kind: DeviceKind) -> Option<FleetDevice> {
-    Some(match kind {
-        DeviceKind::IdReader => FleetDevice::IdReader,
-        DeviceKind::Fingerprint => FleetDevice::Fingerprint,
-        DeviceKind::Printer => FleetDevice::Printer,
-        DeviceKind::Camera => FleetDevice::Camera,
-        DeviceKind::Gpio => FleetDevice::Gpio,
-        DeviceKind::Speaker => FleetDevice::Speaker,
-        DeviceKind::SmartCard => return None,
-    })
+fn fleet_device(kind: DeviceKind) -> Option<Peripheral> {
+    (kind != DeviceKind::SmartCard).then_some(Peripheral::Device(kind))
 }
 
 fn fleet_state(health: &DeviceHealth) -> Option<DeviceState> {
@@ -100,7 +93,7 @@ mod tests {
         assert_eq!(
             sample.devices,
             vec![DeviceReport {
-                device: FleetDevice::Printer,
+                device: DeviceKind::Printer.into(),
                 state: DeviceState::Fault
             }]
         );

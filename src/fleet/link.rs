@@ -8,11 +8,11 @@
 
 use super::audit::{Auditor, CommandKind, ReasonCode};
 use super::commands::{load_operations_key, CommandHandler, CommandProcessor, CommandReport};
-use super::config::BrokerUrl;
 use super::kiosk_actions::{ActionError, KioskActions};
 use super::mqtt::{FleetLink, FleetLinkOptions, TlsFiles};
 use super::store_audit::StoreAuditSink;
 use super::telemetry::KioskStatus;
+use crate::config::BrokerUrl;
 use crate::config::KioskConfig;
 use std::sync::Arc;
 use std::time::Duration;

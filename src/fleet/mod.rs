@@ -12,7 +12,6 @@
 //! - [`status_ticket`]: the lines of the printable status ticket.
 //! - [`self_test`], [`paper_counter`], [`audit_export`], [`system_info`]: what the staff
 //!   screens run and show; [`store_audit`]: the store's audit table as an audit sink.
-//! - [`config`]: the `[fleet]` section of kiosk.toml.
 //! - [`provisioning_import`]: the image's provisioning records into the audit log at start.
 
 pub mod audit;
@@ -24,7 +23,6 @@ pub mod bridge;
 mod audit_events;
 mod audit_fields;
 pub mod commands;
-pub mod config;
 pub mod gesture;
 pub mod health_server;
 pub mod heartbeat;

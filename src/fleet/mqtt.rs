@@ -3,10 +3,10 @@
 //! same topic, and takes signed remote commands from `kiosk/{id}/command`, answering on
 //! `kiosk/{id}/command/result`.
 
-use super::audit::{AuditEventId, AuditFields, Auditor, DeviceKind, DeviceState, ReasonCode};
+use super::audit::{AuditEventId, AuditFields, Auditor, DeviceState, Peripheral, ReasonCode};
 use super::commands::CommandProcessor;
-use super::config::BrokerUrl;
 use super::telemetry::{offline_payload, KioskStatus};
+use crate::config::BrokerUrl;
 use chrono::Utc;
 use rumqttc::{
     AsyncClient, Event, EventLoop, LastWill, MqttOptions, Outgoing, Packet, QoS, TlsConfiguration,
@@ -239,7 +239,7 @@ impl LinkTask {
                 ..AuditFields::default()
             };
             if let Err(error) = auditor.single(AuditEventId::TelemetryLink, fields) {
-                tracing::warn!(%error, device = ?DeviceKind::Network, "audit write failed");
+                tracing::warn!(%error, device = ?Peripheral::Network, "audit write failed");
             }
         }
     }

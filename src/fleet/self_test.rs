@@ -5,11 +5,10 @@
 //!
 //! The tests block (device timeouts apply): run them off the UI thread.
 
-use super::audit::DeviceKind as AuditDevice;
+use crate::domain::DeviceKind;
 use crate::hal::gpio::LightPattern;
 use crate::hal::manager::Devices;
 use crate::hal::printer::test_receipt;
-use crate::hal::DeviceKind;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -22,19 +21,6 @@ pub struct SelfTestResult {
     pub passed: bool,
     /// For staff: what was done and seen, or the device's error.
     pub detail: String,
-}
-
-/// The audit catalog's name for a HAL device.
-pub fn audit_device(kind: DeviceKind) -> AuditDevice {
-    match kind {
-        DeviceKind::IdReader => AuditDevice::IdReader,
-        DeviceKind::SmartCard => AuditDevice::SmartCard,
-        DeviceKind::Fingerprint => AuditDevice::Fingerprint,
-        DeviceKind::Printer => AuditDevice::Printer,
-        DeviceKind::Gpio => AuditDevice::Gpio,
-        DeviceKind::Camera => AuditDevice::Camera,
-        DeviceKind::Speaker => AuditDevice::Speaker,
-    }
 }
 
 /// Whether the staff screen offers a self-test for this kind of device.

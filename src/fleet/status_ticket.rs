@@ -99,7 +99,8 @@ pub fn status_ticket_lines(info: &StatusTicketInfo) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fleet::audit::{DeviceKind, DeviceState, ReasonCode};
+    use crate::domain::DeviceKind;
+    use crate::fleet::audit::{DeviceState, ReasonCode};
     use crate::fleet::telemetry::{DeviceReport, FaultReport};
     use chrono::{TimeZone, Utc};
 
@@ -118,7 +119,7 @@ mod tests {
             healthy: true,
             sample: KioskSample {
                 devices: vec![DeviceReport {
-                    device: DeviceKind::Printer,
+                    device: DeviceKind::Printer.into(),
                     state: DeviceState::PaperLow,
                 }],
                 outbox_depth: 2,
@@ -127,7 +128,7 @@ mod tests {
                 store_alerts: 0,
                 storage_free_bytes: Some(512 << 20),
                 last_fault: Some(FaultReport {
-                    device: DeviceKind::IdReader,
+                    device: DeviceKind::IdReader.into(),
                     reason: ReasonCode::Timeout,
                     at: Utc
                         .with_ymd_and_hms(2025, 3, 1, 1, 2, 0)

@@ -7,8 +7,6 @@ use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
 use std::path::Path;
 use std::time::Duration;
 
-/// Where the image recipe records the image's identity (`KEY=VALUE` lines).
-pub const IMAGE_INFO_FILE: &str = "/etc/legal-kiosk-image";
 /// Shown for anything the kiosk cannot tell (a development machine, a missing file).
 pub const UNKNOWN: &str = "unknown";
 

@@ -1,7 +1,7 @@
 //! The kiosk's health in one fixed, small schema, shared by `/healthz`, `/metrics` and the
 //! retained MQTT state message. No personal data: kinds, states, counts, ages and versions.
 
-use super::audit_fields::{DeviceKind, DeviceState, ReasonCode};
+use super::audit_fields::{DeviceState, Peripheral, ReasonCode};
 use super::heartbeat::{ComponentLiveness, Heartbeats};
 use super::session_gate::CitizenSessionGate;
 use chrono::{DateTime, Utc};
@@ -30,13 +30,13 @@ pub struct KioskSample {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DeviceReport {
-    pub device: DeviceKind,
+    pub device: Peripheral,
     pub state: DeviceState,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FaultReport {
-    pub device: DeviceKind,
+    pub device: Peripheral,
     pub reason: ReasonCode,
     pub at: DateTime<Utc>,
 }
@@ -186,6 +186,7 @@ pub fn prometheus_text(state: &StateMessage) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::DeviceKind;
     use crate::fleet::audit_fields::Component;
 
     struct FixedSource(KioskSample);
@@ -212,7 +213,7 @@ mod tests {
     fn state_message_has_the_fixed_schema() {
         let sample = KioskSample {
             devices: vec![DeviceReport {
-                device: DeviceKind::Printer,
+                device: DeviceKind::Printer.into(),
                 state: DeviceState::PaperOut,
             }],
             outbox_depth: 3,
@@ -235,7 +236,7 @@ mod tests {
     fn prometheus_text_reports_each_gauge() {
         let sample = KioskSample {
             devices: vec![DeviceReport {
-                device: DeviceKind::IdReader,
+                device: DeviceKind::IdReader.into(),
                 state: DeviceState::Ready,
             }],
             outbox_depth: 7,

@@ -1,7 +1,9 @@
 //! The JSON bodies of the case-system protocol (`docs/case-system-api.md`), shared by the HTTP
 //! client and the reference case server.
 
-use crate::store::{AttachmentRole, DeliveryItem, SubmissionKind};
+use crate::store::DeliveryItem;
+
+use crate::domain::{AttachmentRole, SubmissionKind};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

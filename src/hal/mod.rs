@@ -30,16 +30,3 @@ pub enum DeviceHealth {
     /// Not fitted on this kiosk (`driver = "none"`).
     NotFitted,
 }
-
-/// The kinds of device a kiosk may have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum DeviceKind {
-    IdReader,
-    SmartCard,
-    Fingerprint,
-    Printer,
-    Gpio,
-    Camera,
-    Speaker,
-}

@@ -27,6 +27,7 @@ pub use schema::SCHEMA_VERSION;
 pub use space::free_bytes;
 pub use types::*;
 
+use crate::domain::{Attachment, AttachmentRole, NewSubmission};
 use audit::AuditEvent;
 use crypto::SealKey;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -232,7 +233,7 @@ impl Store {
             "INSERT INTO receipts (number, submission_id, token, issued_at) VALUES (?1, ?2, ?3, ?4)",
             params![number, submission_id, token, now],
         )?;
-        progress::index_submission(&tx, submission_id, kind, &submission.payload)?;
+        progress::index_submission(&tx, submission_id, kind, submission.progress_index.as_ref())?;
         tx.execute(
             "INSERT INTO outbox (submission_id, idempotency_key, state, next_attempt_at, created_at, updated_at)
              VALUES (?1, ?2, 'pending', ?3, ?3, ?3)",

@@ -3,6 +3,7 @@
 use super::audit::{self, AuditEvent};
 use super::types::*;
 use super::{attachment_aad, now_ms, Store, StoreError};
+use crate::domain::{Attachment, AttachmentRole, SubmissionKind};
 use crate::logging::scrub;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use std::collections::HashSet;

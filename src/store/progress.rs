@@ -3,7 +3,9 @@
 //! state the case system reported, with when it was fetched. Both outlive the purge of the
 //! personal data after delivery and go with the submission at the end of retention.
 
-use super::{now_ms, Store, StoreError, SubmissionKind, KEY_FILE};
+use super::{now_ms, Store, StoreError, KEY_FILE};
+
+use crate::domain::{ProgressIndex, SubmissionKind};
 use rusqlite::{params, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -52,19 +54,15 @@ pub struct CachedStatus {
 }
 
 /// Indexes a notary application for the progress query, in the commit's transaction. Only
-/// payloads that carry the applicant's ID-number digest are indexed; the others (and other
-/// kinds) cannot be queried.
+/// notary applications that come with a [`ProgressIndex`] are indexed; the others (and other
+/// kinds) cannot be queried. The payload is never read: its shape is the journey's.
 pub(super) fn index_submission(
     tx: &Transaction<'_>,
     submission_id: i64,
     kind: SubmissionKind,
-    payload: &serde_json::Value,
+    index: Option<&ProgressIndex>,
 ) -> rusqlite::Result<()> {
-    if kind != SubmissionKind::NotaryApplication {
-        return Ok(());
-    }
-    let text = |pointer: &str| payload.pointer(pointer).and_then(|v| v.as_str());
-    let Some(digest) = text("/applicant/id_number_digest") else {
+    let Some(index) = index.filter(|_| kind == SubmissionKind::NotaryApplication) else {
         return Ok(());
     };
     tx.execute(
@@ -72,9 +70,9 @@ pub(super) fn index_submission(
          VALUES (?1, ?2, ?3, ?4)",
         params![
             submission_id,
-            digest,
-            text("/matter/name_zh").unwrap_or_default(),
-            text("/matter/name_en").unwrap_or_default(),
+            index.id_number_digest,
+            index.matter_zh,
+            index.matter_en,
         ],
     )?;
     Ok(())
@@ -173,8 +171,9 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{NewSubmission, StoreOptions};
+    use super::super::StoreOptions;
     use super::*;
+    use crate::domain::NewSubmission;
 
     fn store(dir: &std::path::Path) -> Store {
         let options = StoreOptions {
@@ -185,18 +184,17 @@ mod tests {
     }
 
     fn application(digest: Option<&str>) -> NewSubmission {
-        let mut applicant =
-            serde_json::json!({"name": "王小明", "id_number": "11010519491231002X"});
-        if let Some(digest) = digest {
-            applicant["id_number_digest"] = digest.into();
-        }
         NewSubmission {
             kind: SubmissionKind::NotaryApplication,
             payload: serde_json::json!({
-                "applicant": applicant,
-                "matter": {"name_zh": "出生公证", "name_en": "Birth"}
+                "applicant": {"name": "王小明", "id_number": "11010519491231002X"},
             }),
             attachments: vec![],
+            progress_index: digest.map(|digest| ProgressIndex {
+                id_number_digest: digest.into(),
+                matter_zh: "出生公证".into(),
+                matter_en: "Birth".into(),
+            }),
         }
     }
 

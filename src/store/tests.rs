@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::SubmissionKind;
 
 fn jpeg(len: usize) -> Vec<u8> {
     let mut data = vec![0xFF, 0xD8, 0xFF, 0xE0];
@@ -16,6 +17,7 @@ fn submission(kind: SubmissionKind) -> NewSubmission {
             media_type: "image/jpeg".into(),
             data: jpeg(2048),
         }],
+        progress_index: None,
     }
 }
 

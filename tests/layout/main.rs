@@ -11,7 +11,8 @@
 
 use legal_kiosk::adapter::layout_report::{self, check::Violation};
 use legal_kiosk::cli::screenshot::{screen_names, stage, Scene};
-use legal_kiosk::config::{KioskConfig, Language};
+use legal_kiosk::config::KioskConfig;
+use legal_kiosk::domain::Language;
 use slint::ComponentHandle;
 use std::collections::BTreeMap;
 use std::path::PathBuf;

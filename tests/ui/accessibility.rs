@@ -3,8 +3,9 @@
 
 use super::{find, label, tap, wait, BACKEND};
 use legal_kiosk::adapter::{Clock, KioskApp, UiOptions};
-use legal_kiosk::config::{DevicesSection, KioskConfig, Language};
+use legal_kiosk::config::{DevicesSection, KioskConfig};
 use legal_kiosk::core::{Command, Screen};
+use legal_kiosk::domain::Language;
 use legal_kiosk::hal::manager::{DeviceMonitor, Devices};
 use legal_kiosk::hal::speaker::{SimulatedSpeaker, Speaker, Utterance};
 use legal_kiosk::ui::Theme;

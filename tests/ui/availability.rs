@@ -3,8 +3,9 @@
 
 use super::{find, label, start, start_with_devices, tap, wait};
 use legal_kiosk::config::{DevicesSection, IdReaderConfig, PrinterConfig};
+use legal_kiosk::domain::DeviceKind;
 use legal_kiosk::hal::manager::{DeviceMonitor, DeviceStatus, Devices};
-use legal_kiosk::hal::{DeviceHealth, DeviceKind};
+use legal_kiosk::hal::DeviceHealth;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 

@@ -4,7 +4,8 @@
 
 use super::{find, finger, label, start, start_with, tap};
 use legal_kiosk::adapter::KioskApp;
-use legal_kiosk::store::{Store, SubmissionKind};
+use legal_kiosk::domain::SubmissionKind;
+use legal_kiosk::store::Store;
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -8,10 +8,11 @@ use legal_kiosk::adapter::{Clock, KioskApp, UiOptions};
 use legal_kiosk::caseserver::CaseServer;
 use legal_kiosk::config::{CaseSystemSection, DevicesSection, IdReaderConfig, KioskConfig};
 use legal_kiosk::core::notary::{id_number_digest, IdDigestKey};
+use legal_kiosk::domain::{NewSubmission, ProgressIndex, SubmissionKind};
 use legal_kiosk::forward::{CaseSystem, HttpCaseSystem, SubmitOutcome, WireSubmission};
 use legal_kiosk::hal::idcard::sim::{sample_card, SamSimulator, SimCard};
 use legal_kiosk::hal::manager::{DeviceMonitor, Devices};
-use legal_kiosk::store::{NewSubmission, Receipt, Store, StoreOptions, SubmissionKind};
+use legal_kiosk::store::{Receipt, Store, StoreOptions};
 use slint::platform::{Key, WindowEvent};
 use slint::{ComponentHandle, SharedString};
 use std::collections::HashSet;
@@ -84,6 +85,11 @@ impl Fixture {
                 kind: SubmissionKind::NotaryApplication,
                 payload,
                 attachments: vec![],
+                progress_index: Some(ProgressIndex {
+                    id_number_digest: id_number_digest(&key, id_number),
+                    matter_zh: "学历公证".into(),
+                    matter_en: "Education certificate".into(),
+                }),
             })
             .unwrap()
     }

@@ -10,13 +10,14 @@ use i_slint_backend_testing::mock_elapsed_time;
 use legal_kiosk::adapter::{Clock, KioskApp, UiOptions};
 use legal_kiosk::codec::escpos_stream::{PrintOp, TextEncoding};
 use legal_kiosk::config::{DevicesSection, KioskConfig};
+use legal_kiosk::domain::{NewSubmission, SubmissionKind};
 use legal_kiosk::fleet::audit_export::{read_audit_log, AuditRow};
 use legal_kiosk::fleet::pin::{PinHash, MIN_ITERATIONS};
 use legal_kiosk::fleet::staff_registry::{render_registry, StaffEntrySpec};
 use legal_kiosk::hal::manager::{DeviceMonitor, Devices};
 use legal_kiosk::hal::printer::sim::{SimOptions, SimulatedPrinter};
 use legal_kiosk::hal::printer::{EscPosPrinter, LinkTarget, PrinterProfile};
-use legal_kiosk::store::{NewSubmission, OutboxState, Store, SubmissionKind};
+use legal_kiosk::store::{OutboxState, Store};
 use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition};
 use std::sync::Arc;
@@ -297,6 +298,7 @@ fn a_parked_item_is_retried_from_the_outbox_screen() {
             kind: SubmissionKind::Consultation,
             payload: serde_json::json!({ "category": "labour" }),
             attachments: Vec::new(),
+            progress_index: None,
         })
         .unwrap();
     let entry = kiosk.store.outbox_entries(false).unwrap().remove(0);

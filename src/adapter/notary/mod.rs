@@ -13,10 +13,11 @@ pub(super) use scenes::stage;
 pub use scenes::NOTARY_SCENES;
 
 use super::Controller;
-use crate::config::{KioskConfig, Language};
+use crate::config::KioskConfig;
 use crate::core::notary::journey::{Command as JourneyCommand, Effect, Event, Rating, Step};
 use crate::core::notary::{ConsentItem, DeliveryMethod, FormEdit, Journey, Purpose};
 use crate::core::{Command, Screen};
+use crate::domain::Language;
 use crate::hal::manager::DeviceMonitor;
 use crate::store::Store;
 use crate::ui::{MainWindow, NotaryAdapter};

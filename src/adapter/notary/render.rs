@@ -3,7 +3,6 @@
 //! sets every property of the steps that are not shown to empty.
 
 use super::Missing;
-use crate::config::Language;
 use crate::core::notary::consent::OfficeInfo;
 use crate::core::notary::fees::format_fen;
 use crate::core::notary::form::FormField;
@@ -11,8 +10,9 @@ use crate::core::notary::journey::{
     Choice, FormView, IdentifyView, JourneyView, MatterDetails, PrintState, ScreenView, Step,
 };
 use crate::core::notary::materials::{CaptureState, ChecklistItem};
-use crate::core::notary::text::Bilingual;
 use crate::core::notary::{NotaryReceiptLine, Purpose};
+use crate::domain::Bilingual;
+use crate::domain::Language;
 use crate::ui::{NotaryAdapter, NotaryItem, NotaryLine, NotaryStep, ReceiptPrintStatus};
 use slint::{Image, ModelRc, Rgba8Pixel, SharedPixelBuffer, SharedString, VecModel};
 

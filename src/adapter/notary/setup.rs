@@ -2,8 +2,9 @@
 //! which devices are fitted, and the per-deployment ID-number digest key.
 
 use crate::config::KioskConfig;
-use crate::core::notary::text::Bilingual;
+use crate::core::notary::calendar::OfficeCalendar;
 use crate::core::notary::{Catalogue, FeeSchedule, IdDigestKey, JourneySetup, OfficeInfo};
+use crate::domain::Bilingual;
 use crate::hal::manager::DeviceMonitor;
 use crate::store::Store;
 use std::sync::Arc;
@@ -67,7 +68,10 @@ pub fn office_info(config: &KioskConfig) -> OfficeInfo {
             .clone()
             .unwrap_or_else(|| office.phone.clone()),
         // Validated with the configuration at load.
-        calendar: office.calendar.as_ref().and_then(|c| c.calendar().ok()),
+        calendar: office
+            .calendar
+            .as_ref()
+            .and_then(|c| OfficeCalendar::try_from(c).ok()),
     }
 }
 

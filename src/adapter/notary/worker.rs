@@ -11,10 +11,11 @@ use crate::core::notary::journey::{
 };
 use crate::core::notary::payload::SubmissionReceipt;
 use crate::core::notary::{to_printer_receipt, Applicant, NotaryReceiptLine, Submission};
+use crate::domain::{NewSubmission, SubmissionKind};
 use crate::hal::idcard::IdCardError;
 use crate::hal::manager::{DeviceMonitor, Devices};
 use crate::hal::printer::PrintError;
-use crate::store::{Attachment, AttachmentRole, NewSubmission, Store, StoreError, SubmissionKind};
+use crate::store::{Store, StoreError};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -217,6 +218,7 @@ impl EffectRunner {
                     kind: SubmissionKind::Rating,
                     payload,
                     attachments: Vec::new(),
+                    progress_index: None,
                 });
                 if let Err(error) = committed {
                     tracing::error!(%error, "rating could not be stored");
@@ -319,26 +321,12 @@ fn commit_application(
         tracing::error!("no store: the application cannot be kept");
         return Err(SubmitFailure::StorageFailed);
     };
-    let payload = serde_json::to_value(&submission.payload).map_err(|error| {
+    let submission = submission.into_new_submission().map_err(|error| {
         tracing::error!(%error, "application not serialisable");
         SubmitFailure::StorageFailed
     })?;
-    let attachments = submission
-        .attachments
-        .into_iter()
-        .map(|a| Attachment {
-            role: AttachmentRole::Document,
-            label: a.material_id,
-            media_type: "image/jpeg".into(),
-            data: a.jpeg,
-        })
-        .collect();
     store
-        .commit_submission(NewSubmission {
-            kind: SubmissionKind::NotaryApplication,
-            payload,
-            attachments,
-        })
+        .commit_submission(submission)
         .map(|receipt| SubmissionReceipt {
             number: receipt.number,
             token: receipt.token,

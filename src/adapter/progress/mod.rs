@@ -10,13 +10,14 @@ pub(super) use scenes::stage;
 pub use scenes::PROGRESS_SCENES;
 
 use super::{Controller, UiOptions};
-use crate::config::Language;
 use crate::core::notary::progress::{
     stages, ProgressCommand, ProgressEffect, ProgressEvent, ProgressQuery, ProgressStep,
     ProgressView,
 };
-use crate::core::notary::{Bilingual, IdDigestKey};
+use crate::core::notary::IdDigestKey;
 use crate::core::{Command, Screen};
+use crate::domain::Bilingual;
+use crate::domain::Language;
 use crate::ui::{MainWindow, ProgressAdapter, ProgressStage, ProgressStep as UiStep};
 use chrono::{DateTime, FixedOffset, Local, TimeZone};
 use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};

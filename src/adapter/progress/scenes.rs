@@ -7,8 +7,8 @@ use crate::core::notary::progress::{
     CardHolder, CaseStatus, ProgressCard, ProgressCommand, ProgressEvent, RecordedSubmission,
     StatusAnswer,
 };
-use crate::core::notary::text::bi;
 use crate::core::{Command, Screen};
+use crate::domain::bi;
 use chrono::Duration;
 
 /// Scene names `screenshot --screen` accepts beyond the core's screens (the entry step is

@@ -7,7 +7,7 @@ use crate::core::notary::progress::{
     CardHolder, CaseStatus, ProgressCard, ReceiptRef, RecordedSubmission, StatusAnswer,
     HELD_AT_KIOSK, PENDING_FORWARD, UNKNOWN_AT_OFFICE,
 };
-use crate::core::notary::Bilingual;
+use crate::domain::Bilingual;
 use crate::forward::{lookup_status, HttpCaseSystem, StatusLookup, STATUS_TIMEOUT};
 use crate::hal::idcard::{IdCardError, IdCardReader};
 use crate::hal::manager::DeviceMonitor;

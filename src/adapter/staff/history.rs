@@ -1,8 +1,9 @@
 //! Recent health changes per device, for the staff device list: the monitor publishes only
 //! the current state, so the staff adapter keeps the last few transitions itself.
 
+use crate::domain::DeviceKind;
 use crate::hal::manager::DeviceStatus;
-use crate::hal::{DeviceHealth, DeviceKind};
+use crate::hal::DeviceHealth;
 use chrono::NaiveDateTime;
 use std::collections::{HashMap, VecDeque};
 

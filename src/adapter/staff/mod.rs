@@ -17,6 +17,7 @@ pub(super) use scenes::stage;
 use super::Controller;
 use crate::config::KioskConfig;
 use crate::core::{Outcome, Screen};
+use crate::domain::DeviceKind;
 use crate::fleet::audit::{AuditEventId, AuditFields, Auditor, ReasonCode};
 use crate::fleet::kiosk_actions::KioskActions;
 use crate::fleet::paper_counter::{CountingPrinter, PaperCounter};
@@ -26,11 +27,10 @@ use crate::fleet::staff_auth::{StaffAuth, StaffSession};
 use crate::fleet::store_audit::StoreAuditSink;
 use crate::fleet::system_info::{ImageInfo, Reachability};
 use crate::hal::manager::{DeviceMonitor, DeviceStatus};
-use crate::hal::DeviceKind;
 use crate::store::Store;
 use crate::ui::{MainWindow, StaffActionMessage, StaffAdapter};
 use history::FaultHistory;
-use render::{kind_of, DeviceView, SystemView};
+use render::{DeviceView, SystemView};
 use slint::{ComponentHandle, SharedString, Timer, TimerMode};
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -263,7 +263,9 @@ impl Controller {
     }
 
     fn staff_self_test(&self, kind: &str) {
-        let Some(kind) = kind_of(kind) else { return };
+        let Some(kind) = DeviceKind::parse(kind) else {
+            return;
+        };
         if !self.staff_logged_in() || !self.staff.state.borrow_mut().testing.insert(kind) {
             return;
         }

@@ -1,35 +1,15 @@
 //! Rendering staff state into the `StaffAdapter` global.
 
 use super::history::FaultHistory;
+use crate::domain::DeviceKind;
 use crate::fleet::self_test::{has_self_test, SelfTestResult};
 use crate::fleet::system_info::{ImageInfo, Reachability, UNKNOWN};
 use crate::hal::manager::DeviceStatus;
-use crate::hal::{DeviceHealth, DeviceKind};
+use crate::hal::DeviceHealth;
 use crate::store::{OutboxEntry, OutboxState, OutboxStatus};
 use crate::ui::{StaffAdapter, StaffDevice, StaffOutboxItem};
 use slint::{ModelRc, SharedString, VecModel};
 use std::collections::{HashMap, HashSet};
-
-pub(super) const KINDS: [(DeviceKind, &str); 7] = [
-    (DeviceKind::IdReader, "id-reader"),
-    (DeviceKind::SmartCard, "smart-card"),
-    (DeviceKind::Fingerprint, "fingerprint"),
-    (DeviceKind::Printer, "printer"),
-    (DeviceKind::Gpio, "gpio"),
-    (DeviceKind::Camera, "camera"),
-    (DeviceKind::Speaker, "speaker"),
-];
-
-pub(super) fn kind_name(kind: DeviceKind) -> &'static str {
-    KINDS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or("unknown", |(_, name)| name)
-}
-
-pub(super) fn kind_of(name: &str) -> Option<DeviceKind> {
-    KINDS.iter().find(|(_, n)| *n == name).map(|(k, _)| *k)
-}
 
 fn state_name(health: &DeviceHealth) -> &'static str {
     match health {
@@ -78,7 +58,7 @@ pub(super) fn render_devices(adapter: &StaffAdapter<'_>, view: &DeviceView<'_>) 
         .map(|status| {
             let result = view.results.get(&status.kind);
             StaffDevice {
-                kind: kind_name(status.kind).into(),
+                kind: status.kind.name().into(),
                 state: state_name(&status.health).into(),
                 reason: match &status.health {
                     DeviceHealth::Fault { reason } => reason.as_str().into(),
@@ -183,14 +163,5 @@ mod tests {
         assert_eq!(human_age(7500), "2 h 05 min");
         assert_eq!(human_bytes(512 << 20), "512 MiB");
         assert_eq!(human_bytes(3 << 30), "3.0 GiB");
-    }
-
-    #[test]
-    fn kind_names_round_trip() {
-        for (kind, name) in KINDS {
-            assert_eq!(kind_name(kind), name);
-            assert_eq!(kind_of(name), Some(kind));
-        }
-        assert_eq!(kind_of("toaster"), None);
     }
 }

@@ -4,11 +4,13 @@
 use super::render::{self, DeviceView, SystemView};
 use super::Controller;
 use crate::core::{Command, Screen};
+use crate::domain::DeviceKind;
+use crate::domain::SubmissionKind;
 use crate::fleet::self_test::SelfTestResult;
 use crate::fleet::system_info::{ImageInfo, Reachability};
 use crate::hal::manager::DeviceStatus;
-use crate::hal::{DeviceHealth, DeviceKind};
-use crate::store::{OutboxEntry, OutboxState, OutboxStatus, SubmissionKind};
+use crate::hal::DeviceHealth;
+use crate::store::{OutboxEntry, OutboxState, OutboxStatus};
 use crate::ui::{StaffLoginMessage, StaffLoginStep};
 use std::collections::{HashMap, HashSet};
 

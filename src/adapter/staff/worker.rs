@@ -2,16 +2,16 @@
 //! retries off the UI thread, audits each action, and hands the results back to the UI's
 //! poll timer through a channel.
 
+use crate::domain::DeviceKind;
 use crate::fleet::audit::{
     AuditEventId, AuditFields, Auditor, Outcome, PendingAction, ReasonCode, StaffIdHash,
 };
 use crate::fleet::audit_export::{export_bundle, export_target, ExportError, ExportReport};
 use crate::fleet::kiosk_actions::KioskActions;
-use crate::fleet::self_test::{audit_device, run_self_test, SelfTestResult};
+use crate::fleet::self_test::{run_self_test, SelfTestResult};
 use crate::fleet::staff_registry::StaffCredential;
 use crate::fleet::system_info::{probe_case_system, Reachability};
 use crate::hal::manager::DeviceMonitor;
-use crate::hal::DeviceKind;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
@@ -146,7 +146,7 @@ impl WorkerContext {
 
     fn self_test(&self, kind: DeviceKind, staff: Option<StaffIdHash>) -> SelfTestResult {
         let fields = AuditFields {
-            device_kind: Some(audit_device(kind)),
+            device_kind: Some(kind.into()),
             staff_id_hash: staff,
             ..AuditFields::default()
         };

@@ -2,8 +2,7 @@
 //! kept as indices and replayed with [`GuideWalk`], so going back is dropping the last one.
 
 use super::handout::Handout;
-use super::pick;
-use crate::config::Language;
+use crate::domain::Language;
 use crate::laws::guide::{Citation, GuideTree, GuideWalk, NextStep};
 
 #[derive(Debug)]
@@ -68,7 +67,7 @@ impl GuideFlow {
     pub fn topics(&self, language: Language) -> Vec<String> {
         self.trees
             .iter()
-            .map(|t| pick(&t.title, language).to_string())
+            .map(|t| t.title.get(language).to_string())
             .collect()
     }
 
@@ -112,23 +111,23 @@ impl GuideFlow {
         let (index, answers) = self.walk.as_ref()?;
         let tree = &self.trees[*index];
         let walk = replay(tree, answers)?;
-        let topic = pick(&tree.title, language).to_string();
+        let topic = tree.title.get(language).to_string();
         let node = walk.current();
         if let Some(guidance) = &node.guidance {
             return Some(GuideView::Outcome {
                 topic,
-                guidance: pick(guidance, language).to_string(),
+                guidance: guidance.get(language).to_string(),
                 cite: node.cite.clone(),
                 deadlines: node
                     .deadlines
                     .iter()
-                    .map(|d| (pick(&d.text, language).to_string(), d.cite.clone()))
+                    .map(|d| (d.text.get(language).to_string(), d.cite.clone()))
                     .collect(),
                 next_steps: node
                     .next_steps
                     .iter()
                     .map(|&s| NextStepView {
-                        label: pick(&s.label(), language).to_string(),
+                        label: s.label().get(language).to_string(),
                         action: StepAction::of(s),
                     })
                     .collect(),
@@ -140,12 +139,12 @@ impl GuideFlow {
             text: node
                 .question
                 .as_ref()
-                .map(|q| pick(q, language).to_string())
+                .map(|q| q.get(language).to_string())
                 .unwrap_or_default(),
             answers: node
                 .answers
                 .iter()
-                .map(|a| pick(&a.text, language).to_string())
+                .map(|a| a.text.get(language).to_string())
                 .collect(),
         })
     }

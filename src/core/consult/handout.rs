@@ -2,11 +2,11 @@
 //! printed on the receipt printer with a QR code that carries its text, so the citizen can
 //! also keep it on a phone (the QR text works offline: no link to a server that may be gone).
 
-use super::pick;
 use super::print::{footer_lines, ReceiptFooter};
-use crate::config::Language;
+use crate::domain::Bilingual;
+use crate::domain::Language;
 use crate::hal::printer::{Align, Receipt, ReceiptLine, TextSize};
-use crate::laws::guide::{Citation, GuideTree, Node, Text};
+use crate::laws::guide::{Citation, GuideTree, Node};
 use crate::laws::legal_aid::{LegalAidOutcome, Verdict};
 use crate::laws::numeral::article_label;
 
@@ -31,14 +31,7 @@ pub struct Handout {
 }
 
 fn say(language: Language, zh: &str, en: &str) -> String {
-    pick(
-        &Text {
-            zh: zh.into(),
-            en: en.into(),
-        },
-        language,
-    )
-    .to_string()
+    Bilingual::new(zh, en).get(language).to_string()
 }
 
 fn cite_line(cite: &Citation, language: Language) -> String {
@@ -61,13 +54,13 @@ impl Handout {
         let sections = [
             section(
                 say(l, "指引", "Guidance"),
-                vec![pick(guidance, l).to_string()],
+                vec![guidance.get(l).to_string()],
             ),
             section(
                 say(l, "期限", "Deadlines"),
                 node.deadlines
                     .iter()
-                    .map(|d| format!("{}（{}）", pick(&d.text, l), cite_line(&d.cite, l)))
+                    .map(|d| format!("{}（{}）", d.text.get(l), cite_line(&d.cite, l)))
                     .collect(),
             ),
             section(
@@ -78,12 +71,12 @@ impl Handout {
                 say(l, "下一步可以做什么", "What you can do next"),
                 node.next_steps
                     .iter()
-                    .map(|s| pick(&s.label(), l).to_string())
+                    .map(|s| s.label().get(l).to_string())
                     .collect(),
             ),
         ];
         Some(Handout {
-            title: pick(&tree.title, l).to_string(),
+            title: tree.title.get(l).to_string(),
             sections: sections.into_iter().flatten().collect(),
             language,
         })
@@ -92,8 +85,8 @@ impl Handout {
     /// A pre-check outcome; what to do comes before why, so a QR code cut short keeps it.
     pub fn of_legal_aid(outcome: &LegalAidOutcome, language: Language) -> Handout {
         let l = language;
-        let texts = |items: &[Text]| -> Vec<String> {
-            items.iter().map(|t| pick(t, l).to_string()).collect()
+        let texts = |items: &[Bilingual]| -> Vec<String> {
+            items.iter().map(|t| t.get(l).to_string()).collect()
         };
         let verdict = match outcome.verdict {
             Verdict::LikelyEligible => say(
@@ -223,7 +216,8 @@ impl Handout {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::laws::legal_aid::{LegalAidCheck, LegalAidPolicy, State};
+    use crate::config::LegalAidPolicy;
+    use crate::laws::legal_aid::{LegalAidCheck, State};
 
     fn footer() -> ReceiptFooter {
         ReceiptFooter {

@@ -19,18 +19,11 @@ pub use request::{Category, FormError, RequestForm, RequestKind};
 pub use search::{SearchState, SearchStatus};
 
 use super::screen::Screen;
-use crate::config::Language;
-use crate::laws::guide::{GuideError, GuideTree, Text};
-use crate::laws::legal_aid::{LegalAidCheck, LegalAidPolicy, State};
+use crate::config::LegalAidPolicy;
+use crate::domain::Language;
+use crate::laws::guide::{GuideError, GuideTree};
+use crate::laws::legal_aid::{LegalAidCheck, State};
 use crate::laws::ArticleView;
-
-/// Picks the citizen's language from a bilingual text.
-pub fn pick(text: &Text, language: Language) -> &str {
-    match language {
-        Language::Zh => &text.zh,
-        Language::En => &text.en,
-    }
-}
 
 /// What the receipt printer can print from the consultation screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -2,7 +2,7 @@
 //! citizen is told about the print. The printing itself runs off the UI thread.
 
 use crate::codec::escpos_status::{PrinterProblem, PrinterStatus};
-use crate::config::Language;
+use crate::domain::Language;
 use crate::hal::printer::{Align, PrintError, Receipt, ReceiptLine, TextSize};
 use crate::laws::ArticleText;
 

@@ -1,9 +1,9 @@
 //! The call-back request (预约回电) and the legal-aid application request: what the citizen
 //! typed, its validation, and the payload committed to the store.
 
-use crate::config::Language;
+use crate::domain::Language;
+use crate::domain::{NewSubmission, SubmissionKind};
 use crate::laws::legal_aid::ApplicationRequest;
-use crate::store::{NewSubmission, SubmissionKind};
 use serde_json::json;
 
 /// Longest description accepted: a short note for the lawyer, not a statement of the case.
@@ -212,6 +212,7 @@ impl RequestForm {
             kind: self.kind.submission_kind(),
             payload,
             attachments: Vec::new(),
+            progress_index: None,
         })
     }
 }

@@ -1,7 +1,7 @@
 use super::*;
+use crate::domain::SubmissionKind;
 use crate::laws::legal_aid::{State, Verdict};
 use crate::laws::SearchHit;
-use crate::store::SubmissionKind;
 
 fn flow() -> ConsultFlow {
     ConsultFlow::new(crate::config::KioskConfig::demo("/tmp".into()).legal_aid).unwrap()

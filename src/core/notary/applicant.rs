@@ -2,8 +2,8 @@
 //! identity into [`Applicant`]; this module decides whether the card can be used.
 
 use super::mask::{mask_address, mask_id_number, mask_name};
-use super::text::{bi, Bilingual};
 use crate::codec::id_text::{CardDetails, Identity, Sex as IdSex, Validity};
+use crate::domain::{bi, Bilingual};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

@@ -3,7 +3,8 @@
 //! (`[office.calendar]` in kiosk.toml); public holidays and the weekend days worked in lieu
 //! (调休上班) change every year, so the office lists both.
 
-use super::text::Bilingual;
+use crate::config::CalendarSection;
+use crate::domain::Bilingual;
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use std::collections::BTreeSet;
 
@@ -19,6 +20,46 @@ pub struct OfficeCalendar {
     pub holidays: BTreeSet<NaiveDate>,
     /// Weekend days the office works in lieu of a holiday.
     pub working_weekends: BTreeSet<NaiveDate>,
+}
+
+impl TryFrom<&CalendarSection> for OfficeCalendar {
+    type Error = (&'static str, String);
+
+    /// The calendar `[office.calendar]` describes, or `Err((key, message))` naming what does
+    /// not parse.
+    fn try_from(section: &CalendarSection) -> Result<OfficeCalendar, (&'static str, String)> {
+        let weekdays = section
+            .weekdays
+            .iter()
+            .map(|d| match d {
+                1..=7 => Ok(Weekday::try_from(d - 1).unwrap_or(Weekday::Mon)),
+                _ => Err(("weekdays", format!("{d} is not 1 (Monday) to 7 (Sunday)"))),
+            })
+            .collect::<Result<_, _>>()?;
+        let time = |key, text: &str| {
+            NaiveTime::parse_from_str(text, "%H:%M")
+                .map_err(|_| (key, format!("`{text}` is not a time like 09:00")))
+        };
+        let dates = |key, list: &[String]| {
+            list.iter()
+                .map(|text| {
+                    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                        .map_err(|_| (key, format!("`{text}` is not a date like 2027-01-01")))
+                })
+                .collect::<Result<_, _>>()
+        };
+        let calendar = OfficeCalendar {
+            weekdays,
+            opens: time("opens", &section.opens)?,
+            closes: time("closes", &section.closes)?,
+            holidays: dates("holidays", &section.holidays)?,
+            working_weekends: dates("working_weekends", &section.working_weekends)?,
+        };
+        if calendar.opens >= calendar.closes {
+            return Err(("closes", "must be later than `opens`".into()));
+        }
+        Ok(calendar)
+    }
 }
 
 /// When the office will take an application up.

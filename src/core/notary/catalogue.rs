@@ -2,7 +2,7 @@
 //! validated as a whole at load, so a broken office list is refused at start-up rather than
 //! half-way through a citizen's application.
 
-use super::text::Bilingual;
+use crate::domain::Bilingual;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::Path;

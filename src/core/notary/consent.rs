@@ -7,7 +7,7 @@
 //! matter needs (art. 6), so "what is collected" and "how long it is kept" are written from
 //! the [`Collection`] the journey works out for the chosen matter, not from a fixed text.
 
-use super::text::{bi, Bilingual};
+use crate::domain::{bi, Bilingual};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 

@@ -6,7 +6,7 @@
 //! refuses: until the box is ticked it says what is missing.
 
 use super::consent::NoticeSection;
-use super::text::{bi, Bilingual};
+use crate::domain::{bi, Bilingual};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 

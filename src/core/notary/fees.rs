@@ -2,7 +2,7 @@
 //! estimate shown before review. Money is integer fen throughout.
 
 use super::catalogue::{LegalGroup, Matter};
-use super::text::Bilingual;
+use crate::domain::Bilingual;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;

@@ -3,7 +3,7 @@
 
 use super::catalogue::{Authentication, Catalogue, Matter};
 use super::mask::{mask_address, mask_phone};
-use super::text::{bi, Bilingual};
+use crate::domain::{bi, Bilingual};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::fmt;

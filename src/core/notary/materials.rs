@@ -2,7 +2,7 @@
 //! bring to the office.
 
 use super::catalogue::{Catalogue, Matter, Need};
-use super::text::{bi, Bilingual};
+use crate::domain::{bi, Bilingual};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;

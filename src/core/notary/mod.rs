@@ -7,6 +7,7 @@
 pub mod applicant;
 pub mod calendar;
 pub mod catalogue;
+mod config_check;
 pub mod consent;
 pub mod declaration;
 pub mod fees;
@@ -17,10 +18,10 @@ pub mod materials;
 pub mod payload;
 pub mod progress;
 pub mod receipt;
-pub mod text;
 
 pub use applicant::{id_number_digest, identity_matches, Applicant, CardKind, IdDigestKey, Sex};
 pub use catalogue::{Authentication, Catalogue, CatalogueError, Matter};
+pub use config_check::check_config;
 pub use consent::{ConsentItem, ConsentRecord, OfficeInfo};
 pub use fees::{FeeError, FeeEstimate, FeeOptions, FeeSchedule};
 pub use form::{DeliveryMethod, FormEdit, FormField, Purpose};
@@ -30,4 +31,3 @@ pub use journey::{
 };
 pub use payload::{Submission, SubmissionPayload, SubmissionReceipt};
 pub use receipt::{build_receipt, to_printer_receipt, NotaryReceiptLine};
-pub use text::Bilingual;

@@ -9,6 +9,10 @@ use super::declaration::TruthfulnessPromise;
 use super::fees::FeeEstimate;
 use super::form::{DeliveryMethod, Purpose};
 use super::mask::mask_id_number;
+use crate::domain::{
+    Attachment as StoredAttachment, AttachmentRole, NewSubmission, ProgressIndex,
+    SubmissionKind as StoredKind,
+};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -57,6 +61,16 @@ impl SubmissionPayload {
     pub fn to_json(&self) -> String {
         // Serialising plain structs with string keys cannot fail.
         serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// What the store indexes for the progress query, taken from the typed fields so the
+    /// store never reads the JSON.
+    pub fn progress_index(&self) -> ProgressIndex {
+        ProgressIndex {
+            id_number_digest: self.applicant.id_number_digest.clone(),
+            matter_zh: self.matter.name_zh.clone(),
+            matter_en: self.matter.name_en.clone(),
+        }
     }
 }
 
@@ -216,6 +230,28 @@ impl fmt::Debug for Attachment {
 pub struct Submission {
     pub payload: SubmissionPayload,
     pub attachments: Vec<Attachment>,
+}
+
+impl Submission {
+    /// The application as the store commits it: the payload as JSON, the captures as
+    /// document attachments, and the progress index from the payload's typed fields.
+    pub fn into_new_submission(self) -> Result<NewSubmission, serde_json::Error> {
+        Ok(NewSubmission {
+            kind: StoredKind::NotaryApplication,
+            progress_index: Some(self.payload.progress_index()),
+            payload: serde_json::to_value(&self.payload)?,
+            attachments: self
+                .attachments
+                .into_iter()
+                .map(|a| StoredAttachment {
+                    role: AttachmentRole::Document,
+                    label: a.material_id,
+                    media_type: "image/jpeg".into(),
+                    data: a.jpeg,
+                })
+                .collect(),
+        })
+    }
 }
 
 /// What the store answers once the submission is durably committed.

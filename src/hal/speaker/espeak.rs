@@ -2,7 +2,7 @@
 //! starts or on `stop`, so speech never queues up behind a user who has moved on.
 
 use super::{lock, Prompt, Speaker, SpeakerError, MAX_VOLUME};
-use crate::config::Language;
+use crate::domain::Language;
 use crate::hal::DeviceHealth;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

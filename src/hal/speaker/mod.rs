@@ -15,7 +15,8 @@ pub use queue::{SpeechQueue, VoiceSettings};
 pub use simulator::{SimulatedSpeaker, Utterance};
 
 use super::DeviceHealth;
-use crate::config::{Language, SpeakerConfig};
+use crate::config::SpeakerConfig;
+use crate::domain::Language;
 use std::sync::Arc;
 use thiserror::Error;
 

@@ -3,7 +3,7 @@
 //! The data is `data/voice/prompts.toml`, embedded in the binary, so flows refer to prompts by
 //! step id and translators edit one file.
 
-use crate::config::Language;
+use crate::domain::Language;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;

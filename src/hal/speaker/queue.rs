@@ -3,7 +3,7 @@
 //! quickly through screens hears the screen they are on, not a backlog.
 
 use super::{lock, prompt_for, Speaker};
-use crate::config::Language;
+use crate::domain::Language;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! A speaker that records what it would have said, for tests and the demo.
 
 use super::{lock, Prompt, Speaker, SpeakerError, MAX_VOLUME};
-use crate::config::Language;
+use crate::domain::Language;
 use crate::hal::DeviceHealth;
 use std::sync::Mutex;
 

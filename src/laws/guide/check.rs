@@ -1,7 +1,9 @@
 //! Validation of question trees: every path ends in an outcome, every node is reachable,
 //! every cited article exists in the corpus and every text is there in both languages.
 
-use super::{Citation, GuideTree, Node, Text};
+use super::{Citation, GuideTree, Node};
+
+use crate::domain::Bilingual;
 use crate::laws::Corpus;
 use std::collections::{HashMap, HashSet};
 
@@ -92,7 +94,7 @@ fn check_node(
     }
 }
 
-fn check_text(problems: &mut Vec<String>, what: &str, text: &Text) {
+fn check_text(problems: &mut Vec<String>, what: &str, text: &Bilingual) {
     if text.zh.trim().is_empty() {
         problems.push(format!("{what}: Chinese text missing"));
     }

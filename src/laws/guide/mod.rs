@@ -14,6 +14,7 @@ mod walk;
 pub use check::check;
 pub use walk::{GuideError, GuideWalk};
 
+use crate::domain::Bilingual;
 use serde::{Deserialize, Serialize};
 
 /// The trees shipped with the program: (file name, TOML text).
@@ -52,14 +53,6 @@ pub const GUIDE_FILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Text in both kiosk languages.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Text {
-    pub zh: String,
-    pub en: String,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Citation {
@@ -71,14 +64,14 @@ pub struct Citation {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Answer {
-    pub text: Text,
+    pub text: Bilingual,
     pub next: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Deadline {
-    pub text: Text,
+    pub text: Bilingual,
     pub cite: Citation,
 }
 
@@ -100,7 +93,7 @@ pub enum NextStep {
 }
 
 impl NextStep {
-    pub fn label(self) -> Text {
+    pub fn label(self) -> Bilingual {
         let (zh, en) = match self {
             NextStep::LegalAid => ("申请法律援助", "Apply for legal aid"),
             NextStep::PeoplesMediation => ("人民调解", "People's mediation"),
@@ -116,7 +109,7 @@ impl NextStep {
             NextStep::MarriageRegistry => ("婚姻登记机关", "Marriage registry"),
             NextStep::ConsultationRequest => ("预约人工咨询", "Book a consultation with staff"),
         };
-        Text {
+        Bilingual {
             zh: zh.into(),
             en: en.into(),
         }
@@ -128,11 +121,11 @@ impl NextStep {
 pub struct Node {
     pub id: String,
     #[serde(default)]
-    pub question: Option<Text>,
+    pub question: Option<Bilingual>,
     #[serde(default)]
     pub answers: Vec<Answer>,
     #[serde(default)]
-    pub guidance: Option<Text>,
+    pub guidance: Option<Bilingual>,
     #[serde(default)]
     pub cite: Vec<Citation>,
     #[serde(default)]
@@ -151,7 +144,7 @@ impl Node {
 #[serde(deny_unknown_fields)]
 pub struct GuideTree {
     pub id: String,
-    pub title: Text,
+    pub title: Bilingual,
     pub start: String,
     #[serde(rename = "node")]
     pub nodes: Vec<Node>,

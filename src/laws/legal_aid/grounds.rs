@@ -2,7 +2,7 @@
 //! (`data/legal_aid/grounds.toml`) that the people who know the law maintain, each ground tied
 //! to the article it comes from; the tests below check the lists against the statute text.
 
-use crate::laws::guide::Text;
+use crate::domain::Bilingual;
 use serde::Deserialize;
 use std::sync::LazyLock;
 
@@ -15,14 +15,14 @@ const GROUNDS_FILE: &str = include_str!("../../../data/legal_aid/grounds.toml");
 pub struct Ground {
     /// Stable name for the application request, e.g. `domestic_violence`.
     pub key: String,
-    pub text: Text,
+    pub text: Bilingual,
     /// 法律援助法 article the ground comes from.
     pub article: u32,
     /// Sensitive personal information (个人信息保护法 art. 28): sent only with its own consent.
     pub sensitive: bool,
     /// What proves it (art. 42 requires 材料证明), for the exemptions.
     #[serde(default)]
-    pub proof: Option<Text>,
+    pub proof: Option<Bilingual>,
 }
 
 /// The lists of the pre-check's list questions.

@@ -13,19 +13,7 @@ mod questions;
 pub use outcome::{ApplicationRequest, LegalAidOutcome, MeansCheck, Verdict, WithheldApplication};
 pub use questions::{Question, Step};
 
-use serde::Deserialize;
-
-/// The deployment's economic-difficulty standard (art. 34: set by each province).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LegalAidPolicy {
-    /// Region the standard applies to, e.g. 广东省中山市.
-    pub region: String,
-    pub region_en: String,
-    /// Household monthly disposable income per person below which a citizen counts as in
-    /// economic difficulty, in yuan (e.g. Zhongshan 2023: 2,592).
-    pub monthly_income_threshold_yuan: u32,
-}
+use crate::config::LegalAidPolicy;
 
 /// Answers given so far; the current question and the outcome are derived from them, so
 /// going back is dropping the last answer.

@@ -4,7 +4,8 @@
 use super::grounds::Ground;
 use super::questions::{CaseKind, Step};
 use super::LegalAidPolicy;
-use crate::laws::guide::{Citation, Text};
+use crate::domain::Bilingual;
+use crate::laws::guide::Citation;
 use serde::Serialize;
 
 const LAW: &str = "法律援助法";
@@ -95,16 +96,16 @@ impl ApplicationRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LegalAidOutcome {
     pub verdict: Verdict,
-    pub reasons: Vec<Text>,
+    pub reasons: Vec<Bilingual>,
     /// Where to apply (art. 38) and how the office decides (art. 43).
-    pub how_to_apply: Vec<Text>,
+    pub how_to_apply: Vec<Bilingual>,
     pub cite: Vec<Citation>,
-    pub materials: Vec<Text>,
+    pub materials: Vec<Bilingual>,
     pub application: ApplicationRequest,
 }
 
-fn text(zh: &str, en: &str) -> Text {
-    Text {
+fn text(zh: &str, en: &str) -> Bilingual {
+    Bilingual {
         zh: zh.into(),
         en: en.into(),
     }
@@ -120,7 +121,7 @@ fn cite(article: u32) -> Citation {
 /// Reasons and citations as they are collected; an article is cited once.
 #[derive(Default)]
 struct Findings {
-    reasons: Vec<Text>,
+    reasons: Vec<Bilingual>,
     cites: Vec<Citation>,
 }
 
@@ -370,7 +371,7 @@ fn unclear_text(step: Step) -> (&'static str, &'static str) {
 /// Art. 38: litigation at the legal-aid office where the authority handling the case sits;
 /// anything else where the body handling the dispute sits or where it arose. Art. 43: the
 /// decision within 7 days.
-fn how_to_apply(kind: Option<CaseKind>, found: &mut Findings) -> Vec<Text> {
+fn how_to_apply(kind: Option<CaseKind>, found: &mut Findings) -> Vec<Bilingual> {
     let mut steps = vec![match kind {
         Some(CaseKind::CriminalAccused | CaseKind::CriminalVictim | CaseKind::Retrial) => text(
             "到办理案件的公安机关、检察院或法院所在地的法律援助机构申请。",
@@ -401,7 +402,7 @@ fn how_to_apply(kind: Option<CaseKind>, found: &mut Findings) -> Vec<Text> {
     steps
 }
 
-fn materials(facts: &Facts, means_check: MeansCheck, verdict: Verdict) -> Vec<Text> {
+fn materials(facts: &Facts, means_check: MeansCheck, verdict: Verdict) -> Vec<Bilingual> {
     let mut materials = vec![
         text(
             "身份证件（替别人申请的，还要带监护或代理关系的证明）",

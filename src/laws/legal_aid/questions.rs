@@ -6,7 +6,7 @@
 use super::grounds::{grounds, Ground};
 use super::outcome::{Facts, LegalAidOutcome};
 use super::{LegalAidPolicy, State};
-use crate::laws::guide::Text;
+use crate::domain::Bilingual;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -34,23 +34,23 @@ pub enum Step {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Question {
     pub step: Step,
-    pub text: Text,
-    pub options: Vec<Text>,
+    pub text: Bilingual,
+    pub options: Vec<Bilingual>,
 }
 
-fn text(zh: &str, en: &str) -> Text {
-    Text {
+fn text(zh: &str, en: &str) -> Bilingual {
+    Bilingual {
         zh: zh.into(),
         en: en.into(),
     }
 }
 
-fn unsure() -> Text {
+fn unsure() -> Bilingual {
     text("不清楚", "Not sure")
 }
 
 /// One answer per fact, then 都不是 and 不清楚.
-fn pick(grounds: &[Ground]) -> Vec<Text> {
+fn pick(grounds: &[Ground]) -> Vec<Bilingual> {
     grounds
         .iter()
         .map(|g| g.text.clone())
@@ -102,7 +102,7 @@ const ANY_ONE: (&str, &str) = (
     "If any one of these fits, choose it.",
 );
 
-fn list_question(zh: &str, en: &str) -> Text {
+fn list_question(zh: &str, en: &str) -> Bilingual {
     text(
         &format!("{zh}{}", ANY_ONE.0),
         &format!("{en} {}", ANY_ONE.1),
@@ -166,7 +166,7 @@ fn question(step: Step, policy: &LegalAidPolicy) -> Question {
             pick(&grounds().exemptions),
         ),
         Step::Income => (
-            Text {
+            Bilingual {
                 zh: format!(
                     "算上全家的收入，平均每人每月能用的钱，是否低于{}元？（{}的标准）",
                     policy.monthly_income_threshold_yuan, policy.region

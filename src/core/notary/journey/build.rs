@@ -13,9 +13,9 @@ use super::super::payload::{
     PAYLOAD_SCHEMA,
 };
 use super::super::receipt::{build_receipt, NotaryReceiptLine, ReceiptInput};
-use super::super::text::{bi, Bilingual};
 use super::{Journey, ReviewLine};
-use crate::config::Language;
+use crate::domain::Language;
+use crate::domain::{bi, Bilingual};
 use chrono::{DateTime, FixedOffset};
 
 impl Journey {

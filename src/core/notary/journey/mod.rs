@@ -26,8 +26,8 @@ use super::form::{FieldError, FormData};
 use super::materials::{checklist, CaptureState, CapturedImage, Captures};
 use super::payload::{FingerprintCheck, SubmissionReceipt};
 use super::receipt::NotaryReceiptLine;
-use super::text::{bi, Bilingual};
-use crate::config::Language;
+use crate::domain::Language;
+use crate::domain::{bi, Bilingual};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use std::sync::Arc;
 

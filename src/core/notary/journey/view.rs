@@ -11,9 +11,9 @@ use super::super::fees::FeeEstimate;
 use super::super::form::{FieldError, FormData, Purpose};
 use super::super::materials::{BringItem, ChecklistItem};
 use super::super::receipt::{qr_payload, NotaryReceiptLine};
-use super::super::text::{bi, Bilingual};
 use super::{IdentifyPhase, Journey, PrintState, Rating, Step};
-use crate::config::Language;
+use crate::domain::Language;
+use crate::domain::{bi, Bilingual};
 use chrono::{DateTime, FixedOffset};
 use std::fmt;
 

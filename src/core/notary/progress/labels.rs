@@ -1,7 +1,7 @@
 //! Words for what the case system reports: state labels, where the application stands on
 //! its way, what happens next, and how old an offline answer is.
 
-use super::super::text::{bi, Bilingual};
+use crate::domain::{bi, Bilingual};
 use chrono::{DateTime, FixedOffset};
 
 /// The kiosk's own state for a submission it has not delivered yet.

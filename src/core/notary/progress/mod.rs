@@ -13,7 +13,7 @@ pub use labels::{
 
 use super::applicant::{identity_matches, IdDigestKey};
 use super::mask::mask_id_number;
-use super::text::{bi, Bilingual};
+use crate::domain::{bi, Bilingual};
 use chrono::{DateTime, FixedOffset};
 use std::fmt;
 

@@ -17,6 +17,9 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+/// Where the image recipe records the image's identity (`KEY=VALUE` lines).
+const IMAGE_INFO_FILE: &str = "/etc/legal-kiosk-image";
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FleetSection {
@@ -59,7 +62,7 @@ impl Default for FleetSection {
             command_max_age_s: 300,
             staff_file: None,
             export_dir: None,
-            image_info_file: PathBuf::from(super::system_info::IMAGE_INFO_FILE),
+            image_info_file: PathBuf::from(IMAGE_INFO_FILE),
         }
     }
 }

@@ -1,10 +1,12 @@
 //! Bilingual text: every string a citizen sees exists in Chinese and in English.
 
-use crate::config::Language;
+use super::Language;
 use serde::{Deserialize, Serialize};
 
-/// One text in both kiosk languages.
+/// One text in both kiosk languages. In a data file (catalogue, guides, grounds) a key other
+/// than `zh` and `en` is a mistake, so it is refused rather than dropped.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Bilingual {
     pub zh: String,
     pub en: String,
