@@ -4,7 +4,7 @@
 //! Layers, bottom up; a module uses only the layers below its own (`tests/layers.rs` checks
 //! every path):
 //!
-//! domain → config → codec, ime, laws, liveness, logging → hal → core → store → forward → caseserver → fleet, services → ui → adapter → cli
+//! domain → config → codec, ime, laws, liveness, logging → hal → core → store → forward → caseserver → fleet, services → telephony → ui → adapter → cli
 //!
 //! `domain` is the shared vocabulary, `config` the configuration as data (each module
 //! converts its own section), then libraries without kiosk state, the device drivers, the

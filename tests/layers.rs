@@ -25,6 +25,8 @@ const LAYERS: &[&[&str]] = &[
     &["caseserver"],
     // The application and services layer: what runs the kiosk on tokio, staff and fleet.
     &["fleet", "services"],
+    // The SIP engine for "talk to a person" (it audits its calls through `fleet`).
+    &["telephony"],
     // The generated Slint components, then the thin binding to them.
     &["ui"],
     &["adapter"],

@@ -101,7 +101,10 @@ impl ConfigArgs {
 }
 
 /// What the modules above `config` check in their own sections when a file is loaded.
-pub const SECTION_CHECKS: &[SectionCheck] = &[crate::core::notary::check_config];
+pub const SECTION_CHECKS: &[SectionCheck] = &[
+    crate::core::notary::check_config,
+    crate::telephony::check_config,
+];
 
 /// The demo's data directory: `$LEGAL_KIOSK_DEMO_DIR`, or `legal-kiosk-demo` in the temp dir.
 pub fn demo_data_dir() -> PathBuf {

@@ -13,7 +13,7 @@ mod fleet;
 mod legal_aid;
 mod locate;
 mod notary;
-mod telephony;
+pub mod telephony;
 
 pub use accessibility::{AccessibilitySection, VOLUME_LEVELS};
 pub use calendar::CalendarSection;
@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 /// A check of the sections whose meaning belongs to a module above `config`, run once the
 /// file has parsed (the notary journey reads the fee schedule `[notary] fee_schedule` names,
 /// and `[office.calendar]`'s days and times): `Err((dotted key, message))`.
-pub type SectionCheck = fn(&KioskConfig) -> Result<(), (Vec<&'static str>, String)>;
+pub type SectionCheck = fn(&KioskConfig) -> Result<(), (Vec<String>, String)>;
 
 /// The whole configuration. Every section has defaults except `[kiosk]`, which names the
 /// kiosk and must be written by the deployer.
@@ -268,10 +268,8 @@ impl KioskConfig {
     ) -> Result<KioskConfig, ConfigError> {
         let config = Self::parse(text, file)?;
         for check in checks {
-            check(&config).map_err(|(key, message)| {
-                let key: Vec<String> = key.iter().map(|s| s.to_string()).collect();
-                ConfigError::invalid(file, text, &key, message)
-            })?;
+            check(&config)
+                .map_err(|(key, message)| ConfigError::invalid(file, text, &key, message))?;
         }
         Ok(config)
     }
@@ -415,13 +413,6 @@ impl KioskConfig {
             };
             invalid(&["fleet", key], e.to_string())
         })?;
-        if let Some(telephony) = &self.telephony {
-            telephony.validate().map_err(|(key, message)| {
-                let mut path = vec!["telephony".to_string()];
-                path.extend(key.split('.').map(str::to_string));
-                ConfigError::invalid(file, text, &path, message)
-            })?;
-        }
         if let Some(policy) = &self.legal_aid {
             legal_aid::validate(policy).map_err(|(key, m)| invalid(&["legal_aid", key], m))?;
         }

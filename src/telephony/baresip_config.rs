@@ -153,6 +153,7 @@ fn safe(what: &'static str, value: &str) -> Result<(), ConfigRenderError> {
 mod tests {
     use super::*;
     use crate::telephony::settings::*;
+    use crate::telephony::{MediaEncryption, Transport};
     use std::time::Duration;
 
     pub(crate) fn settings() -> EngineSettings {

@@ -22,8 +22,10 @@ mod probe;
 mod process;
 mod protocol;
 mod registration;
+mod section;
 mod settings;
 
+pub use crate::config::telephony::{MediaEncryption, Transport};
 pub use baresip_config::{render_accounts, render_config, ConfigRenderError, RECORDING_MODULES};
 pub use call::{Call, CallAction, CallError, CallPhase, CallView, EndReason};
 pub use control::LinkError;
@@ -33,4 +35,5 @@ pub use netstring::{FrameError, NetstringDecoder, MAX_FRAME_LEN};
 pub use probe::probe_registration;
 pub use protocol::{Command, Event, EventKind, Message, ProtocolError};
 pub use registration::RegistrationState;
-pub use settings::{AccountSettings, AudioDevices, EngineSettings, MediaEncryption, Transport};
+pub use section::check_config;
+pub use settings::{AccountSettings, AudioDevices, EngineSettings};

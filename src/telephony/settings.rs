@@ -1,6 +1,7 @@
 //! What the engine needs to start baresip: built from `[telephony]` by the kiosk, or
 //! directly by tests (which point the audio at files instead of a sound card).
 
+use crate::config::telephony::{MediaEncryption, Transport};
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -57,51 +58,6 @@ impl fmt::Debug for AccountSettings {
             .field("media_encryption", &self.media_encryption)
             .field("ca_file", &self.ca_file)
             .finish()
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Transport {
-    #[default]
-    Udp,
-    Tcp,
-    Tls,
-}
-
-impl Transport {
-    pub fn name(self) -> &'static str {
-        match self {
-            Transport::Udp => "udp",
-            Transport::Tcp => "tcp",
-            Transport::Tls => "tls",
-        }
-    }
-}
-
-/// Media encryption, where the office's server offers it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum MediaEncryption {
-    #[default]
-    None,
-    /// SDES-SRTP offered, plain RTP accepted.
-    Srtp,
-    /// SDES-SRTP required.
-    SrtpMandatory,
-    /// DTLS-SRTP required.
-    DtlsSrtp,
-}
-
-impl MediaEncryption {
-    /// baresip's `mediaenc` value and the module that implements it.
-    pub fn baresip(self) -> Option<(&'static str, &'static str)> {
-        match self {
-            MediaEncryption::None => None,
-            MediaEncryption::Srtp => Some(("srtp", "srtp")),
-            MediaEncryption::SrtpMandatory => Some(("srtp-mand", "srtp")),
-            MediaEncryption::DtlsSrtp => Some(("dtls_srtp", "dtls_srtp")),
-        }
     }
 }
 

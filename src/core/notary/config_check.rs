@@ -8,15 +8,19 @@ use super::fees::FeeSchedule;
 use crate::config::KioskConfig;
 
 /// A [`crate::config::SectionCheck`]: the fee schedule parses and the calendar is valid.
-pub fn check_config(config: &KioskConfig) -> Result<(), (Vec<&'static str>, String)> {
+pub fn check_config(config: &KioskConfig) -> Result<(), (Vec<String>, String)> {
     if let Some(path) = &config.notary.fee_schedule {
-        FeeSchedule::load(path).map_err(|e| (vec!["notary", "fee_schedule"], e.to_string()))?;
+        FeeSchedule::load(path).map_err(|e| (keys(&["notary", "fee_schedule"]), e.to_string()))?;
     }
     if let Some(calendar) = &config.office.calendar {
         OfficeCalendar::try_from(calendar)
-            .map_err(|(key, message)| (vec!["office", "calendar", key], message))?;
+            .map_err(|(key, message)| (keys(&["office", "calendar", key]), message))?;
     }
     Ok(())
+}
+
+fn keys(path: &[&str]) -> Vec<String> {
+    path.iter().map(|key| key.to_string()).collect()
 }
 
 #[cfg(test)]

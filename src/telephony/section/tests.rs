@@ -21,9 +21,10 @@ uri = "sip:12348@pbx.notary.example"
 "#;
 
 fn parse(telephony: &str) -> Result<KioskConfig, crate::config::ConfigError> {
-    KioskConfig::parse(
+    KioskConfig::parse_checked(
         &format!("{MINIMAL}[telephony]\n{telephony}"),
         Path::new("/etc/kiosk.toml"),
+        &[super::check_config],
     )
 }
 
