@@ -76,25 +76,17 @@ mod tests {
     use super::*;
 
     fn report(changes: &[(DeviceKind, DeviceHealth)]) -> Vec<DeviceStatus> {
-        [
-            DeviceKind::IdReader,
-            DeviceKind::SmartCard,
-            DeviceKind::Fingerprint,
-            DeviceKind::Printer,
-            DeviceKind::Gpio,
-            DeviceKind::Camera,
-            DeviceKind::Speaker,
-        ]
-        .into_iter()
-        .map(|kind| DeviceStatus {
-            kind,
-            driver: "serial".into(),
-            health: changes
-                .iter()
-                .find(|(k, _)| *k == kind)
-                .map_or(DeviceHealth::Ready, |(_, h)| h.clone()),
-        })
-        .collect()
+        DeviceKind::ALL
+            .into_iter()
+            .map(|kind| DeviceStatus {
+                kind,
+                driver: "serial".into(),
+                health: changes
+                    .iter()
+                    .find(|(k, _)| *k == kind)
+                    .map_or(DeviceHealth::Ready, |(_, h)| h.clone()),
+            })
+            .collect()
     }
 
     fn all(health: &[DeviceStatus]) -> Vec<Option<Notice>> {

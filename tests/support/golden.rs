@@ -1,6 +1,6 @@
 //! Golden screenshots, stored small enough to review: half scale (a 1080x1920 screen is kept
-//! as 540x960) in a palette PNG of at most 256 colours. The rendered screenshot is scaled the
-//! same way before it is compared.
+//! as 540x960) in a palette PNG of at most 256 colours (128 when quantised). The rendered
+//! screenshot is scaled the same way before it is compared.
 //!
 //! Images match when at most 0.2 % of pixels differ by more than 40 in any channel: small
 //! anti-aliasing and palette differences pass, a moved or missing element fails. Set
@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 const CHANNEL_TOLERANCE: u8 = 40;
 /// Differing pixels allowed, per thousand.
 const DIFFERING_PER_MILLE: usize = 2;
+/// Palette size for screens with more colours than an indexed PNG holds.
+const QUANTISED_COLOURS: usize = 128;
 
 pub fn updating() -> bool {
     std::env::var_os("LEGAL_KIOSK_UPDATE_GOLDEN").is_some()
@@ -82,7 +84,8 @@ fn differing_pixels(a: &RgbImage, b: &RgbImage) -> usize {
 }
 
 /// An indexed PNG: the image's own colours when there are at most 256 of them, otherwise a
-/// NeuQuant palette of 256.
+/// NeuQuant palette of 128 (flat screens with anti-aliased text need no more, and the files
+/// stay small enough to review).
 fn write_palette_png(image: &RgbImage, path: &Path) -> Result<(), String> {
     let (palette, indices) = palette_of(image);
     let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -121,7 +124,7 @@ fn quantised(image: &RgbImage) -> (Vec<u8>, Vec<u8>) {
         .pixels()
         .flat_map(|p| [p.0[0], p.0[1], p.0[2], 255])
         .collect();
-    let quant = color_quant::NeuQuant::new(10, 256, &rgba);
+    let quant = color_quant::NeuQuant::new(10, QUANTISED_COLOURS, &rgba);
     let indices = rgba
         .chunks_exact(4)
         .map(|p| quant.index_of(p) as u8)
