@@ -111,16 +111,6 @@ pub enum Transport {
     Tls,
 }
 
-impl Transport {
-    pub fn name(self) -> &'static str {
-        match self {
-            Transport::Udp => "udp",
-            Transport::Tcp => "tcp",
-            Transport::Tls => "tls",
-        }
-    }
-}
-
 /// Media encryption, where the office's server offers it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -133,18 +123,6 @@ pub enum MediaEncryption {
     SrtpMandatory,
     /// DTLS-SRTP required.
     DtlsSrtp,
-}
-
-impl MediaEncryption {
-    /// baresip's `mediaenc` value and the module that implements it.
-    pub fn baresip(self) -> Option<(&'static str, &'static str)> {
-        match self {
-            MediaEncryption::None => None,
-            MediaEncryption::Srtp => Some(("srtp", "srtp")),
-            MediaEncryption::SrtpMandatory => Some(("srtp-mand", "srtp")),
-            MediaEncryption::DtlsSrtp => Some(("dtls_srtp", "dtls_srtp")),
-        }
-    }
 }
 
 impl TelephonySection {

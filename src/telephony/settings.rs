@@ -61,6 +61,29 @@ impl fmt::Debug for AccountSettings {
     }
 }
 
+// How baresip spells the `[telephony]` values (config holds them as written).
+impl Transport {
+    pub fn name(self) -> &'static str {
+        match self {
+            Transport::Udp => "udp",
+            Transport::Tcp => "tcp",
+            Transport::Tls => "tls",
+        }
+    }
+}
+
+impl MediaEncryption {
+    /// baresip's `mediaenc` value and the module that implements it.
+    pub fn baresip(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            MediaEncryption::None => None,
+            MediaEncryption::Srtp => Some(("srtp", "srtp")),
+            MediaEncryption::SrtpMandatory => Some(("srtp-mand", "srtp")),
+            MediaEncryption::DtlsSrtp => Some(("dtls_srtp", "dtls_srtp")),
+        }
+    }
+}
+
 /// baresip audio devices as `<module>,<device>`, e.g. `alsa,default` or `alsa,plughw:1,0`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AudioDevices {
