@@ -187,3 +187,63 @@ async fn a_peer_that_takes_the_request_and_never_answers_is_cut_off_and_retried(
     assert_eq!(entry.attempts, 2, "one stalled attempt, one delivered");
     assert_eq!(middlebox.seen()[&Behaviour::Stall], 1);
 }
+
+/// The office's appointment times through a middle box: a redirect, a portal page, foreign
+/// JSON, a reset or a stall is never taken for them (the kiosk then says the office will
+/// call); only the case server's own answer offers times.
+#[tokio::test]
+async fn only_the_case_systems_answer_offers_appointment_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = CaseServerProcess::start(free_port(), &dir.path().join("cases.db"), None);
+    let script = vec![
+        Behaviour::Redirect(302),
+        Behaviour::HtmlOk,
+        Behaviour::ForeignJson,
+        Behaviour::Reset,
+        Behaviour::Stall,
+        Behaviour::Pass,
+    ];
+    let middlebox = Middlebox::start(server.port, script.clone(), None).await;
+    let system =
+        legal_kiosk::forward::HttpCaseSystem::new(&legal_kiosk::config::CaseSystemSection {
+            base_url: middlebox.base_url(),
+            timeout_s: 2,
+            ..Default::default()
+        })
+        .unwrap();
+    let from = chrono::Local::now().date_naive();
+    for behaviour in script {
+        let started = Instant::now();
+        let answer = system.slots("will", from, 7).await;
+        match behaviour {
+            Behaviour::Pass => {
+                let slots = answer.expect("the case server's times");
+                assert!(!slots.is_empty(), "a week has working days");
+                assert!(slots.iter().all(|s| s.end > s.start));
+            }
+            _ => {
+                let error = answer.expect_err("a middle box's answer is not the office's times");
+                println!("{behaviour:?}: {error} after {:?}", started.elapsed());
+            }
+        }
+    }
+    for behaviour in [
+        Behaviour::Redirect(302),
+        Behaviour::HtmlOk,
+        Behaviour::Stall,
+    ] {
+        assert_eq!(middlebox.seen().get(&behaviour), Some(&1), "{behaviour:?}");
+    }
+    // The reference server refuses a query it cannot answer with a reason.
+    let direct =
+        legal_kiosk::forward::HttpCaseSystem::new(&legal_kiosk::config::CaseSystemSection {
+            base_url: server.base_url(),
+            timeout_s: 2,
+            ..Default::default()
+        })
+        .unwrap();
+    let unknown = direct.slots("no_such_matter", from, 7).await.unwrap_err();
+    assert!(unknown.to_string().contains("unknown_matter"), "{unknown}");
+    let too_long = direct.slots("will", from, 90).await.unwrap_err();
+    assert!(too_long.to_string().contains("bad_days"), "{too_long}");
+}

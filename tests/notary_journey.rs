@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveTime, TimeZone, Weekday};
 use legal_kiosk::config::IdleSection;
+use legal_kiosk::core::notary::appointment::{Slot, SlotsUnavailable};
 use legal_kiosk::core::notary::calendar::OfficeCalendar;
 use legal_kiosk::core::notary::consent::ConsentItem;
 use legal_kiosk::core::notary::fees::FeeLineKind;
@@ -81,6 +82,7 @@ fn journey_with(fingerprint_fitted: bool) -> Journey {
         .expect("fees cover every matter");
     Journey::new(JourneySetup {
         catalogue: Arc::new(catalogue),
+        jurisdiction: None,
         fees: Arc::new(fees),
         office: office(),
         kiosk_id: "kiosk-cy-01".into(),
@@ -141,6 +143,14 @@ fn to_identify(j: &mut Journey, matter: &str) {
 fn fill_form(j: &mut Journey, purpose: Purpose) {
     cmd(j, Command::Edit(FormEdit::Purpose(purpose)));
     cmd(j, Command::Edit(FormEdit::Phone("13812345678".into())));
+}
+
+/// In-person matters, at the appointment step: the office cannot be asked, so it will call.
+fn office_will_call(j: &mut Journey) {
+    assert_eq!(j.step(), Step::Appointment);
+    ev(j, Event::Slots(Err(SlotsUnavailable)));
+    cmd(j, Command::Next);
+    assert_eq!(j.step(), Step::Materials);
 }
 
 /// Review → the truthfulness promise (ticked) → submit; returns the effects of submitting.
@@ -562,6 +572,14 @@ fn power_of_attorney_is_pre_booked_with_fingerprint_and_survives_an_empty_printe
         &mut j,
         Command::Edit(FormEdit::PreferredDate(Some(preferred))),
     );
+    let asked = cmd(&mut j, Command::Next);
+    assert_eq!(j.step(), Step::Appointment);
+    assert!(matches!(
+        asked.as_slice(),
+        [Effect::FetchSlots { days: 14, .. }]
+    ));
+    // The office cannot be asked: it will call, and the preferred date is kept as the wish.
+    ev(&mut j, Event::Slots(Err(SlotsUnavailable)));
     cmd(&mut j, Command::Next);
     assert_eq!(j.step(), Step::Materials);
 
@@ -598,6 +616,8 @@ fn power_of_attorney_is_pre_booked_with_fingerprint_and_survives_an_empty_printe
         FingerprintCheck::Matched
     );
     assert_eq!(p.office_routing.preferred_date, Some(preferred));
+    let appointment = p.office_routing.appointment.as_ref().unwrap();
+    assert!(appointment.office_to_call && appointment.slot.is_none());
 
     let lines = printed_lines(&ev(&mut j, Event::Submitted(Ok(receipt()))));
     let text = texts(&lines);
@@ -991,6 +1011,7 @@ fn elderly_applicant_may_declare_the_free_first_will() {
     read_card(&mut j, elder);
     fill_form(&mut j, Purpose::Inheritance);
     cmd(&mut j, Command::Next);
+    office_will_call(&mut j);
     cmd(&mut j, Command::Next);
     cmd(
         &mut j,
@@ -1240,6 +1261,7 @@ fn the_privacy_notice_names_what_the_journey_stored() {
     ev(&mut j, Event::Fingerprint(FingerprintResult::Matched));
     fill_form(&mut j, Purpose::Other);
     cmd(&mut j, Command::Next);
+    office_will_call(&mut j);
     cmd(&mut j, Command::Next);
     cmd(&mut j, Command::Next);
     let sub = submission(promise_and_submit(&mut j));
@@ -1253,4 +1275,113 @@ fn the_privacy_notice_names_what_the_journey_stored() {
         !notice.contains("材料照片"),
         "nothing is photographed: {notice}"
     );
+}
+
+fn slot_on(day: NaiveDate, hour: u32, minute: u32) -> Slot {
+    let start = now()
+        .timezone()
+        .from_local_datetime(&day.and_hms_opt(hour, minute, 0).unwrap())
+        .unwrap();
+    Slot {
+        start,
+        end: start + chrono::Duration::minutes(30),
+    }
+}
+
+/// A will (in person only) booked into a time the office offered: the time is on the review,
+/// in the application and on the receipt.
+#[test]
+fn a_will_is_booked_into_an_offered_time() {
+    let mut j = journey_with(false);
+    to_identify(&mut j, "will");
+    read_card(&mut j, applicant());
+    assert_eq!(j.step(), Step::Form);
+    fill_form(&mut j, Purpose::Other);
+    cmd(
+        &mut j,
+        Command::Edit(FormEdit::PreferredDate(
+            today().checked_add_days(Days::new(3)),
+        )),
+    );
+    let asked = cmd(&mut j, Command::Next);
+    match asked.as_slice() {
+        [Effect::FetchSlots {
+            matter_id, from, ..
+        }] => {
+            assert_eq!(matter_id, "will");
+            assert_eq!(*from, today());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(j.view(now()).busy, "waiting for the office");
+    let monday = today().checked_add_days(Days::new(1)).unwrap();
+    let tuesday = today().checked_add_days(Days::new(2)).unwrap();
+    let wanted = slot_on(tuesday, 14, 0);
+    ev(
+        &mut j,
+        Event::Slots(Ok(vec![
+            slot_on(monday, 9, 0),
+            slot_on(monday, 9, 30),
+            wanted.clone(),
+        ])),
+    );
+    // Next before a time is chosen says what to do.
+    cmd(&mut j, Command::Next);
+    assert_eq!(j.step(), Step::Appointment);
+    assert!(j.view(now()).message.unwrap().zh.contains("请选一个时间"));
+    cmd(&mut j, Command::ChooseSlotDay(tuesday));
+    match j.view(now()).screen {
+        ScreenView::Appointment(view) => {
+            assert_eq!(view.days.len(), 2);
+            assert!(view.days[1].2, "Tuesday is looked at");
+            assert_eq!(view.times.len(), 1);
+            assert_eq!(view.times[0].1, "14:00–14:30");
+        }
+        other => panic!("{other:?}"),
+    }
+    cmd(&mut j, Command::ChooseSlot(wanted.start));
+    cmd(&mut j, Command::Next);
+    assert_eq!(j.step(), Step::Materials);
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::Next);
+    let ScreenView::Review { lines, .. } = j.view(now()).screen else {
+        panic!("review expected");
+    };
+    let label = wanted.label().zh;
+    assert!(lines
+        .iter()
+        .any(|l| l.label.zh == "预约时间" && l.value.zh.starts_with(&label)));
+    let sub = submission(promise_and_submit(&mut j));
+    let appointment = sub.payload.office_routing.appointment.clone().unwrap();
+    assert_eq!(appointment.slot, Some(wanted));
+    assert!(!appointment.office_to_call);
+    let text = texts(&printed_lines(&ev(&mut j, Event::Submitted(Ok(receipt())))));
+    assert!(text.contains(&format!("预约时间：{label}")), "{text}");
+}
+
+/// Going back to the form and on again keeps the chosen time without asking again.
+#[test]
+fn back_from_the_materials_keeps_the_time_chosen() {
+    let mut j = journey_with(false);
+    to_identify(&mut j, "will");
+    read_card(&mut j, applicant());
+    fill_form(&mut j, Purpose::Other);
+    cmd(&mut j, Command::Next);
+    let tomorrow = slot_on(today().checked_add_days(Days::new(1)).unwrap(), 9, 0);
+    ev(&mut j, Event::Slots(Ok(vec![tomorrow.clone()])));
+    cmd(&mut j, Command::ChooseSlot(tomorrow.start));
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::Back);
+    assert_eq!(j.step(), Step::Appointment);
+    match j.view(now()).screen {
+        ScreenView::Appointment(view) => assert!(view.times[0].2, "still chosen"),
+        other => panic!("{other:?}"),
+    }
+    cmd(&mut j, Command::Back);
+    assert_eq!(j.step(), Step::Form);
+    // The form's Next asks again: a new answer replaces the old offer.
+    assert!(matches!(
+        cmd(&mut j, Command::Next).as_slice(),
+        [Effect::FetchSlots { .. }]
+    ));
 }

@@ -122,8 +122,12 @@ impl KioskApp {
         let session = session.with_accessibility(config.accessibility);
         let voice = voice::VoiceGuide::start(options.devices.as_ref(), &session.view());
         let progress = progress::Progress::start(&options);
-        let notary =
-            notary::NotaryState::new(&config, options.devices.clone(), options.store.clone());
+        let notary = notary::NotaryState::new(
+            &config,
+            options.devices.clone(),
+            options.store.clone(),
+            options.case_system.clone(),
+        );
         let staff = staff::Staff::new(&config, options.store.clone(), options.devices.clone());
         let controller = Rc::new(Controller {
             window: window.as_weak(),

@@ -164,6 +164,24 @@ impl ServerDb {
         rows.collect()
     }
 
+    /// Start times of the appointments booked by the applications received.
+    pub fn booked_starts(&self) -> rusqlite::Result<Vec<chrono::DateTime<chrono::FixedOffset>>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT body FROM submissions WHERE kind = 'notary_application'")?;
+        let bodies = stmt.query_map([], |row| row.get::<_, Vec<u8>>(0))?;
+        let mut starts = Vec::new();
+        for body in bodies {
+            let body: serde_json::Value = serde_json::from_slice(&body?).unwrap_or_default();
+            let start = body
+                .pointer("/payload/office_routing/appointment/slot/start")
+                .and_then(|v| v.as_str())
+                .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok());
+            starts.extend(start);
+        }
+        Ok(starts)
+    }
+
     pub fn stats(&self) -> rusqlite::Result<Stats> {
         let conn = self.conn();
         let count = |sql: &str| -> rusqlite::Result<u64> {

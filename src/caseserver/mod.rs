@@ -8,6 +8,7 @@
 mod db;
 mod faults;
 mod routes;
+mod slots;
 mod tls;
 
 pub use db::{Stats, StoredSubmission};

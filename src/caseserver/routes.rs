@@ -33,6 +33,7 @@ pub(super) fn router(state: Arc<ServerState>) -> Router {
     Router::new()
         .route("/v1/submissions", post(submit))
         .route("/v1/submissions/{key}", get(status))
+        .route("/v1/slots", get(super::slots::slots))
         .route("/admin/fault", put(set_fault).delete(clear_fault))
         .route("/admin/stats", get(stats))
         .route("/admin/submissions", get(submissions))
@@ -47,7 +48,7 @@ fn error(status: StatusCode, code: &str, reason: impl Into<String>) -> Response 
     (status, Json(body)).into_response()
 }
 
-fn internal(e: impl std::fmt::Display) -> Response {
+pub(super) fn internal(e: impl std::fmt::Display) -> Response {
     error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
 }
 

@@ -117,6 +117,19 @@ pub struct OfficeSection {
     /// the application is taken up.
     #[serde(default)]
     pub calendar: Option<CalendarSection>,
+    /// `[office.area]`: the area the office serves (公证法 art. 25). With it the notary
+    /// journey asks whether the matter is connected with the area before anything personal
+    /// is collected; without it the kiosk does not check.
+    #[serde(default)]
+    pub area: Option<AreaSection>,
+}
+
+/// The area a notary office serves, as citizens name it (e.g. 示例市, 示例市某某区).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreaSection {
+    pub name: String,
+    pub name_en: String,
 }
 
 impl Default for OfficeSection {
@@ -130,6 +143,10 @@ impl Default for OfficeSection {
             hours_en: "Mon–Fri 9:00–12:00, 13:30–17:30".into(),
             phone: "12348".into(),
             calendar: Some(CalendarSection::weekdays_nine_to_half_past_five()),
+            area: Some(AreaSection {
+                name: "示例市".into(),
+                name_en: "Example City".into(),
+            }),
         }
     }
 }

@@ -39,10 +39,12 @@ pub fn notary_step_prompt(step: Step) -> &'static str {
     match step {
         Step::ChooseMatter => "notary_choose_matter",
         Step::MatterInfo => "notary_matter_info",
+        Step::Jurisdiction => "notary_jurisdiction",
         Step::Consent => "consent",
         Step::ConsentDeclined => "consent_declined",
         Step::Identify => "id_card_place",
         Step::Form => "form_matter_details",
+        Step::Appointment => "notary_appointment",
         Step::Materials => "camera_capture",
         Step::Fee => "fee",
         Step::Review => "review",
@@ -107,13 +109,15 @@ mod tests {
     use crate::domain::Language;
     use crate::hal::speaker::PromptCatalogue;
 
-    const STEPS: [Step; 14] = [
+    const STEPS: [Step; 16] = [
         Step::ChooseMatter,
         Step::MatterInfo,
+        Step::Jurisdiction,
         Step::Consent,
         Step::ConsentDeclined,
         Step::Identify,
         Step::Form,
+        Step::Appointment,
         Step::Materials,
         Step::Fee,
         Step::Review,

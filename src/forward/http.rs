@@ -181,17 +181,7 @@ impl CaseSystem for HttpCaseSystem {
         idempotency_key: &str,
     ) -> Result<Option<SubmissionResult>, ForwardError> {
         let url = self.url(&format!("v1/submissions/{idempotency_key}"))?;
-        let response = self
-            .client
-            .get(url)
-            .timeout(self.silence)
-            .send()
-            .await
-            .map_err(|e| ForwardError::Request(error_chain(&e)))?;
-        let answer = self
-            .read_answer(response)
-            .await
-            .map_err(ForwardError::Request)?;
+        let answer = self.get(url).await?;
         match answer.status {
             StatusCode::NOT_FOUND => Ok(None),
             s if s.is_success() => serde_json::from_str(&answer.body)
@@ -202,6 +192,51 @@ impl CaseSystem for HttpCaseSystem {
                 reason: describe(&answer),
             }),
         }
+    }
+}
+
+impl HttpCaseSystem {
+    /// A GET answered in full within the silence limit.
+    async fn get(&self, url: Url) -> Result<Answer, ForwardError> {
+        let response = self
+            .client
+            .get(url)
+            .timeout(self.silence)
+            .send()
+            .await
+            .map_err(|e| ForwardError::Request(error_chain(&e)))?;
+        self.read_answer(response)
+            .await
+            .map_err(ForwardError::Request)
+    }
+
+    /// The office's free appointment times for `matter` from `from` for `days` days
+    /// (`GET /v1/slots`); anything but the case system's slots document is an error.
+    pub async fn slots(
+        &self,
+        matter: &str,
+        from: chrono::NaiveDate,
+        days: u32,
+    ) -> Result<Vec<crate::core::notary::appointment::Slot>, ForwardError> {
+        let mut url = self.url("v1/slots")?;
+        url.query_pairs_mut()
+            .append_pair("matter", matter)
+            .append_pair("from", &from.format("%Y-%m-%d").to_string())
+            .append_pair("days", &days.to_string());
+        let answer = self.get(url).await?;
+        if !answer.status.is_success() {
+            return Err(ForwardError::Status {
+                status: answer.status.as_u16(),
+                reason: describe(&answer),
+            });
+        }
+        super::parse_slots(&answer.body, matter).map_err(|reason| {
+            ForwardError::Request(format!(
+                "HTTP {} ({}): {reason}",
+                answer.status.as_u16(),
+                answer.content_type.as_deref().unwrap_or("no content type")
+            ))
+        })
     }
 }
 

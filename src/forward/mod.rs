@@ -8,6 +8,7 @@
 mod backoff;
 mod http;
 pub mod relay;
+mod slots;
 mod status;
 mod upload;
 mod wire;
@@ -15,6 +16,7 @@ mod wire;
 pub use backoff::Backoff;
 pub use http::HttpCaseSystem;
 pub use relay::{Relay, RelayConfig, RelayHandle};
+pub use slots::{parse_slots, SlotsAnswer, MAX_SLOTS, SLOTS_SCHEMA, SLOTS_TIMEOUT};
 pub use status::{lookup_status, StatusLookup, STATUS_TIMEOUT};
 pub use wire::*;
 

@@ -196,7 +196,8 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>) {
         answer(&mut stream, "200 OK", "", "text/html; charset=utf-8", page).await;
         return;
     }
-    let behaviour = if request.method == "POST" {
+    // Submissions and appointment-time queries meet the script; other requests pass.
+    let behaviour = if request.method == "POST" || request.path.starts_with("/v1/slots") {
         let mut next = shared.next.lock().unwrap();
         let behaviour = shared.script[*next % shared.script.len()];
         *next += 1;

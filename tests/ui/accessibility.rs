@@ -119,6 +119,7 @@ fn accessibility_each_notary_step_speaks_its_prompt() {
     tap_and_listen(&app, "service-notary");
     tap_and_listen(&app, "notary-matter-birth");
     tap_and_listen(&app, "notary-next");
+    tap_and_listen(&app, "notary-jurisdiction-place:domicile");
     tap_and_listen(&app, "back");
     assert_eq!(
         heard(&speaker),
@@ -126,8 +127,9 @@ fn accessibility_each_notary_step_speaks_its_prompt() {
             &[
                 "notary_intro",
                 "notary_matter_info",
+                "notary_jurisdiction",
                 "consent",
-                "notary_matter_info"
+                "notary_jurisdiction"
             ],
             Language::Zh
         )

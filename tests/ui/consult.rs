@@ -416,7 +416,7 @@ mod printing {
     use legal_kiosk::codec::escpos_stream::{PrintOp, TextEncoding};
     use legal_kiosk::config::{DevicesSection, PrinterConfig};
     use legal_kiosk::hal::manager::{DeviceMonitor, Devices};
-    use legal_kiosk::hal::printer::sim::{SimOptions, SimReceipt, SimulatedPrinter};
+    use legal_kiosk::hal::printer::sim::{SimOptions, SimulatedPrinter};
 
     fn printer_sim() -> SimulatedPrinter {
         SimulatedPrinter::start(SimOptions {
@@ -437,17 +437,6 @@ mod printing {
         DeviceMonitor::start(Devices::open(&config), Duration::from_millis(200))
     }
 
-    fn printed_text(receipt: &SimReceipt) -> String {
-        receipt
-            .ops
-            .iter()
-            .filter_map(|op| match op {
-                PrintOp::Text { text } => Some(text.as_str()),
-                _ => None,
-            })
-            .collect()
-    }
-
     #[test]
     fn an_article_is_printed_on_the_receipt_printer() {
         let sim = printer_sim();
@@ -465,7 +454,7 @@ mod printing {
         let receipts = sim.wait_for_receipts(1, LAWS);
         assert_eq!(receipts.len(), 1);
         assert!(receipts[0].complete);
-        let printed = printed_text(&receipts[0]);
+        let printed = receipts[0].text();
         assert!(printed.contains("中华人民共和国劳动合同法"), "{printed}");
         assert!(printed.contains("第三十条"), "{printed}");
         for paragraph in text.lines().filter(|p| !p.trim().is_empty()) {
@@ -494,7 +483,7 @@ mod printing {
         app.settle(LAWS);
         assert!(label(&app, "guide-print-status").starts_with("已打印"));
         let receipts = sim.wait_for_receipts(1, LAWS);
-        let printed = printed_text(&receipts[0]);
+        let printed = receipts[0].text();
         assert!(printed.contains("按时足额支付工资"), "{printed}");
         let qr = receipts[0].ops.iter().find_map(|op| match op {
             PrintOp::QrCode { data, .. } => Some(data.clone()),

@@ -12,6 +12,7 @@ use legal_kiosk::codec::escpos_stream::TextEncoding;
 use legal_kiosk::codec::sam::SamStatus;
 use legal_kiosk::config::{DevicesSection, IdReaderConfig, KioskConfig, PrinterConfig};
 use legal_kiosk::domain::SubmissionKind;
+use legal_kiosk::forward::HttpCaseSystem;
 use legal_kiosk::hal::camera::sim::SimCamera;
 use legal_kiosk::hal::idcard::sim::{sample_card, SamFault, SamSimulator};
 use legal_kiosk::hal::manager::{DeviceMonitor, Devices};
@@ -35,6 +36,11 @@ struct Kiosk {
 
 /// A kiosk with an ID reader and a printer, and a document camera when `camera`.
 fn kiosk(camera: bool) -> Kiosk {
+    kiosk_with(camera, None)
+}
+
+/// As [`kiosk`], asking `case_system` for appointment times.
+fn kiosk_with(camera: bool, case_system: Option<Arc<HttpCaseSystem>>) -> Kiosk {
     BACKEND.with(|_| ());
     let dir = tempfile::tempdir().unwrap();
     let sam = SamSimulator::start(115_200).unwrap();
@@ -80,7 +86,7 @@ fn kiosk(camera: bool) -> Kiosk {
             clock: Clock::System,
             fleet: None,
             devices: Some(monitor.clone()),
-            case_system: None,
+            case_system,
             store: Some(store.clone()),
         },
     )
@@ -157,7 +163,18 @@ fn to_consent(app: &KioskApp, matter: &str) {
     tap(app, &format!("notary-matter-{matter}"));
     assert_eq!(step(app), "2 · 事项说明");
     tap(app, "notary-next");
+    answer_where_to_apply(app);
     assert_eq!(step(app), "3 · 个人信息告知");
+}
+
+/// The jurisdiction step (the demo office serves 示例市): no real property involved, the
+/// household registered here.
+fn answer_where_to_apply(app: &KioskApp) {
+    assert_eq!(step(app), "2 · 在哪里办理");
+    if find(app, "notary-jurisdiction-real_estate:no").is_some() {
+        tap(app, "notary-jurisdiction-real_estate:no");
+    }
+    tap(app, "notary-jurisdiction-place:domicile");
 }
 
 /// Home → matter → consent (all three ticks) → the identify step.
@@ -326,26 +343,128 @@ fn notary_without_a_camera_everything_goes_on_the_bring_list() {
     rate_and_finish(app);
 }
 
+/// Home → a will (in person only) → … → the form filled → the appointment step.
+fn will_to_the_appointment_step(k: &Kiosk) {
+    let app = &k.app;
+    to_identify(app, "will");
+    place_and_read(k, "adult");
+    fill_form(app, "13712345678");
+    assert_eq!(step(app), "5 · 预约时间");
+}
+
 #[test]
 fn notary_will_is_an_appointment_request() {
     let k = kiosk(true);
     let app = &k.app;
-    tap(app, "service-notary");
-    tap(app, "notary-matter-will");
-    assert!(find(app, "notary-matter-name").is_some());
+    will_to_the_appointment_step(&k);
+    // No case system to ask: the office will call to agree a time.
+    settle_until(app, "the office's times", |app| {
+        !shown(app, "notary-appointment-office-calls").is_empty()
+    });
+    assert!(shown(app, "notary-appointment-office-calls").contains("打电话"));
     tap(app, "notary-next");
-    for tick in 0..3 {
-        tap(app, &format!("notary-consent-{tick}"));
-    }
-    tap(app, "notary-next");
-    place_and_read(&k, "adult");
-    fill_form(app, "13712345678");
     assert!(
         find_prefix(app, "notary-capture-").is_none(),
         "in-person matters capture nothing"
     );
     let number = submit(app);
-    assert_eq!(payload_of(&k.store, &number)["kind"], "appointment_request");
+    let payload = payload_of(&k.store, &number);
+    assert_eq!(payload["kind"], "appointment_request");
+    assert_eq!(
+        payload["office_routing"]["appointment"]["office_to_call"],
+        true
+    );
+    assert!(payload["office_routing"]["appointment"]["slot"].is_null());
+}
+
+/// A will (an in-person matter) booked into a free time the reference case server offers:
+/// the time is on the receipt and in the application, and once the application has arrived
+/// the server no longer offers it.
+#[test]
+fn notary_will_is_booked_into_a_real_slot() {
+    use legal_kiosk::config::CaseSystemSection;
+    use legal_kiosk::forward::{Backoff, Relay, RelayConfig};
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _context = runtime.enter();
+    let dir = tempfile::tempdir().unwrap();
+    let server = runtime
+        .block_on(legal_kiosk::caseserver::spawn(
+            ([127, 0, 0, 1], 0).into(),
+            &dir.path().join("cases.db"),
+            None,
+        ))
+        .unwrap();
+    let section = CaseSystemSection {
+        base_url: format!("http://{}", server.addr()),
+        timeout_s: 5,
+        ..CaseSystemSection::default()
+    };
+    let system = Arc::new(HttpCaseSystem::new(&section).unwrap());
+    let k = kiosk_with(false, Some(system.clone()));
+    let app = &k.app;
+    will_to_the_appointment_step(&k);
+    settle_until(app, "the office's times", |app| {
+        find_prefix(app, "notary-time-").is_some()
+    });
+    // Next without a time says what to do and stays.
+    tap(app, "notary-next");
+    assert_eq!(step(app), "5 · 预约时间");
+    assert!(shown(app, "notary-message").contains("请选一个时间"));
+    let time = find_prefix(app, "notary-time-").unwrap();
+    let start = time
+        .accessible_id()
+        .unwrap()
+        .trim_start_matches("notary-time-")
+        .to_string();
+    time.invoke_accessible_default_action();
+    let chosen = label(app, "notary-appointment-chosen");
+    assert!(chosen.contains("请按时到公证处"), "{chosen}");
+    tap(app, "notary-next");
+    let number = submit(app);
+    let printed = k.printer.wait_for_receipts(1, ANSWER);
+    let receipt = printed[0].text();
+    let slot_words = chosen.split('，').next().unwrap().to_string();
+    assert!(
+        receipt.contains(&slot_words),
+        "the receipt names {slot_words}: {receipt}"
+    );
+    let payload = payload_of(&k.store, &number);
+    assert_eq!(
+        payload["office_routing"]["appointment"]["slot"]["start"].as_str(),
+        Some(start.as_str())
+    );
+    assert_eq!(
+        payload["office_routing"]["appointment"]["office_to_call"],
+        false
+    );
+
+    let before = runtime
+        .block_on(system.slots("will", chrono::Local::now().date_naive(), 14))
+        .unwrap();
+    assert!(before.iter().any(|s| s.start.to_rfc3339() == start));
+    let mut relay_config = RelayConfig::new("TEST-0001");
+    relay_config.backoff = Backoff {
+        base: Duration::from_millis(20),
+        cap: Duration::from_millis(300),
+    };
+    relay_config.poll_interval = Duration::from_millis(100);
+    let system_for_relay = HttpCaseSystem::new(&section).unwrap();
+    let relay = Relay::new(k.store.clone(), system_for_relay, relay_config).spawn();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while k.store.outbox_status().unwrap().pending > 0 {
+        assert!(Instant::now() < deadline, "not delivered");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    runtime.block_on(relay.shutdown());
+    let after = runtime
+        .block_on(system.slots("will", chrono::Local::now().date_naive(), 14))
+        .unwrap();
+    assert!(
+        !after.iter().any(|s| s.start.to_rfc3339() == start),
+        "a booked time is no longer offered"
+    );
+    assert_eq!(after.len(), before.len() - 1);
 }
 
 #[test]
@@ -536,7 +655,7 @@ fn notary_without_devices_explains_and_points_to_the_counter() {
 #[test]
 fn notary_application_reaches_the_case_server_after_an_outage() {
     use legal_kiosk::config::CaseSystemSection;
-    use legal_kiosk::forward::{Backoff, HttpCaseSystem, Relay, RelayConfig, WireSubmission};
+    use legal_kiosk::forward::{Backoff, Relay, RelayConfig, WireSubmission};
 
     let k = kiosk(true);
     let app = &k.app;
@@ -652,4 +771,33 @@ fn notary_application_reaches_the_case_server_after_an_outage() {
 
     runtime.block_on(relay.shutdown());
     runtime.block_on(server.shutdown());
+}
+
+#[test]
+fn notary_inheritance_of_a_flat_elsewhere_says_where_to_apply_and_sends_nothing() {
+    let k = kiosk(false);
+    let app = &k.app;
+    tap(app, "service-notary");
+    tap(app, "notary-matter-inheritance");
+    tap(app, "notary-next");
+    assert_eq!(step(app), "2 · 在哪里办理");
+    assert!(label(app, "notary-jurisdiction-question").contains("不动产"));
+    tap(app, "notary-jurisdiction-real_estate:yes");
+    assert!(
+        find(app, "notary-jurisdiction-place:domicile").is_none(),
+        "once real property is involved, only where it lies counts (公证法 art. 25 (2))"
+    );
+    tap(app, "notary-jurisdiction-none");
+    let guidance = label(app, "notary-jurisdiction-elsewhere");
+    assert!(guidance.contains("房屋、土地所在地的公证处"), "{guidance}");
+    assert!(guidance.contains("第二十五条第二款"), "{guidance}");
+    assert!(find(app, "notary-consent-0").is_none());
+    assert_eq!(label(app, "notary-next"), "完成");
+    tap(app, "notary-next");
+    assert!(find(app, "notary-jurisdiction-elsewhere").is_none());
+    assert_eq!(
+        k.store.outbox_status().unwrap().pending,
+        0,
+        "nothing is sent"
+    );
 }

@@ -8,7 +8,7 @@
 use super::{find, label, tap, BACKEND};
 use i_slint_backend_testing::mock_elapsed_time;
 use legal_kiosk::adapter::{Clock, KioskApp, UiOptions};
-use legal_kiosk::codec::escpos_stream::{PrintOp, TextEncoding};
+use legal_kiosk::codec::escpos_stream::TextEncoding;
 use legal_kiosk::config::{DevicesSection, KioskConfig};
 use legal_kiosk::domain::{NewSubmission, SubmissionKind};
 use legal_kiosk::fleet::audit_export::{read_audit_log, AuditRow};
@@ -267,14 +267,7 @@ fn the_printer_self_test_prints_and_counts_paper() {
     assert!(result.starts_with("passed"), "{result}");
     let receipts = kiosk.printer.wait_for_receipts(1, WORKER);
     assert_eq!(receipts.len(), 1);
-    let printed: String = receipts[0]
-        .ops
-        .iter()
-        .filter_map(|op| match op {
-            PrintOp::Text { text } => Some(text.as_str()),
-            _ => None,
-        })
-        .collect();
+    let printed = receipts[0].text();
     assert!(printed.contains("打印测试"), "{printed}");
     assert_eq!(label(app, "staff-paper-count"), "1");
 

@@ -3,9 +3,12 @@
 //! UI thread, their answers come back through a channel drained by a timer, and after every
 //! command or answer the journey's view is rendered into the global.
 
+mod appointment;
+mod jurisdiction;
 mod render;
 mod scenes;
 pub mod setup;
+mod slots;
 mod worker;
 
 pub(super) use render::qr_image;
@@ -50,6 +53,7 @@ impl NotaryState {
         config: &KioskConfig,
         devices: Option<DeviceMonitor>,
         store: Option<Arc<Store>>,
+        case_system: Option<Arc<crate::forward::HttpCaseSystem>>,
     ) -> NotaryState {
         let journey = match setup::journey_setup(config, devices.as_ref(), store.as_deref()) {
             Ok(setup) => Some(Journey::new(setup)),
@@ -60,7 +64,7 @@ impl NotaryState {
         };
         NotaryState {
             journey: RefCell::new(journey),
-            runner: RefCell::new(EffectRunner::new(devices, store)),
+            runner: RefCell::new(EffectRunner::new(devices, store, case_system)),
             generation: Cell::new(0),
             missing: RefCell::new(Vec::new()),
             last_step: Cell::new(None),
@@ -97,7 +101,23 @@ pub(super) fn bind(window: &MainWindow, controller: &Rc<Controller>) {
             c.notary_command(J::SetConsent(*item, on))
         }
     });
+    on!(on_answer_jurisdiction, |c, token| {
+        if let Some(answer) = jurisdiction::parse_answer(&token) {
+            c.notary_command(J::AnswerJurisdiction(answer))
+        }
+    });
     on!(on_decline_consent, |c| c.notary_command(J::DeclineConsent));
+    on!(on_choose_slot_day, |c, id| {
+        if let Some(day) = appointment::parse_day(&id) {
+            c.notary_command(J::ChooseSlotDay(day))
+        }
+    });
+    on!(on_choose_slot, |c, id| {
+        if let Some(start) = appointment::parse_start(&id) {
+            c.notary_command(J::ChooseSlot(start))
+        }
+    });
+    on!(on_no_slot_suits, |c| c.notary_command(J::NoSlotSuits));
     on!(on_retry_card, |c| c.notary_command(J::RetryCard));
     on!(on_verify_fingerprint, |c| c
         .notary_command(J::VerifyFingerprint));
@@ -278,6 +298,11 @@ impl Controller {
                 Effect::StopAwaitingCard => runner.stop_awaiting_card(),
                 Effect::VerifyFingerprint => runner.verify_fingerprint(generation),
                 Effect::CaptureDocument { material_id } => runner.capture(generation, material_id),
+                Effect::FetchSlots {
+                    matter_id,
+                    from,
+                    days,
+                } => runner.fetch_slots(generation, matter_id, from, days),
                 Effect::Submit(submission) => runner.submit(generation, *submission),
                 Effect::PrintReceipt(lines) => runner.print(generation, lines),
                 Effect::SubmitRating(record) => runner.submit_rating(record),

@@ -72,10 +72,12 @@ fn step_of(step: Step) -> NotaryStep {
     match step {
         Step::ChooseMatter => NotaryStep::ChooseMatter,
         Step::MatterInfo => NotaryStep::MatterInfo,
+        Step::Jurisdiction => NotaryStep::Jurisdiction,
         Step::Consent => NotaryStep::Consent,
         Step::ConsentDeclined => NotaryStep::ConsentDeclined,
         Step::Identify => NotaryStep::Identify,
         Step::Form => NotaryStep::Form,
+        Step::Appointment => NotaryStep::Appointment,
         Step::Materials => NotaryStep::Materials,
         Step::Fee => NotaryStep::Fee,
         Step::Review => NotaryStep::Review,
@@ -112,9 +114,11 @@ pub fn render(
     a.set_device_note(device_note(&t, view.step, missing, office));
     choose(a, &t, &view.screen);
     matter(a, &t, &view.screen);
+    super::jurisdiction::render(a, language, &view.screen);
     consent(a, &t, &view.screen);
     identify(a, &t, &view.screen);
     form(a, &t, &view.screen);
+    super::appointment::render(a, language, &view.screen);
     materials(a, &t, &view.screen);
     fee(a, &t, &view.screen);
     review(a, &t, &view.screen);

@@ -5,19 +5,24 @@
 
 use super::setup;
 use crate::adapter::Controller;
+use crate::core::notary::appointment::Slot;
 use crate::core::notary::journey::{CardEvent, Command as J, Event, Rating};
+use crate::core::notary::jurisdiction::{Basis, JurisdictionAnswer};
 use crate::core::notary::payload::SubmissionReceipt;
 use crate::core::notary::{Applicant, CardKind, ConsentItem, FormEdit, Journey, Purpose, Sex};
 use crate::core::{Command, Screen};
-use chrono::NaiveDate;
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone};
 
 /// Screenshot names of the notary steps beyond the first (`notary`).
-pub const NOTARY_SCENES: [&str; 13] = [
+pub const NOTARY_SCENES: [&str; 16] = [
     "notary-matter-info",
+    "notary-jurisdiction",
+    "notary-jurisdiction-elsewhere",
     "notary-consent",
     "notary-consent-declined",
     "notary-identify",
     "notary-form",
+    "notary-appointment",
     "notary-materials",
     "notary-fee",
     "notary-review",
@@ -30,6 +35,10 @@ pub const NOTARY_SCENES: [&str; 13] = [
 
 /// The matter every scene applies for: used abroad, with materials to capture.
 const SCENE_MATTER: &str = "degree";
+/// The matter of the appointment scene: a will, made in person.
+const APPOINTMENT_MATTER: &str = "will";
+/// The matter of the "apply elsewhere" scene: an inheritance of a flat in another city.
+const ELSEWHERE_MATTER: &str = "inheritance";
 
 /// A fictitious applicant (the sample card's data style; no real person).
 fn sample_applicant() -> Applicant {
@@ -93,6 +102,21 @@ pub(in crate::adapter) fn stage(c: &Controller, name: &str) -> bool {
         }
     };
     run(J::SetLanguage(language));
+    if name == "notary-jurisdiction-elsewhere" {
+        run(J::ChooseMatter(ELSEWHERE_MATTER.into()));
+        run(J::Next);
+        run(J::AnswerJurisdiction(
+            JurisdictionAnswer::InvolvesRealEstate(true),
+        ));
+        run(J::AnswerJurisdiction(JurisdictionAnswer::NoneHere));
+        c.render_notary();
+        return true;
+    }
+    if name == "notary-appointment" {
+        stage_appointment(&run, &feed, now);
+        c.render_notary();
+        return true;
+    }
     run(J::ChooseMatter(SCENE_MATTER.into()));
     let reached = |scene: &str| {
         NOTARY_SCENES
@@ -100,8 +124,14 @@ pub(in crate::adapter) fn stage(c: &Controller, name: &str) -> bool {
             .position(|s| *s == scene)
             .is_some_and(|p| position >= p)
     };
-    if reached("notary-consent") {
+    if reached("notary-jurisdiction") {
         run(J::Next);
+    }
+    if reached("notary-consent") {
+        // The degree was awarded by a school in the office's area.
+        run(J::AnswerJurisdiction(JurisdictionAnswer::Place(
+            Basis::ActOrFact,
+        )));
     }
     if name == "notary-consent" {
         run(J::SetConsent(ConsentItem::PersonalInfo, true));
@@ -180,6 +210,48 @@ pub(in crate::adapter) fn stage(c: &Controller, name: &str) -> bool {
         c.notary_adapter(|a| a.set_phone("1381234".into()));
     }
     true
+}
+
+/// A will (in person only) at the appointment step, the office's times for three working
+/// days offered and one chosen.
+fn stage_appointment(run: &dyn Fn(J), feed: &dyn Fn(Event), now: DateTime<FixedOffset>) {
+    run(J::ChooseMatter(APPOINTMENT_MATTER.into()));
+    run(J::Next);
+    run(J::AnswerJurisdiction(JurisdictionAnswer::Place(
+        Basis::Domicile,
+    )));
+    for item in ConsentItem::ALL {
+        run(J::SetConsent(item, true));
+    }
+    run(J::Next);
+    feed(Event::Card(CardEvent::Read(Box::new(sample_applicant()))));
+    run(J::Edit(FormEdit::Purpose(Purpose::Other)));
+    run(J::Edit(FormEdit::Phone("13812345678".into())));
+    run(J::Next);
+    let mut slots = Vec::new();
+    let mut day = now.date_naive();
+    while slots.len() < 3 * 6 {
+        day = day.succ_opt().unwrap_or(day);
+        if day.weekday().number_from_monday() > 5 {
+            continue;
+        }
+        for (hour, minute) in [(9, 0), (9, 30), (10, 30), (14, 0), (15, 30), (16, 30)] {
+            let start = day
+                .and_hms_opt(hour, minute, 0)
+                .and_then(|t| now.timezone().from_local_datetime(&t).single());
+            if let Some(start) = start {
+                slots.push(Slot {
+                    start,
+                    end: start + chrono::Duration::minutes(30),
+                });
+            }
+        }
+    }
+    let chosen = slots.get(7).map(|s| s.start);
+    feed(Event::Slots(Ok(slots)));
+    if let Some(start) = chosen {
+        run(J::ChooseSlot(start));
+    }
 }
 
 fn first_capturable(journey: &Journey) -> Option<String> {

@@ -3,6 +3,7 @@
 
 use crate::config::KioskConfig;
 use crate::core::notary::calendar::OfficeCalendar;
+use crate::core::notary::jurisdiction::{Jurisdiction, JurisdictionError, JurisdictionRules};
 use crate::core::notary::{Catalogue, FeeSchedule, IdDigestKey, JourneySetup, OfficeInfo};
 use crate::domain::Bilingual;
 use crate::hal::manager::DeviceMonitor;
@@ -15,6 +16,8 @@ pub enum SetupError {
     Catalogue(#[from] crate::core::notary::CatalogueError),
     #[error("notary fee schedule: {0}")]
     Fees(#[from] crate::core::notary::FeeError),
+    #[error("notary jurisdiction rules: {0}")]
+    Jurisdiction(#[from] JurisdictionError),
     #[error("ID-number digest key: {0}")]
     Key(String),
 }
@@ -34,8 +37,21 @@ pub fn journey_setup(
     let camera_fitted = devices
         .and_then(|d| d.devices.lock().ok().map(|d| d.camera.is_some()))
         .unwrap_or(false);
+    let catalogue = Catalogue::shipped()?;
+    let jurisdiction = match &config.office.area {
+        Some(area) => {
+            let rules = JurisdictionRules::shipped()?;
+            rules.check_against(&catalogue)?;
+            Some(Arc::new(Jurisdiction {
+                area: Bilingual::new(area.name.as_str(), area.name_en.as_str()),
+                rules,
+            }))
+        }
+        None => None,
+    };
     Ok(JourneySetup {
-        catalogue: Arc::new(Catalogue::shipped()?),
+        catalogue: Arc::new(catalogue),
+        jurisdiction,
         fees: Arc::new(fees),
         office: office_info(config),
         kiosk_id: config.kiosk.id.clone(),

@@ -12,10 +12,12 @@ use crate::core::notary::journey::{
 use crate::core::notary::payload::SubmissionReceipt;
 use crate::core::notary::{to_printer_receipt, Applicant, NotaryReceiptLine, Submission};
 use crate::domain::{NewSubmission, SubmissionKind};
+use crate::forward::HttpCaseSystem;
 use crate::hal::idcard::IdCardError;
 use crate::hal::manager::{DeviceMonitor, Devices};
 use crate::hal::printer::PrintError;
 use crate::store::{Store, StoreError};
+use chrono::NaiveDate;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -46,17 +48,23 @@ struct Delivered {
 pub struct EffectRunner {
     devices: Option<DeviceMonitor>,
     store: Option<Arc<Store>>,
+    case_system: Option<Arc<HttpCaseSystem>>,
     outbox: Sender<Delivered>,
     inbox: Receiver<Delivered>,
     card_wait: Option<Arc<AtomicBool>>,
 }
 
 impl EffectRunner {
-    pub fn new(devices: Option<DeviceMonitor>, store: Option<Arc<Store>>) -> EffectRunner {
+    pub fn new(
+        devices: Option<DeviceMonitor>,
+        store: Option<Arc<Store>>,
+        case_system: Option<Arc<HttpCaseSystem>>,
+    ) -> EffectRunner {
         let (outbox, inbox) = channel();
         EffectRunner {
             devices,
             store,
+            case_system,
             outbox,
             inbox,
             card_wait: None,
@@ -169,6 +177,19 @@ impl EffectRunner {
                 material_id,
                 result,
             })
+        });
+    }
+
+    /// Asks the office for its free appointment times; any failure is "unavailable".
+    pub fn fetch_slots(&self, generation: u64, matter_id: String, from: NaiveDate, days: u32) {
+        let system = self.case_system.clone();
+        self.spawn("notary-slots", generation, move || {
+            Answer::Event(Event::Slots(super::slots::fetch(
+                system.as_deref(),
+                &matter_id,
+                from,
+                days,
+            )))
         });
     }
 

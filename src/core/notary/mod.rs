@@ -5,6 +5,7 @@
 //! printer) and feeds the results back as [`Event`]s, then renders [`JourneyView`].
 
 pub mod applicant;
+pub mod appointment;
 pub mod calendar;
 pub mod catalogue;
 mod config_check;
@@ -13,6 +14,7 @@ pub mod declaration;
 pub mod fees;
 pub mod form;
 pub mod journey;
+pub mod jurisdiction;
 pub mod mask;
 pub mod materials;
 pub mod payload;

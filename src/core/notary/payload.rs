@@ -3,11 +3,13 @@
 //! captured images it refers to by digest.
 
 use super::applicant::{CardKind, Sex};
+use super::appointment::Slot;
 use super::catalogue::{Authentication, LegalGroup};
 use super::consent::ConsentRecord;
 use super::declaration::TruthfulnessPromise;
 use super::fees::FeeEstimate;
 use super::form::{DeliveryMethod, Purpose};
+use super::jurisdiction::Basis;
 use super::mask::mask_id_number;
 use crate::domain::{
     Attachment as StoredAttachment, AttachmentRole, NewSubmission, ProgressIndex,
@@ -204,6 +206,31 @@ pub struct PayloadFee {
 pub struct OfficeRouting {
     pub office_name_zh: String,
     pub preferred_date: Option<NaiveDate>,
+    /// Why this office may take the application (公证法 art. 25), as the applicant answered;
+    /// absent where the kiosk has no `[office.area]` and did not ask.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<PayloadJurisdiction>,
+    /// In-person matters: the free time booked at the kiosk (`GET /v1/slots`), or none and
+    /// the office calls to agree one (offline, or no time suited).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<PayloadAppointment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayloadAppointment {
+    pub slot: Option<Slot>,
+    pub office_to_call: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayloadJurisdiction {
+    /// The place the applicant said is in the office's area.
+    pub basis: Basis,
+    /// The area as configured, e.g. 深圳市福田区.
+    pub area_zh: String,
+    /// The answer to "does this involve real property?", where the matter's rule asks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub involves_real_estate: Option<bool>,
 }
 
 /// A captured image that goes with the payload.

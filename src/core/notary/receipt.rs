@@ -2,6 +2,7 @@
 //! `Receipt` is built from these lines; the same lines are shown on screen when the printer
 //! fails and kept for a staff reprint.
 
+use super::appointment::Slot;
 use super::consent::OfficeInfo;
 use super::fees::{format_fen, FeeEstimate};
 use super::mask::{mask_id_number, mask_name};
@@ -95,6 +96,8 @@ pub struct ReceiptInput<'a> {
     pub office: &'a OfficeInfo,
     pub issued_at: DateTime<FixedOffset>,
     pub preferred_date: Option<NaiveDate>,
+    /// The free time booked at the kiosk (in-person matters); `None`: the office calls.
+    pub appointment: Option<&'a Slot>,
     pub language: Language,
 }
 
@@ -229,6 +232,19 @@ fn kind_steps(input: &ReceiptInput<'_>) -> Vec<Bilingual> {
                 ),
             ),
         ],
+        SubmissionKind::AppointmentRequest if input.appointment.is_some() => {
+            let slot = input.appointment.map(Slot::label).unwrap_or_default();
+            vec![
+                Bilingual::new(
+                    format!("此事项须本人到公证处当面办理。预约时间：{}。", slot.zh),
+                    format!("You must attend in person. Your appointment: {}.", slot.en),
+                ),
+                bi(
+                    "请按时前往，携带身份证原件和上面列出的材料。来不了的，请提前打电话告诉公证处。",
+                    "Please come on time with your original ID card and the materials listed above. If you cannot come, phone the office beforehand.",
+                ),
+            ]
+        }
         SubmissionKind::AppointmentRequest => {
             let mut steps = vec![bi(
                 "此事项须本人到公证处当面办理。公证处将电话与您确认预约时间。",

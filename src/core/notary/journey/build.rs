@@ -8,9 +8,9 @@ use super::super::form::DeliveryMethod;
 use super::super::materials::{checklist, to_bring, BringItem, CaptureState, ChecklistItem};
 use super::super::payload::{
     Acknowledgements, Attachment, AttachmentRef, FingerprintCheck, IdentityVerification,
-    MaterialSource, OfficeRouting, PayloadApplicant, PayloadDelivery, PayloadFee, PayloadMaterial,
-    PayloadMatter, Submission, SubmissionKind, SubmissionPayload, SubmissionReceipt,
-    PAYLOAD_SCHEMA,
+    MaterialSource, OfficeRouting, PayloadApplicant, PayloadAppointment, PayloadDelivery,
+    PayloadFee, PayloadJurisdiction, PayloadMaterial, PayloadMatter, Submission, SubmissionKind,
+    SubmissionPayload, SubmissionReceipt, PAYLOAD_SCHEMA,
 };
 use super::super::receipt::{build_receipt, NotaryReceiptLine, ReceiptInput};
 use super::{Journey, ReviewLine};
@@ -140,7 +140,13 @@ impl Journey {
                 same(&form.postal_address),
             ));
         }
-        if let Some(date) = form.preferred_date {
+        if matter.in_person {
+            lines.push(ReviewLine::new(
+                bi("预约时间", "Appointment"),
+                self.data.appointment.summary(),
+            ));
+        }
+        if let (Some(date), None) = (form.preferred_date, self.data.appointment.chosen()) {
             lines.push(ReviewLine::new(
                 bi("希望预约日期", "Preferred date"),
                 same(&date.format("%Y-%m-%d").to_string()),
@@ -297,6 +303,11 @@ impl Journey {
             office_routing: OfficeRouting {
                 office_name_zh: self.setup.office.office_name.zh.clone(),
                 preferred_date: form.preferred_date,
+                jurisdiction: self.payload_jurisdiction(),
+                appointment: matter.in_person.then(|| PayloadAppointment {
+                    slot: self.data.appointment.chosen().cloned(),
+                    office_to_call: self.data.appointment.chosen().is_none(),
+                }),
             },
         };
         Some(Submission {
@@ -331,7 +342,19 @@ impl Journey {
             office: &self.setup.office,
             issued_at: now,
             preferred_date: self.data.form.preferred_date,
+            appointment: self.data.appointment.chosen(),
             language: self.data.language,
+        })
+    }
+}
+
+impl Journey {
+    pub(super) fn payload_jurisdiction(&self) -> Option<PayloadJurisdiction> {
+        let jurisdiction = self.setup.jurisdiction.as_ref()?;
+        Some(PayloadJurisdiction {
+            basis: self.data.jurisdiction.basis()?,
+            area_zh: jurisdiction.area.zh.clone(),
+            involves_real_estate: self.data.jurisdiction.real_estate,
         })
     }
 }

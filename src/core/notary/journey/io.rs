@@ -2,13 +2,15 @@
 //! and what comes out (effects the adapter carries out and answers with an event).
 
 use super::super::applicant::Applicant;
+use super::super::appointment::{Slot, SlotsUnavailable};
 use super::super::consent::ConsentItem;
 use super::super::form::FormEdit;
+use super::super::jurisdiction::JurisdictionAnswer;
 use super::super::payload::{Submission, SubmissionReceipt};
 use super::super::receipt::NotaryReceiptLine;
 use crate::domain::Language;
 use crate::domain::{bi, Bilingual};
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 use std::fmt;
 
@@ -25,6 +27,8 @@ pub enum Command {
     SelectCategory(Option<String>),
     Search(String),
     ChooseMatter(String),
+    /// A tap on the jurisdiction screen (which place is in the office's area).
+    AnswerJurisdiction(JurisdictionAnswer),
     SetConsent(ConsentItem, bool),
     DeclineConsent,
     RetryCard,
@@ -40,6 +44,12 @@ pub enum Command {
     /// Drop a kept capture (the material goes back on the "bring" list).
     DiscardCapture(String),
     ToggleReduction(String),
+    /// Look at the free times of another day.
+    ChooseSlotDay(NaiveDate),
+    /// Pick the free time starting then.
+    ChooseSlot(DateTime<FixedOffset>),
+    /// None of the times suits: the office calls to agree one.
+    NoSlotSuits,
     /// Tick or untick the truthfulness promise.
     SetPromise(bool),
     RetryPrint,
@@ -57,12 +67,16 @@ impl fmt::Debug for Command {
             Command::SelectCategory(c) => write!(f, "SelectCategory({c:?})"),
             Command::Search(q) => write!(f, "Search({q:?})"),
             Command::ChooseMatter(m) => write!(f, "ChooseMatter({m:?})"),
+            Command::AnswerJurisdiction(a) => write!(f, "AnswerJurisdiction({a:?})"),
             Command::SetConsent(item, on) => write!(f, "SetConsent({item:?}, {on})"),
             Command::Edit(edit) => write!(f, "Edit({edit:?})"),
             Command::Capture(m) => write!(f, "Capture({m:?})"),
             Command::DiscardCapture(m) => write!(f, "DiscardCapture({m:?})"),
             Command::ToggleReduction(r) => write!(f, "ToggleReduction({r:?})"),
             Command::SetPromise(on) => write!(f, "SetPromise({on})"),
+            Command::ChooseSlotDay(d) => write!(f, "ChooseSlotDay({d})"),
+            Command::ChooseSlot(t) => write!(f, "ChooseSlot({t})"),
+            Command::NoSlotSuits => f.write_str("NoSlotSuits"),
             Command::Rate(r) => write!(f, "Rate({r:?})"),
             Command::Back => f.write_str("Back"),
             Command::Cancel => f.write_str("Cancel"),
@@ -87,6 +101,8 @@ pub enum Event {
         material_id: String,
         result: Result<Vec<u8>, CaptureFailed>,
     },
+    /// The office's free appointment times, or why they could not be had.
+    Slots(Result<Vec<Slot>, SlotsUnavailable>),
     Submitted(Result<SubmissionReceipt, SubmitFailure>),
     Printed(Result<(), PrintFailure>),
 }
@@ -219,6 +235,12 @@ pub enum Effect {
     StopAwaitingCard,
     /// Match a live finger against the card → `Event::Fingerprint`.
     VerifyFingerprint,
+    /// Ask the office for free appointment times from `from` → `Event::Slots`.
+    FetchSlots {
+        matter_id: String,
+        from: NaiveDate,
+        days: u32,
+    },
     /// Take a still → `Event::DocumentCaptured`.
     CaptureDocument { material_id: String },
     /// Commit durably → `Event::Submitted` (only after the commit).

@@ -1,8 +1,9 @@
 //! The notary journey as a pure state machine: commands and events in, effects out, and a
 //! view to render. No I/O, no clocks: the caller passes `now` with every input.
 //!
-//! ChooseMatter → MatterInfo → Consent → Identify → Form → Materials → Fee → Review →
-//! Declaration → Submitting → Receipt → Rating → End. In-person matters take the same path but end with
+//! ChooseMatter → MatterInfo → Jurisdiction → Consent → Identify → Form → Materials → Fee →
+//! Review → Declaration → Submitting → Receipt → Rating → End (Jurisdiction only where the
+//! office's area is configured). In-person matters take the same path but end with
 //! an appointment request, and capture nothing (the documents are examined at the office).
 
 mod build;
@@ -14,15 +15,17 @@ pub use io::{
     RatingRecord, SubmitFailure, RATING_COMMENT_MAX_CHARS,
 };
 pub use view::{
-    Choice, FormView, IdentifyView, JourneyView, MatterDetails, MatterSummary, PreviewView,
-    ReductionChoice, ReviewLine, ScreenView,
+    AppointmentView, Choice, FormView, IdentifyView, JourneyView, MatterDetails, MatterSummary,
+    PreviewView, ReductionChoice, ReviewLine, ScreenView,
 };
 
 use super::applicant::{Applicant, CardRefusal, IdDigestKey};
+use super::appointment::{Appointment, SLOT_WINDOW_DAYS};
 use super::catalogue::{Catalogue, Matter};
 use super::consent::{Collection, ConsentChoices, ConsentRecord, OfficeInfo};
 use super::fees::FeeSchedule;
 use super::form::{FieldError, FormData};
+use super::jurisdiction::{Jurisdiction, JurisdictionAnswer, JurisdictionAnswers, Outcome};
 use super::materials::{checklist, CaptureState, CapturedImage, Captures};
 use super::payload::{FingerprintCheck, SubmissionReceipt};
 use super::receipt::NotaryReceiptLine;
@@ -35,6 +38,9 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct JourneySetup {
     pub catalogue: Arc<Catalogue>,
+    /// The office's area and which places count for each matter (公证法 art. 25); `None`:
+    /// the kiosk does not ask.
+    pub jurisdiction: Option<Arc<Jurisdiction>>,
     pub fees: Arc<FeeSchedule>,
     pub office: OfficeInfo,
     pub kiosk_id: String,
@@ -50,10 +56,14 @@ pub struct JourneySetup {
 pub enum Step {
     ChooseMatter,
     MatterInfo,
+    /// Whether this office may take the application (公证法 art. 25).
+    Jurisdiction,
     Consent,
     ConsentDeclined,
     Identify,
     Form,
+    /// In-person matters: a free time at the office, or the office calls.
+    Appointment,
     Materials,
     Fee,
     Review,
@@ -156,6 +166,7 @@ struct JourneyData {
     category: Option<String>,
     query: String,
     matter_id: Option<String>,
+    jurisdiction: JurisdictionAnswers,
     consent: ConsentChoices,
     consent_record: Option<ConsentRecord>,
     identify: IdentifyPhase,
@@ -164,6 +175,7 @@ struct JourneyData {
     fingerprint: Option<FingerprintCheck>,
     form: FormData,
     form_errors: Vec<FieldError>,
+    appointment: Appointment,
     /// The truthfulness box, and when the applicant confirmed it by pressing submit.
     promised: bool,
     promised_at: Option<DateTime<FixedOffset>>,
@@ -265,6 +277,10 @@ impl Journey {
                 }
                 vec![]
             }
+            Command::AnswerJurisdiction(answer) if self.step == Step::Jurisdiction => {
+                self.answer_jurisdiction(answer);
+                vec![]
+            }
             Command::SetConsent(item, on) if self.step == Step::Consent => {
                 self.data.consent.set(item, on);
                 vec![]
@@ -279,6 +295,18 @@ impl Journey {
             Command::Edit(edit) if self.step == Step::Form => {
                 let catalogue = Arc::clone(&self.setup.catalogue);
                 self.data.form.apply(edit, &catalogue);
+                vec![]
+            }
+            Command::ChooseSlotDay(day) if self.step == Step::Appointment => {
+                self.data.appointment.choose_day(day);
+                vec![]
+            }
+            Command::ChooseSlot(start) if self.step == Step::Appointment => {
+                self.data.appointment.choose(start);
+                vec![]
+            }
+            Command::NoSlotSuits if self.step == Step::Appointment => {
+                self.data.appointment.office_calls();
                 vec![]
             }
             Command::Capture(id) if self.step == Step::Materials => self.capture(id),
@@ -348,6 +376,10 @@ impl Journey {
                 }
                 vec![]
             }
+            Event::Slots(answer) if self.step == Step::Appointment => {
+                self.data.appointment.answered(answer, now);
+                vec![]
+            }
             Event::Submitted(result) if self.step == Step::Submitting => match result {
                 Ok(receipt) => {
                     self.data.submit_error = None;
@@ -381,6 +413,16 @@ impl Journey {
         let (previous, effects) = match self.step {
             Step::ChooseMatter => return self.cancel(),
             Step::MatterInfo => (Step::ChooseMatter, vec![]),
+            Step::Jurisdiction => {
+                if self.data.jurisdiction.undo() {
+                    return vec![];
+                }
+                (Step::MatterInfo, vec![])
+            }
+            Step::Consent if self.setup.jurisdiction.is_some() => {
+                self.data.jurisdiction = JurisdictionAnswers::default();
+                (Step::Jurisdiction, vec![])
+            }
             Step::Consent => (Step::MatterInfo, vec![]),
             Step::ConsentDeclined => (Step::Consent, vec![]),
             Step::Identify => {
@@ -391,6 +433,11 @@ impl Journey {
                 self.forget_identity();
                 (Step::Identify, vec![Effect::AwaitCard])
             }
+            Step::Appointment => {
+                self.data.appointment = Appointment::NotAsked;
+                (Step::Form, vec![])
+            }
+            Step::Materials if self.needs_appointment() => (Step::Appointment, vec![]),
             Step::Materials => {
                 self.data.preview = None;
                 self.data.capturing = None;
@@ -423,11 +470,21 @@ impl Journey {
     fn next(&mut self, now: DateTime<FixedOffset>) -> Vec<Effect> {
         match self.step {
             Step::ChooseMatter => vec![],
+            Step::MatterInfo if self.setup.jurisdiction.is_some() => {
+                self.data.jurisdiction = JurisdictionAnswers::default();
+                self.step = Step::Jurisdiction;
+                vec![]
+            }
             Step::MatterInfo => {
                 self.data.consent = ConsentChoices::default();
                 self.step = Step::Consent;
                 vec![]
             }
+            // The answers move on by themselves; the main button of "apply elsewhere" ends.
+            Step::Jurisdiction => match self.data.jurisdiction.outcome {
+                Some(Outcome::Elsewhere) => self.cancel(),
+                _ => vec![],
+            },
             Step::Consent => {
                 if self.data.consent.all_given() {
                     self.data.consent_record = Some(ConsentRecord::new(self.data.consent, now));
@@ -465,10 +522,26 @@ impl Journey {
                     .data
                     .form
                     .validate(matter, self.catalogue(), now.date_naive());
-                if errors.is_empty() {
-                    self.step = Step::Materials;
-                }
+                let effects = match (errors.is_empty(), matter.in_person) {
+                    (false, _) => vec![],
+                    (true, true) => self.ask_for_slots(now),
+                    (true, false) => {
+                        self.step = Step::Materials;
+                        vec![]
+                    }
+                };
                 self.data.form_errors = errors;
+                effects
+            }
+            Step::Appointment => {
+                if self.data.appointment.settled() {
+                    self.step = Step::Materials;
+                } else if self.data.appointment != Appointment::Asking {
+                    self.data.message = Some(bi(
+                        "请选一个时间；都不合适的，请选“这些时间都不合适”，公证处会打电话和您约。",
+                        "Please pick a time, or choose “None of these times suits me” and the office will call you.",
+                    ));
+                }
                 vec![]
             }
             Step::Materials => {
@@ -531,6 +604,40 @@ impl Journey {
         }
     }
 
+    fn answer_jurisdiction(&mut self, answer: JurisdictionAnswer) {
+        let Some(jurisdiction) = self.setup.jurisdiction.clone() else {
+            return;
+        };
+        let Some(matter) = self.data.matter_id.clone() else {
+            return;
+        };
+        let rule = jurisdiction.rules.rule_for(&matter);
+        self.data.jurisdiction.answer(answer, rule);
+        if self.data.jurisdiction.basis().is_some() {
+            self.data.consent = ConsentChoices::default();
+            self.step = Step::Consent;
+        }
+    }
+
+    fn needs_appointment(&self) -> bool {
+        self.matter().is_some_and(|m| m.in_person)
+    }
+
+    /// Enters the appointment step and asks the office for its free times.
+    fn ask_for_slots(&mut self, now: DateTime<FixedOffset>) -> Vec<Effect> {
+        self.step = Step::Appointment;
+        if self.data.appointment.settled() {
+            // Back from a later step: the choice stands.
+            return vec![];
+        }
+        self.data.appointment = Appointment::Asking;
+        vec![Effect::FetchSlots {
+            matter_id: self.data.matter_id.clone().unwrap_or_default(),
+            from: now.date_naive(),
+            days: SLOT_WINDOW_DAYS,
+        }]
+    }
+
     /// The end screen keeps only the language.
     fn finish(&mut self) {
         let language = self.data.language;
@@ -543,6 +650,7 @@ impl Journey {
     fn forget_identity(&mut self) {
         self.data.form = FormData::default();
         self.data.form_errors.clear();
+        self.data.appointment = Appointment::NotAsked;
         self.data.applicant = None;
         self.data.card_read_at = None;
         self.data.fingerprint = None;

@@ -1,6 +1,7 @@
 //! What the UI renders: one [`JourneyView`] per state, with every text in both languages.
 
 use super::super::applicant::Applicant;
+use super::super::appointment::{day_label, Appointment};
 use super::super::catalogue::Authentication;
 use super::super::catalogue::Matter;
 use super::super::consent::{
@@ -9,12 +10,13 @@ use super::super::consent::{
 use super::super::declaration;
 use super::super::fees::FeeEstimate;
 use super::super::form::{FieldError, FormData, Purpose};
+use super::super::jurisdiction::JurisdictionQuestion;
 use super::super::materials::{BringItem, ChecklistItem};
 use super::super::receipt::{qr_payload, NotaryReceiptLine};
 use super::{IdentifyPhase, Journey, PrintState, Rating, Step};
 use crate::domain::Language;
 use crate::domain::{bi, Bilingual};
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,6 +139,8 @@ pub enum ScreenView {
         matters: Vec<MatterSummary>,
     },
     MatterInfo(Box<MatterDetails>),
+    /// Whether this office may take it: a question with its answers, or where to go.
+    Jurisdiction(JurisdictionQuestion),
     Consent {
         notice: Box<ConsentNotice>,
         choices: ConsentChoices,
@@ -146,6 +150,8 @@ pub enum ScreenView {
     },
     Identify(IdentifyView),
     Form(Box<FormView>),
+    /// In-person matters: the office's free times by day, or why the office will call.
+    Appointment(AppointmentView),
     Materials {
         items: Vec<ChecklistItem>,
         preview: Option<PreviewView>,
@@ -185,12 +191,66 @@ pub enum ScreenView {
     },
 }
 
+/// The appointment step: days with a free time, the times of the day looked at, and what
+/// the office does otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppointmentView {
+    pub asking: bool,
+    /// (day, its label, being looked at)
+    pub days: Vec<(NaiveDate, Bilingual, bool)>,
+    /// (start, "9:00–9:30", chosen)
+    pub times: Vec<(DateTime<FixedOffset>, String, bool)>,
+    /// Said when there is no time to pick: offline, or none suited.
+    pub office_calls: Option<Bilingual>,
+    /// The time chosen, as the review will show it.
+    pub chosen: Option<Bilingual>,
+}
+
 impl Journey {
+    fn appointment_view(&self) -> AppointmentView {
+        let appointment = &self.data.appointment;
+        let (looked_at, times) = match appointment {
+            Appointment::Offered {
+                slots, day, chosen, ..
+            } => (
+                *day,
+                slots
+                    .iter()
+                    .filter(|s| Some(s.day()) == *day)
+                    .map(|s| (s.start, s.time_label(), chosen.as_ref() == Some(s)))
+                    .collect(),
+            ),
+            _ => (None, Vec::new()),
+        };
+        AppointmentView {
+            asking: *appointment == Appointment::Asking,
+            days: appointment
+                .days()
+                .into_iter()
+                .map(|d| (d, day_label(d), Some(d) == looked_at))
+                .collect(),
+            times,
+            office_calls: match appointment {
+                Appointment::OfficeCalls { offline: true } => Some(bi(
+                    "暂时查不到公证处可以预约的时间。您可以继续提交，公证处工作人员会在工作时间打电话和您约定时间。",
+                    "The office's free times cannot be looked up just now. You can still submit: the office will phone you during working hours to agree a time.",
+                )),
+                Appointment::OfficeCalls { offline: false } => Some(bi(
+                    "好的，公证处工作人员会在工作时间打电话和您约定时间。",
+                    "Fine: the office will phone you during working hours to agree a time.",
+                )),
+                _ => None,
+            },
+            chosen: appointment.chosen().map(|_| appointment.summary()),
+        }
+    }
+
     pub fn view(&self, now: DateTime<FixedOffset>) -> JourneyView {
         let busy = match self.step {
             Step::Submitting => true,
             Step::Identify => self.data.identify == IdentifyPhase::VerifyingFingerprint,
             Step::Materials => self.data.capturing.is_some(),
+            Step::Appointment => self.data.appointment == Appointment::Asking,
             _ => false,
         };
         JourneyView {
@@ -252,6 +312,16 @@ impl Journey {
                     message: bi("请重新选择事项。", "Please choose a matter again."),
                 },
             },
+            Step::Jurisdiction => match (&self.setup.jurisdiction, self.matter()) {
+                (Some(jurisdiction), Some(matter)) => ScreenView::Jurisdiction(
+                    self.data
+                        .jurisdiction
+                        .question(jurisdiction.rules.rule_for(&matter.id), jurisdiction),
+                ),
+                _ => ScreenView::End {
+                    message: bi("请重新选择事项。", "Please choose a matter again."),
+                },
+            },
             Step::Consent => ScreenView::Consent {
                 notice: Box::new(ConsentNotice::new(&self.setup.office, &self.collection())),
                 choices: self.data.consent,
@@ -261,6 +331,7 @@ impl Journey {
             },
             Step::Identify => ScreenView::Identify(self.identify_view()),
             Step::Form => ScreenView::Form(Box::new(self.form_view())),
+            Step::Appointment => ScreenView::Appointment(self.appointment_view()),
             Step::Materials => ScreenView::Materials {
                 items: self.checklist(),
                 preview: self.data.preview.as_ref().map(|(id, image)| PreviewView {

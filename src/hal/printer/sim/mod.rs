@@ -63,6 +63,19 @@ pub struct SimReceipt {
     pub png: Option<PathBuf>,
 }
 
+impl SimReceipt {
+    /// Everything it printed as text, in order (no line breaks).
+    pub fn text(&self) -> String {
+        self.ops
+            .iter()
+            .filter_map(|op| match op {
+                PrintOp::Text { text } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 struct State {
     status: PrinterStatus,
     pending_fault: Option<(usize, SimFault)>,
