@@ -4,8 +4,9 @@
 //! the application says so and the office telephones to agree a time; the preferred date
 //! from the form is kept as the citizen's wish.
 
+use super::calendar::weekday_zh;
 use crate::domain::Bilingual;
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Weekday};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -52,18 +53,14 @@ impl Slot {
 
 /// "12月7日（星期一）" / "Mon 7 Dec".
 pub fn day_label(day: NaiveDate) -> Bilingual {
-    let (zh, en) = match day.weekday() {
-        Weekday::Mon => ("星期一", "Mon"),
-        Weekday::Tue => ("星期二", "Tue"),
-        Weekday::Wed => ("星期三", "Wed"),
-        Weekday::Thu => ("星期四", "Thu"),
-        Weekday::Fri => ("星期五", "Fri"),
-        Weekday::Sat => ("星期六", "Sat"),
-        Weekday::Sun => ("星期日", "Sun"),
-    };
     Bilingual::new(
-        format!("{}月{}日（{zh}）", day.month(), day.day()),
-        format!("{en} {}", day.format("%-d %b")),
+        format!(
+            "{}月{}日（{}）",
+            day.month(),
+            day.day(),
+            weekday_zh(day.weekday())
+        ),
+        day.format("%a %-d %b").to_string(),
     )
 }
 

@@ -129,7 +129,8 @@ impl OfficeCalendar {
     }
 }
 
-fn weekday_zh(day: Weekday) -> &'static str {
+/// "星期一" to "星期日".
+pub(super) fn weekday_zh(day: Weekday) -> &'static str {
     match day {
         Weekday::Mon => "星期一",
         Weekday::Tue => "星期二",
