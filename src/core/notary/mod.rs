@@ -20,6 +20,7 @@ pub mod materials;
 pub mod payload;
 pub mod progress;
 pub mod receipt;
+pub mod signature;
 
 pub use applicant::{id_number_digest, identity_matches, Applicant, CardKind, IdDigestKey, Sex};
 pub use catalogue::{Authentication, Catalogue, CatalogueError, Matter};
