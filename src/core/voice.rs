@@ -49,6 +49,7 @@ pub fn notary_step_prompt(step: Step) -> &'static str {
         Step::Fee => "fee",
         Step::Review => "review",
         Step::Declaration => "truthfulness_promise",
+        Step::Signature => "signature",
         Step::Submitting => "submitting",
         Step::Receipt => "receipt_printed",
         Step::Rating => "rating",
@@ -109,7 +110,7 @@ mod tests {
     use crate::domain::Language;
     use crate::hal::speaker::PromptCatalogue;
 
-    const STEPS: [Step; 16] = [
+    const STEPS: [Step; 17] = [
         Step::ChooseMatter,
         Step::MatterInfo,
         Step::Jurisdiction,
@@ -122,6 +123,7 @@ mod tests {
         Step::Fee,
         Step::Review,
         Step::Declaration,
+        Step::Signature,
         Step::Submitting,
         Step::Receipt,
         Step::Rating,

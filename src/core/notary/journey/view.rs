@@ -13,6 +13,7 @@ use super::super::form::{FieldError, FormData, Purpose};
 use super::super::jurisdiction::JurisdictionQuestion;
 use super::super::materials::{BringItem, ChecklistItem};
 use super::super::receipt::{qr_payload, NotaryReceiptLine};
+use super::super::signature::{self, Stroke};
 use super::{IdentifyPhase, Journey, PrintState, Rating, Step};
 use crate::domain::Language;
 use crate::domain::{bi, Bilingual};
@@ -172,6 +173,12 @@ pub enum ScreenView {
         notice: Vec<NoticeSection>,
         promise: Bilingual,
         promised: bool,
+    },
+    /// The signature pad: the ink to draw, whether it is enough to confirm, and a hint.
+    Signature {
+        strokes: Vec<Stroke>,
+        can_confirm: bool,
+        hint: Bilingual,
     },
     Submitting,
     Receipt {
@@ -357,6 +364,14 @@ impl Journey {
                 promise: declaration::promise(),
                 promised: self.data.promised,
             },
+            Step::Signature => {
+                let enough = self.data.signature.enough_ink();
+                ScreenView::Signature {
+                    strokes: self.data.signature.strokes().to_vec(),
+                    can_confirm: enough,
+                    hint: signature::hint(enough),
+                }
+            }
             Step::Submitting => ScreenView::Submitting,
             Step::Receipt => ScreenView::Receipt {
                 number: self
