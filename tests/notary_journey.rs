@@ -14,6 +14,7 @@ use legal_kiosk::core::notary::journey::{
 use legal_kiosk::core::notary::materials::CaptureState;
 use legal_kiosk::core::notary::payload::{FingerprintCheck, MaterialSource, SubmissionKind};
 use legal_kiosk::core::notary::receipt::{token_from_qr, NotaryReceiptLine};
+use legal_kiosk::core::notary::signature::Point;
 use legal_kiosk::core::notary::{
     identity_matches, Applicant, CardEvent, CardKind, Catalogue, Command, DeliveryMethod, Effect,
     Event, FeeSchedule, FingerprintResult, FormEdit, IdDigestKey, Journey, JourneySetup,
@@ -153,13 +154,34 @@ fn office_will_call(j: &mut Journey) {
     assert_eq!(j.step(), Step::Materials);
 }
 
-/// Review → the truthfulness promise (ticked) → submit; returns the effects of submitting.
+/// A name written on the pad: two strokes, enough ink.
+fn sign(j: &mut Journey) {
+    assert_eq!(j.step(), Step::Signature);
+    let stroke = |x0: f32, y0: f32, x1: f32, y1: f32| -> Vec<Point> {
+        (0..=20)
+            .map(|i| {
+                let t = i as f32 / 20.0;
+                Point::from_fraction(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t)
+            })
+            .collect()
+    };
+    cmd(j, Command::SignatureStroke(stroke(0.1, 0.5, 0.5, 0.5)));
+    cmd(j, Command::SignatureStroke(stroke(0.3, 0.2, 0.3, 0.8)));
+}
+
+/// Review → the truthfulness promise (ticked) → the signature → submit; returns the effects
+/// of submitting.
 fn promise_and_submit(j: &mut Journey) -> Vec<Effect> {
     assert_eq!(j.step(), Step::Review);
     assert!(cmd(j, Command::Next).is_empty(), "review only moves on");
     assert_eq!(j.step(), Step::Declaration);
     cmd(j, Command::SetPromise(true));
-    cmd(j, Command::Next)
+    assert!(
+        cmd(j, Command::Next).is_empty(),
+        "the promise leads to the signature"
+    );
+    sign(j);
+    cmd(j, Command::ConfirmSignature)
 }
 
 fn submission(effects: Vec<Effect>) -> Submission {
@@ -737,7 +759,7 @@ fn no_criminal_record_submit_failure_loses_nothing_and_reductions_apply() {
     assert!(ev(&mut j, Event::Submitted(Err(SubmitFailure::StorageFull))).is_empty());
     assert_eq!(
         j.step(),
-        Step::Declaration,
+        Step::Signature,
         "back on the submit step with everything kept"
     );
     let view = j.view(now());
@@ -1104,7 +1126,9 @@ fn submitting_needs_the_truthfulness_promise_and_records_when() {
     assert!(cmd(&mut j, Command::Next).is_empty(), "the tick was reset");
     cmd(&mut j, Command::SetPromise(true));
     let later = now() + chrono::Duration::minutes(2);
-    let sub = submission(j.command(Command::Next, later));
+    assert!(j.command(Command::Next, later).is_empty());
+    sign(&mut j);
+    let sub = submission(cmd(&mut j, Command::ConfirmSignature));
     let truthfulness = &sub.payload.acknowledgements.truthfulness;
     assert_eq!(truthfulness.promised_at, later);
     assert_eq!(
@@ -1384,4 +1408,55 @@ fn back_from_the_materials_keeps_the_time_chosen() {
         cmd(&mut j, Command::Next).as_slice(),
         [Effect::FetchSlots { .. }]
     ));
+}
+
+/// 公证程序规则 art. 17: the application is signed. A tap is not a signature, clearing
+/// starts again, back keeps the ink, and the PNG travels with its hash in the payload.
+#[test]
+fn the_application_is_signed_and_the_signature_travels_with_its_hash() {
+    let mut j = journey_with(false);
+    to_identify(&mut j, "birth");
+    read_card(&mut j, applicant());
+    fill_form(&mut j, Purpose::Study);
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::SetPromise(true));
+    cmd(&mut j, Command::Next);
+    assert_eq!(j.step(), Step::Signature);
+    let can_confirm = |j: &Journey| match j.view(now()).screen {
+        ScreenView::Signature { can_confirm, .. } => can_confirm,
+        other => panic!("{other:?}"),
+    };
+    cmd(
+        &mut j,
+        Command::SignatureStroke(vec![Point::from_fraction(0.5, 0.5)]),
+    );
+    assert!(!can_confirm(&j), "a tap is not a signature");
+    assert!(cmd(&mut j, Command::ConfirmSignature).is_empty());
+    assert!(j.view(now()).message.unwrap().zh.contains("写下您的姓名"));
+    cmd(&mut j, Command::ClearSignature);
+    match j.view(now()).screen {
+        ScreenView::Signature { strokes, .. } => assert!(strokes.is_empty()),
+        other => panic!("{other:?}"),
+    }
+    sign(&mut j);
+    assert!(can_confirm(&j));
+    cmd(&mut j, Command::Back);
+    assert_eq!(j.step(), Step::Declaration);
+    cmd(&mut j, Command::Next);
+    assert!(can_confirm(&j), "back keeps the ink");
+    let sub = submission(cmd(&mut j, Command::ConfirmSignature));
+    let image = sub.signature.clone().expect("the signature image");
+    let signed = sub.payload.signature.clone().expect("payload.signature");
+    assert_eq!(signed.sha256, hex::encode(Sha256::digest(&image.png)));
+    assert_eq!(signed.attachment.role, "signature");
+    assert_eq!(signed.attachment.size, image.png.len() as u64);
+    assert_eq!(signed.signed_at, now());
+    let stored = sub.into_new_submission().unwrap();
+    let attachment = stored.attachments.last().unwrap();
+    assert_eq!(attachment.role.as_str(), "signature");
+    assert_eq!(attachment.media_type, "image/png");
+    assert_eq!(hex::encode(Sha256::digest(&attachment.data)), signed.sha256);
 }
