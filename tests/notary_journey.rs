@@ -1438,7 +1438,7 @@ fn the_application_is_signed_and_the_signature_travels_with_its_hash() {
     assert!(j.view(now()).message.unwrap().zh.contains("写下您的姓名"));
     cmd(&mut j, Command::ClearSignature);
     match j.view(now()).screen {
-        ScreenView::Signature { strokes, .. } => assert!(strokes.is_empty()),
+        ScreenView::Signature { pad, .. } => assert!(pad.is_empty()),
         other => panic!("{other:?}"),
     }
     sign(&mut j);

@@ -259,17 +259,18 @@ impl fmt::Debug for SignatureImage {
     }
 }
 
-/// What the signature step tells the citizen, in plain words.
+/// What the signature step tells the citizen to do next, in plain words and short enough
+/// for the side pane of a small landscape panel.
 pub fn hint(enough_ink: bool) -> Bilingual {
     if enough_ink {
         bi(
-            "签好了请按“确认签名并提交”。写得不满意，可以按“清除重签”。",
-            "When you are done, press “Confirm signature and submit”. Not happy with it? Press “Clear and sign again”.",
+            "签好了请按“确认签名并提交”。",
+            "When you are done, press “Confirm signature and submit”.",
         )
     } else {
         bi(
-            "请用手指在框内写下您的姓名。这个签名表示您确认申请内容和刚才的承诺。",
-            "Write your name in the box with your finger. It confirms your application and the promise you just made.",
+            "请用手指在白框里写下您的姓名。",
+            "Write your name in the white box with your finger.",
         )
     }
 }

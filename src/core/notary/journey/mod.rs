@@ -889,8 +889,8 @@ impl Journey {
     fn confirm_signature(&mut self, now: DateTime<FixedOffset>) -> Vec<Effect> {
         if !self.data.signature.enough_ink() {
             self.data.message = Some(bi(
-                "请先在框内写下您的姓名，再提交。",
-                "Please write your name in the box first, then submit.",
+                "请先在白框里写下您的姓名，再提交。",
+                "Please write your name in the white box first, then submit.",
             ));
             return vec![];
         }

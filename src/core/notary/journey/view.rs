@@ -13,7 +13,7 @@ use super::super::form::{FieldError, FormData, Purpose};
 use super::super::jurisdiction::JurisdictionQuestion;
 use super::super::materials::{BringItem, ChecklistItem};
 use super::super::receipt::{qr_payload, NotaryReceiptLine};
-use super::super::signature::{self, Stroke};
+use super::super::signature::{self, SignaturePad};
 use super::{IdentifyPhase, Journey, PrintState, Rating, Step};
 use crate::domain::Language;
 use crate::domain::{bi, Bilingual};
@@ -176,7 +176,7 @@ pub enum ScreenView {
     },
     /// The signature pad: the ink to draw, whether it is enough to confirm, and a hint.
     Signature {
-        strokes: Vec<Stroke>,
+        pad: SignaturePad,
         can_confirm: bool,
         hint: Bilingual,
     },
@@ -367,7 +367,7 @@ impl Journey {
             Step::Signature => {
                 let enough = self.data.signature.enough_ink();
                 ScreenView::Signature {
-                    strokes: self.data.signature.strokes().to_vec(),
+                    pad: self.data.signature.clone(),
                     can_confirm: enough,
                     hint: signature::hint(enough),
                 }
