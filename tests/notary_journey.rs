@@ -1082,8 +1082,8 @@ fn a_will_is_not_taken_from_a_minor() {
     assert_eq!(j.step(), Step::Form);
 }
 
-#[test]
-fn submitting_needs_the_truthfulness_promise_and_records_when() {
+/// A birth certificate for study, card read and form filled, at the review step.
+fn birth_at_review() -> Journey {
     let mut j = journey_with(false);
     to_identify(&mut j, "birth");
     read_card(&mut j, applicant());
@@ -1092,6 +1092,12 @@ fn submitting_needs_the_truthfulness_promise_and_records_when() {
     cmd(&mut j, Command::Next);
     cmd(&mut j, Command::Next);
     assert_eq!(j.step(), Step::Review);
+    j
+}
+
+#[test]
+fn submitting_needs_the_truthfulness_promise_and_records_when() {
+    let mut j = birth_at_review();
     cmd(&mut j, Command::Next);
     assert_eq!(j.step(), Step::Declaration);
     match j.view(now()).screen {
@@ -1414,13 +1420,7 @@ fn back_from_the_materials_keeps_the_time_chosen() {
 /// starts again, back keeps the ink, and the PNG travels with its hash in the payload.
 #[test]
 fn the_application_is_signed_and_the_signature_travels_with_its_hash() {
-    let mut j = journey_with(false);
-    to_identify(&mut j, "birth");
-    read_card(&mut j, applicant());
-    fill_form(&mut j, Purpose::Study);
-    cmd(&mut j, Command::Next);
-    cmd(&mut j, Command::Next);
-    cmd(&mut j, Command::Next);
+    let mut j = birth_at_review();
     cmd(&mut j, Command::Next);
     cmd(&mut j, Command::SetPromise(true));
     cmd(&mut j, Command::Next);
