@@ -463,7 +463,7 @@ fn birth_certificate_for_use_abroad_with_translation() {
     assert_eq!(json["matter"]["authentication"], "apostille");
     assert_eq!(json["matter"]["delivery"]["method"], "pickup");
     assert_eq!(json["applicant"]["id_long_term"], false);
-    assert_eq!(json["consents"]["notice_version"], "notary-consent/2026-12");
+    assert_eq!(json["consents"]["notice_version"], "notary-consent/2026-12-04");
     assert_eq!(
         json["acknowledgements"]["truthfulness"]["promise_zh"],
         "我承诺所述情况和提交的材料真实"
@@ -1189,7 +1189,8 @@ fn certificates_for_hong_kong_macao_and_taiwan_say_what_they_need() {
 
 /// The privacy notice (PIPL art. 17: true and complete) names every kind of information the
 /// journey then stores and sends: each applicant field of the payload, each photographed
-/// material, and the fingerprint check; and 民族 is neither named nor sent.
+/// material, the handwritten signature and the fingerprint check; and 民族 is neither named
+/// nor sent.
 #[test]
 fn the_privacy_notice_names_what_the_journey_stored() {
     let labels = [
@@ -1270,6 +1271,11 @@ fn the_privacy_notice_names_what_the_journey_stored() {
     assert!(
         notice.contains("人像"),
         "the ID card photo shows a face: {notice}"
+    );
+    assert!(sub.signature.is_some() && json["signature"]["sha256"].is_string());
+    assert!(
+        notice.contains("手写的签名"),
+        "the signature image is stored and sent: {notice}"
     );
     assert!(!notice.contains("民族") && json["applicant"].get("ethnicity").is_none());
     assert!(

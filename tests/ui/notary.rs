@@ -733,6 +733,81 @@ fn notary_without_devices_explains_and_points_to_the_counter() {
 /// The case system is down when the citizen submits: the receipt is issued at once, the
 /// relay keeps trying, and once the reference case server is up the application arrives
 /// with every field and the captured document.
+/// A degree certificate for use in Taiwan, tapped through end to end and delivered to the
+/// reference case server: the place of use is 台湾 with its own rule (副本寄送, no consular
+/// legalisation), said on screen and sent as shown; the server accepts the application only
+/// with the finger-written signature whose hash the payload names.
+#[test]
+fn notary_degree_for_use_in_taiwan_reaches_the_case_server_signed() {
+    use legal_kiosk::config::CaseSystemSection;
+    use legal_kiosk::forward::{Relay, RelayConfig, WireSubmission};
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _context = runtime.enter();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let server = runtime
+        .block_on(legal_kiosk::caseserver::spawn(
+            ([127, 0, 0, 1], 0).into(),
+            &db,
+            None,
+        ))
+        .unwrap();
+    let k = kiosk(false);
+    let app = &k.app;
+    to_identify(app, "degree");
+    place_and_read(&k, "young-adult");
+    tap(app, "notary-country-TW");
+    let rule = shown(app, "notary-authentication-note");
+    assert!(
+        rule.contains("海峡两岸公证书使用查证协议") && rule.contains("不需要领事认证"),
+        "{rule}"
+    );
+    fill_form(app, "13812345678");
+    let number = submit(app);
+
+    let section = CaseSystemSection {
+        base_url: format!("http://{}", server.addr()),
+        timeout_s: 5,
+        ..CaseSystemSection::default()
+    };
+    let mut relay_config = RelayConfig::new("TEST-0001");
+    relay_config.poll_interval = Duration::from_millis(100);
+    let relay = Relay::new(
+        k.store.clone(),
+        HttpCaseSystem::new(&section).unwrap(),
+        relay_config,
+    )
+    .spawn();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while k.store.outbox_status().unwrap().pending > 0 {
+        assert!(Instant::now() < deadline, "not delivered");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    runtime.block_on(relay.shutdown());
+    let body: Vec<u8> = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT body FROM submissions WHERE receipt_number = ?1",
+            [&number],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let wire: WireSubmission = serde_json::from_slice(&body).unwrap();
+    let matter = &wire.payload["matter"];
+    assert_eq!(matter["id"], "degree");
+    assert_eq!(matter["country_of_use"], "TW");
+    assert_eq!(matter["authentication"], "taiwan");
+    assert_eq!(matter["authentication_note_zh"].as_str(), Some(rule.as_str()));
+    let signature = wire
+        .attachments
+        .iter()
+        .find(|a| a.label == "application_signature")
+        .expect("signed");
+    assert_eq!(signature.sha256, wire.payload["signature"]["sha256"]);
+    runtime.block_on(server.shutdown());
+}
+
 #[test]
 fn notary_application_reaches_the_case_server_after_an_outage() {
     use legal_kiosk::config::CaseSystemSection;
