@@ -463,7 +463,10 @@ fn birth_certificate_for_use_abroad_with_translation() {
     assert_eq!(json["matter"]["authentication"], "apostille");
     assert_eq!(json["matter"]["delivery"]["method"], "pickup");
     assert_eq!(json["applicant"]["id_long_term"], false);
-    assert_eq!(json["consents"]["notice_version"], "notary-consent/2026-12-04");
+    assert_eq!(
+        json["consents"]["notice_version"],
+        "notary-consent/2026-12-04"
+    );
     assert_eq!(
         json["acknowledgements"]["truthfulness"]["promise_zh"],
         "我承诺所述情况和提交的材料真实"

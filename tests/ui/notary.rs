@@ -798,7 +798,10 @@ fn notary_degree_for_use_in_taiwan_reaches_the_case_server_signed() {
     assert_eq!(matter["id"], "degree");
     assert_eq!(matter["country_of_use"], "TW");
     assert_eq!(matter["authentication"], "taiwan");
-    assert_eq!(matter["authentication_note_zh"].as_str(), Some(rule.as_str()));
+    assert_eq!(
+        matter["authentication_note_zh"].as_str(),
+        Some(rule.as_str())
+    );
     let signature = wire
         .attachments
         .iter()
