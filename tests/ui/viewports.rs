@@ -1,8 +1,8 @@
 //! Tap-only journeys on real panel sizes: portrait 1080x1920, landscape 1920x1080 and
-//! 1366x768, and large text. Each is done as a finger does it: an element is touched only where it is drawn,
-//! inside the window and not under a scroll cue, and what lies below the fold is brought up
-//! by tapping the cue, as a citizen who does not know about swiping would. Nothing is
-//! invoked through accessibility actions or callbacks.
+//! 1366x768, and large text. Each is done as a finger does it: an element is touched only
+//! where it is drawn, inside the window and not under a scroll cue, and what lies below the
+//! fold is brought up by tapping the cue, as a citizen who does not know about swiping
+//! would. Nothing is invoked through accessibility actions or callbacks.
 
 use super::{find, finger, label, start_with, BACKEND};
 use i_slint_backend_testing::{ElementHandle, ElementQuery};
