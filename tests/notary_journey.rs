@@ -9,9 +9,11 @@ use legal_kiosk::core::notary::consent::ConsentItem;
 use legal_kiosk::core::notary::fees::FeeLineKind;
 use legal_kiosk::core::notary::form::FormField;
 use legal_kiosk::core::notary::journey::{
-    CaptureFailed, IdentifyPhase, IdentifyProblem, IdentifyView, PrintState, ScreenView,
+    CaptureFailed, IdentifyPhase, IdentifyProblem, IdentifyView, PartiesView, PrintState,
+    ScreenView,
 };
 use legal_kiosk::core::notary::materials::CaptureState;
+use legal_kiosk::core::notary::parties::{ApplicantRole, PartyField};
 use legal_kiosk::core::notary::payload::{FingerprintCheck, MaterialSource, SubmissionKind};
 use legal_kiosk::core::notary::receipt::{token_from_qr, NotaryReceiptLine};
 use legal_kiosk::core::notary::{
@@ -122,8 +124,75 @@ fn ev(j: &mut Journey, event: Event) -> Vec<Effect> {
     j.event(event, now())
 }
 
+/// Reads the card; where the matter has a "who is it for" step, applies for oneself and
+/// fills the parties it needs with sample values (the party journeys below use
+/// [`read_card_only`] and fill them themselves).
 fn read_card(j: &mut Journey, a: Applicant) -> Vec<Effect> {
+    let effects = read_card_only(j, a);
+    past_parties(j);
+    effects
+}
+
+/// At the "who is it for" step: for oneself, sample parties, on to the form.
+fn past_parties(j: &mut Journey) {
+    if j.step() == Step::Parties {
+        fill_parties_with_samples(j);
+        assert!(cmd(j, Command::Next).is_empty());
+        assert_eq!(j.step(), Step::Form, "{:?}", j.view(now()).message);
+    }
+}
+
+fn read_card_only(j: &mut Journey, a: Applicant) -> Vec<Effect> {
     ev(j, Event::Card(CardEvent::Read(Box::new(a))))
+}
+
+fn parties_view(j: &Journey) -> PartiesView {
+    match j.view(now()).screen {
+        ScreenView::Parties(v) => *v,
+        other => panic!("not the parties step: {other:?}"),
+    }
+}
+
+fn sample(field: PartyField) -> &'static str {
+    match field {
+        PartyField::Name => "王五",
+        PartyField::FormerName => "王小五",
+        PartyField::IdNumber => "110105196001010017",
+        PartyField::BirthDate => "19600101",
+        PartyField::DeathDate => "20250101",
+        PartyField::Relationship => "other",
+        PartyField::CreditCode => "91440300708461136T",
+        PartyField::PeriodFrom => "201509",
+        PartyField::PeriodTo => "201907",
+        PartyField::Powers => "代为办理房屋出售手续",
+    }
+}
+
+/// Every required field of every party shown, with a valid sample.
+fn fill_parties_with_samples(j: &mut Journey) {
+    for group in parties_view(j).groups {
+        for party in group.parties {
+            for field in party.fields.iter().filter(|f| f.required) {
+                let value = match field.field {
+                    PartyField::Relationship => field.choices[0].id.clone(),
+                    other => sample(other).to_string(),
+                };
+                set_party(j, &group.role, party.index, field.field, &value);
+            }
+        }
+    }
+}
+
+fn set_party(j: &mut Journey, role: &str, index: usize, field: PartyField, value: &str) {
+    cmd(
+        j,
+        Command::SetPartyField {
+            role: role.into(),
+            index,
+            field,
+            value: value.into(),
+        },
+    );
 }
 
 /// ChooseMatter → MatterInfo → Consent (all ticked) → Identify, waiting for the card.
@@ -441,7 +510,10 @@ fn birth_certificate_for_use_abroad_with_translation() {
     assert_eq!(json["matter"]["authentication"], "apostille");
     assert_eq!(json["matter"]["delivery"]["method"], "pickup");
     assert_eq!(json["applicant"]["id_long_term"], false);
-    assert_eq!(json["consents"]["notice_version"], "notary-consent/2026-12");
+    assert_eq!(
+        json["consents"]["notice_version"],
+        "notary-consent/2026-12-parties"
+    );
     assert_eq!(
         json["acknowledgements"]["truthfulness"]["promise_zh"],
         "我承诺所述情况和提交的材料真实"
@@ -543,6 +615,8 @@ fn power_of_attorney_is_pre_booked_with_fingerprint_and_survives_an_empty_printe
         vec![Effect::VerifyFingerprint]
     );
     ev(&mut j, Event::Fingerprint(FingerprintResult::Matched));
+    assert_eq!(j.step(), Step::Parties, "who the agent is, with the powers");
+    past_parties(&mut j);
     assert_eq!(j.step(), Step::Form);
 
     match j.view(now()).screen {
@@ -869,7 +943,10 @@ fn expired_removed_and_unreadable_cards_get_messages_and_a_retry() {
     read_card(&mut j, long_term);
     assert_eq!(j.step(), Step::Form);
     cmd(&mut j, Command::Edit(FormEdit::Phone("13812345678".into())));
-    // Going back forgets the card and the entries, and waits for a card again.
+    // Going back (past "who is it for") forgets the card and the entries, and waits for a
+    // card again.
+    assert!(cmd(&mut j, Command::Back).is_empty());
+    assert_eq!(j.step(), Step::Parties);
     assert_eq!(cmd(&mut j, Command::Back), vec![Effect::AwaitCard]);
     assert_eq!(identify(&j).phase, IdentifyPhase::AwaitingCard);
     let mut someone_else = applicant();
@@ -882,6 +959,7 @@ fn expired_removed_and_unreadable_cards_get_messages_and_a_retry() {
         }
         other => panic!("{other:?}"),
     }
+    cmd(&mut j, Command::Back);
     cmd(&mut j, Command::Back);
     assert_eq!(cmd(&mut j, Command::Back), vec![Effect::StopAwaitingCard]);
     assert_eq!(j.step(), Step::Consent);
@@ -1173,9 +1251,17 @@ fn the_privacy_notice_names_what_the_journey_stored() {
         ("address_current", "现住址"),
         ("phone", "手机号码"),
         ("ethnicity", "民族"),
+        ("former_name", "曾用名"),
     ];
-    // Derived from the card, not collected on their own.
-    let derived = ["id_type", "id_number_digest", "id_long_term", "nationality"];
+    // Derived from the card, not collected on their own; `role` is a choice, not data about
+    // the applicant.
+    let derived = [
+        "id_type",
+        "id_number_digest",
+        "id_long_term",
+        "nationality",
+        "role",
+    ];
     let notice_of = |j: &Journey| match j.view(now()).screen {
         ScreenView::Consent { notice, .. } => format!(
             "{} {}",
@@ -1259,6 +1345,7 @@ fn the_privacy_notice_names_what_the_journey_stored() {
     read_card(&mut j, applicant());
     cmd(&mut j, Command::VerifyFingerprint);
     ev(&mut j, Event::Fingerprint(FingerprintResult::Matched));
+    past_parties(&mut j);
     fill_form(&mut j, Purpose::Other);
     cmd(&mut j, Command::Next);
     office_will_call(&mut j);

@@ -76,6 +76,7 @@ fn step_of(step: Step) -> NotaryStep {
         Step::Consent => NotaryStep::Consent,
         Step::ConsentDeclined => NotaryStep::ConsentDeclined,
         Step::Identify => NotaryStep::Identify,
+        Step::Parties => NotaryStep::Parties,
         Step::Form => NotaryStep::Form,
         Step::Appointment => NotaryStep::Appointment,
         Step::Materials => NotaryStep::Materials,

@@ -20,10 +20,13 @@ const NAME_MAX_CHARS: usize = 50;
 const POWERS_MAX_CHARS: usize = 300;
 
 /// How the card holder applies (民法典 arts. 23, 27, 161, 165).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicantRole {
     /// For themself.
+    #[default]
     #[serde(rename = "self")]
     Myself,
     /// As the parent or other guardian (legal representative) of a minor or of an adult
