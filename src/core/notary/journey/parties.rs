@@ -399,18 +399,23 @@ impl Journey {
         let mut collected: Vec<CollectedParty> = Vec::new();
         for role in matter.applicant_roles() {
             for spec in catalogue.parties_for(matter, role) {
-                let name = catalogue
-                    .party_role(&spec.role)
-                    .map_or_else(Bilingual::default, |r| r.name.clone());
+                let name = short(
+                    &catalogue
+                        .party_role(&spec.role)
+                        .map_or_else(Bilingual::default, |r| r.name.clone()),
+                );
                 if collected.iter().any(|c| c.role == name) {
                     continue;
                 }
                 collected.push(CollectedParty {
-                    role: short(&name),
+                    role: name,
                     fields: spec
                         .fields()
                         .into_iter()
-                        .map(|f| short(&f.label()))
+                        .map(|f| match f {
+                            PartyField::Relationship => bi("关系", "Relationship"),
+                            other => short(&other.label()),
+                        })
                         .collect(),
                     id_number: spec.fields().contains(&PartyField::IdNumber),
                 });
