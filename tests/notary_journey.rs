@@ -1920,10 +1920,10 @@ fn an_inheritance_names_the_deceased_and_the_heirs() {
     };
     let collected = &notice.sections[2].body.zh;
     assert!(
-        collected.contains("逝者的姓名或名称、曾用名、身份证号码、去世日期")
+        collected.contains("逝者的姓名、曾用名、身份证号码、去世日期")
             && collected.contains("继承人")
             && collected.contains("被监护人的")
-            && collected.contains("委托人的姓名或名称"),
+            && collected.contains("委托人的姓名"),
         "{collected}"
     );
     assert!(notice.consents[1].1.body.zh.contains("他人身份证号码"));

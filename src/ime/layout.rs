@@ -154,7 +154,12 @@ macro_rules! keypad {
     };
 }
 
-const PHONE: Layout = keypad!(LayoutKind::Phone, wide("清空", KeyAction::Clear, 1));
+/// Digits, and `+` and `-` for numbers abroad (+852 …) and landlines (0755-…).
+const PHONE: Layout = keypad!(
+    LayoutKind::Phone,
+    wide("清空", KeyAction::Clear, 1),
+    &[ch("+", '+'), ch("-", '-')]
+);
 
 const ID_NUMBER: Layout = keypad!(LayoutKind::IdNumber, ch("X", 'X'));
 
@@ -189,10 +194,12 @@ pub enum FieldPurpose {
     IdNumber,
     Search,
     Number,
+    /// Letters and digits typed as they are (a unified social credit code).
+    Code,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("unknown field purpose `{0}` (name, free_text, phone, id_number, search, number)")]
+#[error("unknown field purpose `{0}` (name, free_text, phone, id_number, search, number, code)")]
 pub struct UnknownPurpose(pub String);
 
 impl FromStr for FieldPurpose {
@@ -206,6 +213,7 @@ impl FromStr for FieldPurpose {
             "id_number" => FieldPurpose::IdNumber,
             "search" => FieldPurpose::Search,
             "number" => FieldPurpose::Number,
+            "code" => FieldPurpose::Code,
             other => return Err(UnknownPurpose(other.to_owned())),
         })
     }
@@ -219,6 +227,7 @@ pub fn layout_for(purpose: FieldPurpose) -> LayoutKind {
         FieldPurpose::Phone => LayoutKind::Phone,
         FieldPurpose::IdNumber => LayoutKind::IdNumber,
         FieldPurpose::Number => LayoutKind::Number,
+        FieldPurpose::Code => LayoutKind::English,
     }
 }
 
@@ -270,8 +279,9 @@ mod tests {
         let mut id = typed(LayoutKind::IdNumber).chars().collect::<Vec<_>>();
         id.sort_unstable();
         assert_eq!(id.into_iter().collect::<String>(), "0123456789X");
-        assert!(typed(LayoutKind::Phone).chars().all(|c| c.is_ascii_digit()));
-        assert_eq!(typed(LayoutKind::Phone).len(), 10);
+        let mut phone = typed(LayoutKind::Phone).chars().collect::<Vec<_>>();
+        phone.sort_unstable();
+        assert_eq!(phone.into_iter().collect::<String>(), "+-0123456789");
         assert!(!can_switch_layout(FieldPurpose::IdNumber));
         assert!(can_switch_layout(FieldPurpose::Name));
     }

@@ -204,21 +204,21 @@ fn fill_form(app: &KioskApp, phone: &str) {
 /// From the materials step to the receipt; returns the receipt number shown.
 fn submit(app: &KioskApp) -> String {
     tap(app, "notary-next");
-    assert_eq!(step(app), "7 · 费用预估");
+    assert_eq!(step(app), "8 · 费用预估");
     tap(app, "notary-next");
-    assert_eq!(step(app), "8 · 核对确认");
+    assert_eq!(step(app), "9 · 核对确认");
     tap(app, "notary-next");
-    assert_eq!(step(app), "9 · 如实陈述承诺");
+    assert_eq!(step(app), "10 · 如实陈述承诺");
     tap(app, "notary-promise");
     assert_eq!(label(app, "notary-next"), "承诺并提交");
     tap(app, "notary-next");
-    settle_until(app, "the commit", |app| step(app) == "11 · 回执");
+    settle_until(app, "the commit", |app| step(app) == "12 · 回执");
     label(app, "notary-receipt-number")
 }
 
 fn rate_and_finish(app: &KioskApp) {
     tap(app, "notary-next");
-    assert_eq!(step(app), "12 · 服务评价");
+    assert_eq!(step(app), "13 · 服务评价");
     tap(app, "notary-rate-0");
     tap(app, "notary-next");
     assert!(label(app, "notary-end").contains("已从本机清除"));
@@ -242,12 +242,12 @@ fn notary_degree_abroad_with_captured_materials_prints_a_receipt() {
     let app = &k.app;
     to_identify(app, "degree");
     place_and_read(&k, "young-adult");
-    assert_eq!(step(app), "5 · 填写申请");
+    assert_eq!(step(app), "6 · 填写申请");
     // Prefilled from the card.
     assert!(!value(app, "notary-current-address").is_empty());
     tap(app, "notary-country-DE");
     fill_form(app, "13812345678");
-    assert_eq!(step(app), "6 · 材料");
+    assert_eq!(step(app), "7 · 材料");
 
     let capture = find_prefix(app, "notary-capture-").expect("something to capture");
     let material = capture
@@ -324,7 +324,7 @@ fn notary_without_a_camera_everything_goes_on_the_bring_list() {
     to_identify(app, "no_criminal_record");
     place_and_read(&k, "adult");
     fill_form(app, "13912345678");
-    assert_eq!(step(app), "6 · 材料");
+    assert_eq!(step(app), "7 · 材料");
     assert!(
         find_prefix(app, "notary-capture-").is_none(),
         "nothing to capture"
@@ -349,7 +349,7 @@ fn will_to_the_appointment_step(k: &Kiosk) {
     to_identify(app, "will");
     place_and_read(k, "adult");
     fill_form(app, "13712345678");
-    assert_eq!(step(app), "5 · 预约时间");
+    assert_eq!(step(app), "6 · 预约时间");
 }
 
 #[test]
@@ -409,7 +409,7 @@ fn notary_will_is_booked_into_a_real_slot() {
     });
     // Next without a time says what to do and stays.
     tap(app, "notary-next");
-    assert_eq!(step(app), "5 · 预约时间");
+    assert_eq!(step(app), "6 · 预约时间");
     assert!(shown(app, "notary-message").contains("请选一个时间"));
     let time = find_prefix(app, "notary-time-").unwrap();
     let start = time
@@ -501,19 +501,19 @@ fn notary_submit_without_the_promise_says_what_is_missing() {
     tap(app, "notary-next");
     tap(app, "notary-next");
     tap(app, "notary-next");
-    assert_eq!(step(app), "9 · 如实陈述承诺");
+    assert_eq!(step(app), "10 · 如实陈述承诺");
     assert!(label(app, "notary-promise").contains("我承诺所述情况和提交的材料真实"));
     assert_eq!(label(app, "notary-next"), "请先勾选承诺，再提交");
     // The citizen presses the main button with a finger before ticking: nothing is
     // submitted, the kiosk says what is missing, and the box is where the finger can reach.
     finger(app, "notary-next");
-    assert_eq!(step(app), "9 · 如实陈述承诺");
+    assert_eq!(step(app), "10 · 如实陈述承诺");
     assert!(shown(app, "notary-message").contains("请先勾选"));
     assert_eq!(k.store.outbox_status().unwrap().pending, 0);
     finger(app, "notary-promise");
     assert_eq!(label(app, "notary-next"), "承诺并提交");
     finger(app, "notary-next");
-    settle_until(app, "the commit", |app| step(app) == "11 · 回执");
+    settle_until(app, "the commit", |app| step(app) == "12 · 回执");
     let number = label(app, "notary-receipt-number");
     let payload = payload_of(&k.store, &number);
     assert!(payload["acknowledgements"]["truthfulness"]["promised_at"].is_string());
@@ -556,7 +556,7 @@ fn notary_expired_card_then_card_removed_mid_read_each_get_a_retry() {
 
     tap(app, "notary-retry-card");
     place_and_read(&k, "adult");
-    assert_eq!(step(app), "5 · 填写申请");
+    assert_eq!(step(app), "6 · 填写申请");
 }
 
 #[test]
@@ -566,11 +566,11 @@ fn notary_invalid_phone_is_named_next_to_its_field() {
     to_identify(app, "birth");
     place_and_read(&k, "adult");
     fill_form(app, "1381234");
-    assert_eq!(step(app), "5 · 填写申请", "the form stays");
+    assert_eq!(step(app), "6 · 填写申请", "the form stays");
     assert!(!shown(app, "notary-error-phone").is_empty());
     type_on_keypad(app, "notary-phone", "13812345678");
     tap(app, "notary-next");
-    assert_eq!(step(app), "6 · 材料");
+    assert_eq!(step(app), "7 · 材料");
 }
 
 #[test]
@@ -623,7 +623,7 @@ fn notary_idle_timeout_mid_form_leaves_nothing_behind() {
     k.sam.remove_card();
     to_identify(app, "birth");
     place_and_read(&k, "young-adult");
-    assert_eq!(step(app), "5 · 填写申请");
+    assert_eq!(step(app), "6 · 填写申请");
     assert_eq!(value(app, "notary-phone"), "", "the typed number is gone");
     assert!(
         value(app, "notary-current-address").starts_with("广东省深圳市"),

@@ -683,6 +683,8 @@ mod raw {
         en: String,
         relationship_zh: Option<String>,
         relationship_en: Option<String>,
+        #[serde(default)]
+        organisation: bool,
     }
 
     #[derive(Deserialize)]
@@ -934,6 +936,7 @@ mod raw {
                                 en.unwrap_or_default(),
                             )),
                         },
+                        organisation: r.organisation,
                     })
                     .collect(),
                 applicant_roles,

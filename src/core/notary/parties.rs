@@ -114,7 +114,7 @@ impl PartyField {
     /// The field's label on screen (the relationship's label comes from the party role).
     pub fn label(self) -> Bilingual {
         match self {
-            PartyField::Name => bi("姓名或名称", "Name"),
+            PartyField::Name => bi("姓名", "Name"),
             PartyField::FormerName => bi("曾用名（没有可不填）", "Former name (if any)"),
             PartyField::IdNumber => bi("身份证号码", "ID number"),
             PartyField::BirthDate => bi("出生日期", "Date of birth"),
@@ -131,7 +131,8 @@ impl PartyField {
     pub fn keyboard(self) -> &'static str {
         match self {
             PartyField::Name | PartyField::FormerName => "name",
-            PartyField::IdNumber | PartyField::CreditCode => "id_number",
+            PartyField::IdNumber => "id_number",
+            PartyField::CreditCode => "code",
             PartyField::BirthDate
             | PartyField::DeathDate
             | PartyField::PeriodFrom
@@ -173,6 +174,8 @@ pub struct PartyRole {
     pub name: Bilingual,
     /// How the relationship field is asked for this role (default: to the applicant).
     pub relationship_label: Option<Bilingual>,
+    /// A school, an employer, a company: its name is a 名称, not a person's 姓名.
+    pub organisation: bool,
 }
 
 /// The parties of one role a matter needs: how many, and which fields.

@@ -399,11 +399,8 @@ impl Journey {
         let mut collected: Vec<CollectedParty> = Vec::new();
         for role in matter.applicant_roles() {
             for spec in catalogue.parties_for(matter, role) {
-                let name = short(
-                    &catalogue
-                        .party_role(&spec.role)
-                        .map_or_else(Bilingual::default, |r| r.name.clone()),
-                );
+                let role_def = catalogue.party_role(&spec.role);
+                let name = short(&role_def.map_or_else(Bilingual::default, |r| r.name.clone()));
                 if collected.iter().any(|c| c.role == name) {
                     continue;
                 }
@@ -414,7 +411,7 @@ impl Journey {
                         .into_iter()
                         .map(|f| match f {
                             PartyField::Relationship => bi("关系", "Relationship"),
-                            other => short(&other.label()),
+                            other => short(&field_label(spec, other, role_def)),
                         })
                         .collect(),
                     id_number: spec.fields().contains(&PartyField::IdNumber),
@@ -448,8 +445,10 @@ fn field_label(
     field: PartyField,
     role: Option<&super::super::parties::PartyRole>,
 ) -> Bilingual {
+    let organisation = role.is_some_and(|r| r.organisation);
     let label = match (field, role.and_then(|r| r.relationship_label.clone())) {
         (PartyField::Relationship, Some(label)) => label,
+        (PartyField::Name, _) if organisation => bi("名称", "Name"),
         _ => field.label(),
     };
     if spec.requires(field) || field == PartyField::FormerName {
