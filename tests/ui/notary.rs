@@ -4,7 +4,7 @@
 //! simulated document camera. Also: a submitted application reaching the reference case
 //! server through the relay, after the case system was down.
 
-use super::{find, finger, label, tap, wait, BACKEND};
+use super::{find, finger, label, tap, type_keys, type_pinyin, wait, BACKEND};
 use i_slint_backend_testing::ElementHandle;
 use legal_kiosk::adapter::{Clock, KioskApp, UiOptions};
 use legal_kiosk::codec::escpos_status::PrinterStatus;
@@ -187,12 +187,37 @@ fn to_identify(app: &KioskApp, matter: &str) {
     assert_eq!(step(app), "4 · 身份核验");
 }
 
+/// Places the card and waits for it to be read; where the matter asks who it is for,
+/// applies for oneself (a degree: from 大学) and goes on to the form.
 fn place_and_read(k: &Kiosk, card: &str) {
+    place_and_read_only(k, card);
+    past_parties(&k.app);
+}
+
+fn place_and_read_only(k: &Kiosk, card: &str) {
     k.sam.place_card(sample_card(card).unwrap());
     settle_until(&k.app, "the card", |app| {
         assert_eq!(shown(app, "notary-device-note"), "", "the reader works");
         step(app) != "4 · 身份核验" || !shown(app, "notary-identify-problem").is_empty()
     });
+}
+
+fn past_parties(app: &KioskApp) {
+    if step(app) != "5 · 为谁办理" {
+        return;
+    }
+    if find(app, "notary-party-school-0-name").is_some() {
+        tap(app, "notary-party-school-0-name");
+        type_pinyin(app, "da", "大");
+        type_pinyin(app, "xue", "学");
+    }
+    tap(app, "notary-next");
+    assert_eq!(
+        step(app),
+        "6 · 填写申请",
+        "{}",
+        shown(app, "notary-message")
+    );
 }
 
 fn fill_form(app: &KioskApp, phone: &str) {
@@ -489,6 +514,74 @@ fn notary_agree_with_a_box_unticked_is_never_a_refusal() {
     assert_eq!(label(app, "notary-next"), "同意并继续");
     finger(app, "notary-next");
     assert_eq!(step(app), "4 · 身份核验");
+}
+
+/// A parent applies for a child's birth certificate, by taps and the on-screen keyboard only:
+/// the guardian role, the child's name in pinyin, the date on the keypad, the relationship
+/// tapped, a landline typed with its dash; the application carries the child as a party.
+#[test]
+fn notary_a_parent_applies_for_a_child_s_birth_certificate() {
+    let k = kiosk(false);
+    let app = &k.app;
+    to_identify(app, "birth");
+    place_and_read_only(&k, "adult");
+    assert_eq!(step(app), "5 · 为谁办理");
+    assert!(
+        find_prefix(app, "notary-party-").is_none(),
+        "for oneself, a birth certificate involves no one else"
+    );
+    tap(app, "notary-role-guardian");
+    assert!(shown(app, "notary-role-note").contains("第二十七条"));
+    // Nothing entered yet: the step stays and says what is missing, field by field.
+    tap(app, "notary-next");
+    assert_eq!(step(app), "5 · 为谁办理");
+    assert!(shown(app, "notary-party-error-child-0-name").contains("请填写姓名"));
+    assert!(shown(app, "notary-party-error-child-0-relationship").contains("请选择关系"));
+
+    tap(app, "notary-party-child-0-name");
+    type_pinyin(app, "wang", "王");
+    type_pinyin(app, "xiao", "小");
+    type_pinyin(app, "ming", "明");
+    assert_eq!(value(app, "notary-party-child-0-name"), "王小明");
+    tap(app, "notary-party-child-0-birth_date");
+    assert!(find(app, "key-a").is_none(), "a date takes the keypad");
+    type_keys(app, "20190501");
+    tap(app, "notary-party-child-0-relationship-child");
+    // The tap renders the step again; what was typed is still there.
+    assert_eq!(value(app, "notary-party-child-0-name"), "王小明");
+    assert_eq!(value(app, "notary-party-child-0-birth_date"), "20190501");
+    tap(app, "notary-next");
+    assert_eq!(
+        step(app),
+        "6 · 填写申请",
+        "{}",
+        shown(app, "notary-message")
+    );
+
+    // A landline with its area code is a phone number too.
+    tap(app, "notary-purpose-study");
+    type_on_keypad(app, "notary-phone", "0755-12345678");
+    tap(app, "notary-next");
+    assert_eq!(
+        step(app),
+        "7 · 材料",
+        "{}",
+        shown(app, "notary-error-phone")
+    );
+    let number = submit(app);
+    let payload = payload_of(&k.store, &number);
+    assert_eq!(payload["applicant"]["name"], "王建国", "the parent applies");
+    assert_eq!(payload["applicant"]["role"], "guardian");
+    assert_eq!(payload["applicant"]["phone"], "0755-12345678");
+    assert_eq!(
+        payload["parties"],
+        serde_json::json!([{
+            "role": "child",
+            "name": "王小明",
+            "birth_date": "2019-05-01",
+            "relationship": "child",
+        }])
+    );
 }
 
 #[test]
