@@ -518,7 +518,7 @@ fn notary_agree_with_a_box_unticked_is_never_a_refusal() {
 
 /// A parent applies for a child's birth certificate, by taps and the on-screen keyboard only:
 /// the guardian role, the child's name in pinyin, the date on the keypad, the relationship
-/// tapped, a landline typed with its dash; the application carries the child as a party.
+/// tapped, a landline typed with its area code; the application carries the child.
 #[test]
 fn notary_a_parent_applies_for_a_child_s_birth_certificate() {
     let k = kiosk(false);
@@ -560,7 +560,7 @@ fn notary_a_parent_applies_for_a_child_s_birth_certificate() {
 
     // A landline with its area code is a phone number too.
     tap(app, "notary-purpose-study");
-    type_on_keypad(app, "notary-phone", "0755-12345678");
+    type_on_keypad(app, "notary-phone", "075512345678");
     tap(app, "notary-next");
     assert_eq!(
         step(app),
@@ -572,7 +572,7 @@ fn notary_a_parent_applies_for_a_child_s_birth_certificate() {
     let payload = payload_of(&k.store, &number);
     assert_eq!(payload["applicant"]["name"], "王建国", "the parent applies");
     assert_eq!(payload["applicant"]["role"], "guardian");
-    assert_eq!(payload["applicant"]["phone"], "0755-12345678");
+    assert_eq!(payload["applicant"]["phone"], "075512345678");
     assert_eq!(
         payload["parties"],
         serde_json::json!([{

@@ -397,16 +397,16 @@ impl PhoneProblem {
                 "For a landline enter the area code and the number, e.g. 0755-12345678 or 010-12345678.",
             ),
             PhoneProblem::HongKong => bi(
-                "香港号码应为+852加8位数字，例如 +852 91234567。",
-                "A Hong Kong number is +852 and 8 digits, e.g. +852 91234567.",
+                "香港号码应为+852（在键盘上可输入00852）加8位数字，例如 +852 91234567。",
+                "A Hong Kong number is +852 (00852 on the keypad) and 8 digits, e.g. +852 91234567.",
             ),
             PhoneProblem::Macao => bi(
-                "澳门号码应为+853加8位数字，例如 +853 61234567。",
-                "A Macao number is +853 and 8 digits, e.g. +853 61234567.",
+                "澳门号码应为+853（在键盘上可输入00853）加8位数字，例如 +853 61234567。",
+                "A Macao number is +853 (00853 on the keypad) and 8 digits, e.g. +853 61234567.",
             ),
             PhoneProblem::International => bi(
-                "境外号码请以+开头，接国家或地区代码和号码，共8至15位数字。",
-                "A number abroad starts with +, then the country code and the number: 8 to 15 digits in all.",
+                "境外号码请以+（或00）开头，接国家或地区代码和号码，共8至15位数字。",
+                "A number abroad starts with + (or 00), then the country code and the number: 8 to 15 digits in all.",
             ),
         }
     }
