@@ -294,7 +294,7 @@ fn date_parts(text: &str) -> Option<Vec<u32>> {
         };
     }
     let parts: Vec<&str> = text
-        .split(|c: char| matches!(c, '-' | '.' | '/' | '年' | '月' | '日'))
+        .split(['-', '.', '/', '年', '月', '日'])
         .filter(|p| !p.is_empty())
         .collect();
     if !(2..=3).contains(&parts.len()) || parts[0].len() != 4 {
@@ -517,7 +517,7 @@ fn check_value(
         PartyField::Name | PartyField::FormerName => (chars > NAME_MAX_CHARS || control).then(|| {
             bi("姓名或名称不超过50字。", "A name may have at most 50 characters.")
         }),
-        PartyField::Powers => (chars < 2 || chars > POWERS_MAX_CHARS || control).then(|| {
+        PartyField::Powers => (!(2..=POWERS_MAX_CHARS).contains(&chars) || control).then(|| {
             bi(
                 "请用2至300字写明委托办理的事情和权限。",
                 "Please describe the powers in 2 to 300 characters.",

@@ -1,9 +1,10 @@
 //! The notary journey as a pure state machine: commands and events in, effects out, and a
 //! view to render. No I/O, no clocks: the caller passes `now` with every input.
 //!
-//! ChooseMatter → MatterInfo → Jurisdiction → Consent → Identify → Parties → Form → Materials → Fee →
-//! Review → Declaration → Submitting → Receipt → Rating → End (Jurisdiction only where the
-//! office's area is configured). In-person matters take the same path but end with
+//! ChooseMatter → MatterInfo → Jurisdiction → Consent → Identify → Parties → Form → Materials
+//! → Fee → Review → Declaration → Submitting → Receipt → Rating → End (Jurisdiction only where
+//! the office's area is configured; Parties where the matter allows applying for someone
+//! else or involves other parties). In-person matters take the same path but end with
 //! an appointment request, and capture nothing (the documents are examined at the office).
 
 mod build;
