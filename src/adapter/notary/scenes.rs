@@ -229,10 +229,10 @@ pub(in crate::adapter) fn stage(c: &Controller, name: &str) -> bool {
     true
 }
 
-/// A parent at "who is it for", applying as the guardian for a child's birth certificate:
-/// the child's name, date of birth and relationship entered, the ID number left to fill.
-fn stage_parties(run: &dyn Fn(J), feed: &dyn Fn(Event)) {
-    run(J::ChooseMatter(PARTIES_MATTER.into()));
+/// `matter` chosen, applied for here (the applicant lives in the area), every consent given
+/// and the sample card read.
+fn card_read_for(matter: &str, run: &dyn Fn(J), feed: &dyn Fn(Event)) {
+    run(J::ChooseMatter(matter.into()));
     run(J::Next);
     run(J::AnswerJurisdiction(JurisdictionAnswer::Place(
         Basis::Domicile,
@@ -242,6 +242,12 @@ fn stage_parties(run: &dyn Fn(J), feed: &dyn Fn(Event)) {
     }
     run(J::Next);
     feed(Event::Card(CardEvent::Read(Box::new(sample_applicant()))));
+}
+
+/// A parent at "who is it for", applying as the guardian for a child's birth certificate:
+/// the child's name, date of birth and relationship entered, the ID number left to fill.
+fn stage_parties(run: &dyn Fn(J), feed: &dyn Fn(Event)) {
+    card_read_for(PARTIES_MATTER, run, feed);
     run(J::ChooseApplicantRole(ApplicantRole::Guardian));
     for (field, value) in [
         (PartyField::Name, "王小明"),
@@ -260,16 +266,7 @@ fn stage_parties(run: &dyn Fn(J), feed: &dyn Fn(Event)) {
 /// A will (in person only) at the appointment step, the office's times for three working
 /// days offered and one chosen.
 fn stage_appointment(run: &dyn Fn(J), feed: &dyn Fn(Event), now: DateTime<FixedOffset>) {
-    run(J::ChooseMatter(APPOINTMENT_MATTER.into()));
-    run(J::Next);
-    run(J::AnswerJurisdiction(JurisdictionAnswer::Place(
-        Basis::Domicile,
-    )));
-    for item in ConsentItem::ALL {
-        run(J::SetConsent(item, true));
-    }
-    run(J::Next);
-    feed(Event::Card(CardEvent::Read(Box::new(sample_applicant()))));
+    card_read_for(APPOINTMENT_MATTER, run, feed);
     run(J::Edit(FormEdit::Purpose(Purpose::Other)));
     run(J::Edit(FormEdit::Phone("13812345678".into())));
     run(J::Next);

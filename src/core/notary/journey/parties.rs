@@ -232,14 +232,7 @@ impl Journey {
             .party_specs()
             .into_iter()
             .map(|spec| {
-                let role = catalogue.party_role(&spec.role);
-                let name = role.map_or_else(Bilingual::default, |r| r.name.clone());
-                let entries: Vec<&PartyEntry> = self
-                    .data
-                    .parties
-                    .iter()
-                    .filter(|e| e.role == spec.role)
-                    .collect();
+                let (role, name, entries) = self.of_role(spec);
                 let count = entries.len() as u32;
                 let allowed: Vec<Choice> = relationships
                     .iter()
@@ -317,14 +310,7 @@ impl Journey {
             ));
         }
         for spec in self.party_specs() {
-            let role = catalogue.party_role(&spec.role);
-            let name = role.map_or_else(Bilingual::default, |r| r.name.clone());
-            let entries: Vec<&PartyEntry> = self
-                .data
-                .parties
-                .iter()
-                .filter(|e| e.role == spec.role)
-                .collect();
+            let (role, name, entries) = self.of_role(spec);
             for (i, entry) in entries.iter().enumerate() {
                 let label = if entries.len() > 1 {
                     Bilingual::new(
@@ -369,6 +355,26 @@ impl Journey {
             }
         }
         lines
+    }
+
+    /// The role's definition and name, and the parties entered for it.
+    fn of_role<'a>(
+        &'a self,
+        spec: &PartySpec,
+    ) -> (
+        Option<&'a super::super::parties::PartyRole>,
+        Bilingual,
+        Vec<&'a PartyEntry>,
+    ) {
+        let role = self.catalogue().party_role(&spec.role);
+        let name = role.map_or_else(Bilingual::default, |r| r.name.clone());
+        let entries = self
+            .data
+            .parties
+            .iter()
+            .filter(|e| e.role == spec.role)
+            .collect();
+        (role, name, entries)
     }
 
     /// The parties as the payload carries them: normalised values, no empty fields.
