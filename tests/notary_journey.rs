@@ -2070,3 +2070,64 @@ fn phone_numbers_of_landlines_hong_kong_and_abroad_are_taken() {
         "{error:?}"
     );
 }
+
+#[test]
+fn an_agent_applies_with_a_signed_power_of_attorney() {
+    let office = Office::open();
+    let mut j = journey_with(false);
+    to_identify(&mut j, "no_criminal_record");
+    read_card_only(&mut j, applicant());
+    cmd(&mut j, Command::ChooseApplicantRole(ApplicantRole::Agent));
+    let view = parties_view(&j);
+    let note = view.role_explanation.unwrap();
+    assert!(note.zh.contains("签名或盖章的授权委托书") && note.zh.contains("以公证处要求为准"));
+    assert_eq!(view.groups[0].role, "principal");
+    set_party(&mut j, "principal", 0, PartyField::Name, "张大山");
+    set_party(
+        &mut j,
+        "principal",
+        0,
+        PartyField::IdNumber,
+        "110105196001010017",
+    );
+    set_party(&mut j, "principal", 0, PartyField::Relationship, "father");
+    cmd(&mut j, Command::Next);
+    assert_eq!(j.step(), Step::Form);
+    fill_form(&mut j, Purpose::Immigration);
+    cmd(&mut j, Command::Next);
+    // The power of attorney the matter lists "if someone applies for you" is now required.
+    let items = match j.view(now()).screen {
+        ScreenView::Materials { items, .. } => items,
+        other => panic!("{other:?}"),
+    };
+    let poa = items.iter().find(|i| i.material_id == "agent_poa").unwrap();
+    assert!(poa.required && poa.when.is_none());
+    assert!(items
+        .iter()
+        .any(|i| i.material_id == "relative_id" && i.required));
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::Next);
+    let sub = submission(promise_and_submit(&mut j));
+    let payload = office.deliver(sub);
+    assert_eq!(payload["applicant"]["role"], "agent");
+    assert_eq!(parties_of(&payload)[0]["role"], "principal");
+    assert!(payload["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["material_id"] == "agent_poa" && m["required"] == true));
+    // For oneself, the power of attorney is not asked for.
+    let mut mine = journey_with(false);
+    to_identify(&mut mine, "no_criminal_record");
+    read_card(&mut mine, applicant());
+    fill_form(&mut mine, Purpose::Immigration);
+    cmd(&mut mine, Command::Next);
+    match mine.view(now()).screen {
+        ScreenView::Materials { items, .. } => {
+            let poa = items.iter().find(|i| i.material_id == "agent_poa").unwrap();
+            assert!(!poa.required, "only if someone applies for you");
+            assert!(!items.iter().any(|i| i.material_id == "relative_id"));
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -284,6 +284,29 @@ impl Catalogue {
         self.applicant_roles.iter().find(|r| r.role == role)
     }
 
+    /// `matter` as it is applied for in `role`: the role's materials (an agent's power of
+    /// attorney, a guardian's proof) added, and made required where the matter lists them
+    /// only as conditional.
+    pub fn matter_in_role(&self, matter: &Matter, role: ApplicantRole) -> Matter {
+        let mut matter = matter.clone();
+        let extra = self
+            .applicant_role(role)
+            .map(|r| r.materials.as_slice())
+            .unwrap_or_default();
+        for requirement in extra {
+            match matter
+                .materials
+                .iter_mut()
+                .find(|r| r.material == requirement.material)
+            {
+                Some(listed) if requirement.need == Need::Required => listed.need = Need::Required,
+                Some(_) => {}
+                None => matter.materials.push(requirement.clone()),
+            }
+        }
+        matter
+    }
+
     /// The parties of `matter` when the card holder applies as `role`: the matter's own,
     /// and the person applied for (the role's default subject unless the matter names one).
     pub fn parties_for<'a>(
@@ -453,6 +476,18 @@ impl Catalogue {
             complete("applicant role", role.id(), "explanation", &def.explanation)?;
             if let Some(subject) = &def.subject {
                 self.validate_party(&format!("applicant role {:?}", role.id()), subject)?;
+            }
+            for requirement in &def.materials {
+                if self.material(&requirement.material).is_none() {
+                    return Err(CatalogueError::Invalid {
+                        kind: "applicant role",
+                        id: role.id().into(),
+                        problem: "names a material that is not defined",
+                    });
+                }
+                if let Need::Conditional { when } = &requirement.need {
+                    complete("applicant role", role.id(), "material condition", when)?;
+                }
             }
         }
         if self
@@ -696,6 +731,8 @@ mod raw {
         explain_zh: String,
         explain_en: String,
         subject: Option<PartyRow>,
+        #[serde(default)]
+        materials: Vec<RequirementRow>,
     }
 
     /// Field, role and relationship names stay text here, so that a wrong one is reported
@@ -869,6 +906,11 @@ mod raw {
                     name: Bilingual::new(row.zh, row.en),
                     explanation: Bilingual::new(row.explain_zh, row.explain_en),
                     subject: row.subject.map(|s| s.into_spec(&owner)).transpose()?,
+                    materials: row
+                        .materials
+                        .into_iter()
+                        .map(RequirementRow::into_requirement)
+                        .collect(),
                 });
             }
             Ok(Catalogue {
@@ -945,6 +987,23 @@ mod raw {
         }
     }
 
+    impl RequirementRow {
+        fn into_requirement(self) -> MaterialRequirement {
+            MaterialRequirement {
+                material: self.id,
+                need: match self.need {
+                    NeedRow::Required => Need::Required,
+                    NeedRow::Conditional => Need::Conditional {
+                        when: Bilingual::new(
+                            self.when_zh.unwrap_or_default(),
+                            self.when_en.unwrap_or_default(),
+                        ),
+                    },
+                },
+            }
+        }
+    }
+
     impl MatterRow {
         fn into_matter(self) -> Result<Matter, CatalogueError> {
             let id = self.id;
@@ -957,18 +1016,7 @@ mod raw {
             let materials = self
                 .materials
                 .into_iter()
-                .map(|r| MaterialRequirement {
-                    material: r.id,
-                    need: match r.need {
-                        NeedRow::Required => Need::Required,
-                        NeedRow::Conditional => Need::Conditional {
-                            when: Bilingual::new(
-                                r.when_zh.unwrap_or_default(),
-                                r.when_en.unwrap_or_default(),
-                            ),
-                        },
-                    },
-                })
+                .map(RequirementRow::into_requirement)
                 .collect();
             Ok(Matter {
                 id,

@@ -219,6 +219,8 @@ pub struct ApplicantRoleDef {
     /// What the applicant must bring or know in this role, in plain words.
     pub explanation: Bilingual,
     pub subject: Option<PartySpec>,
+    /// What the applicant brings in this role, on top of the matter's materials.
+    pub materials: Vec<super::catalogue::MaterialRequirement>,
 }
 
 /// One party as entered (or as received): its role and the typed values.

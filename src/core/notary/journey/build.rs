@@ -26,10 +26,18 @@ impl Journey {
         }
     }
 
+    /// What to provide, in the chosen applicant role.
     pub(super) fn checklist(&self) -> Vec<ChecklistItem> {
+        self.checklist_in(self.data.applicant_role)
+    }
+
+    pub(super) fn checklist_in(
+        &self,
+        role: super::super::parties::ApplicantRole,
+    ) -> Vec<ChecklistItem> {
         match self.matter() {
             Some(matter) => checklist(
-                matter,
+                &self.catalogue().matter_in_role(matter, role),
                 self.catalogue(),
                 &self.data.captures,
                 self.setup.camera_fitted,

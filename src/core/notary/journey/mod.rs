@@ -848,11 +848,20 @@ impl Journey {
         let Some(matter) = self.matter() else {
             return Collection::default();
         };
-        let images: Vec<_> = self
-            .checklist()
-            .into_iter()
-            .filter(|item| item.capture != super::materials::CaptureState::BringOnly)
-            .collect();
+        // Before the applicant says who it is for: whatever any allowed role may capture.
+        let mut images: Vec<_> = Vec::new();
+        for role in matter.applicant_roles() {
+            for item in self.checklist_in(role) {
+                let capturable = item.capture != super::materials::CaptureState::BringOnly;
+                if capturable
+                    && !images.iter().any(|i: &super::materials::ChecklistItem| {
+                        i.material_id == item.material_id
+                    })
+                {
+                    images.push(item);
+                }
+            }
+        }
         Collection {
             ethnicity: self.setup.collect_ethnicity,
             fingerprint: matter.fingerprint_mark && self.setup.fingerprint_fitted,
