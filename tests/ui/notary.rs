@@ -582,6 +582,30 @@ fn notary_a_parent_applies_for_a_child_s_birth_certificate() {
     );
 }
 
+/// A kinship certificate names one to ten relatives: one more is added and removed with taps.
+#[test]
+fn notary_kinship_relatives_are_added_and_removed_by_taps() {
+    let k = kiosk(false);
+    let app = &k.app;
+    to_identify(app, "kinship");
+    place_and_read_only(&k, "adult");
+    assert_eq!(step(app), "5 · 为谁办理");
+    assert!(
+        find(app, "notary-party-remove-relative-0").is_none(),
+        "at least one"
+    );
+    assert!(label(app, "notary-party-add-relative").contains("添加一位亲属"));
+    tap(app, "notary-party-add-relative");
+    assert!(find(app, "notary-party-relative-1-name").is_some());
+    tap(app, "notary-party-remove-relative-1");
+    assert!(find(app, "notary-party-relative-1-name").is_none());
+    tap(app, "notary-party-relative-0-name");
+    type_pinyin(app, "li", "李");
+    type_pinyin(app, "hua", "华");
+    tap(app, "notary-party-relative-0-relationship-father");
+    on_to_the_form(app);
+}
+
 #[test]
 fn notary_submit_without_the_promise_says_what_is_missing() {
     let k = kiosk(false);
