@@ -158,3 +158,48 @@ async fn what_the_case_system_says_about_a_refusal_is_stored_scrubbed() {
         "{reason}"
     );
 }
+
+/// After a rollback, the older binary meets an attachment kind only a newer one writes: the
+/// entry is parked with its data intact and a reason staff can act on, nothing half-read is
+/// sent, and once the newer version is back a retry delivers it.
+#[tokio::test]
+async fn an_attachment_kind_from_a_newer_version_is_parked_intact_not_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = CaseServerProcess::start(free_port(), &dir.path().join("cases.db"), None);
+    let kiosk = dir.path().join("kiosk");
+    let store = open_store(&kiosk);
+    let receipt = commit_one(&store, 16);
+    execute(
+        &kiosk,
+        "UPDATE attachments SET role = 'hologram' WHERE position = 0;",
+    );
+    let relay = start_relay(&store, &server.base_url(), 5);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while store.outbox_status().unwrap().parked == 0 {
+        assert!(std::time::Instant::now() < deadline, "never parked");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    relay.shutdown().await;
+    let entry = entry_of(&store, &receipt);
+    let reason = entry.park_reason.clone().unwrap();
+    assert!(
+        reason.contains("newer kiosk version") && reason.contains("hologram"),
+        "{reason}"
+    );
+    assert!(
+        server.submissions().await.is_empty(),
+        "nothing half-read was sent"
+    );
+
+    // The newer version is back (it knows the kind): staff retry, and it is delivered.
+    execute(
+        &kiosk,
+        "UPDATE attachments SET role = 'document' WHERE position = 0;",
+    );
+    store.retry_parked(entry.id, "staff").unwrap();
+    let relay = start_relay(&store, &server.base_url(), 5);
+    wait_drained(&store, Duration::from_secs(20)).await;
+    relay.shutdown().await;
+    assert_eq!(entry_of(&store, &receipt).state, OutboxState::Delivered);
+    assert_eq!(server.submissions().await.len(), 1);
+}

@@ -16,6 +16,7 @@ use legal_kiosk::core::notary::materials::CaptureState;
 use legal_kiosk::core::notary::parties::{ApplicantRole, PartyField};
 use legal_kiosk::core::notary::payload::{FingerprintCheck, MaterialSource, SubmissionKind};
 use legal_kiosk::core::notary::receipt::{token_from_qr, NotaryReceiptLine};
+use legal_kiosk::core::notary::signature::Point;
 use legal_kiosk::core::notary::{
     identity_matches, Applicant, CardEvent, CardKind, Catalogue, Command, DeliveryMethod, Effect,
     Event, FeeSchedule, FingerprintResult, FormEdit, IdDigestKey, Journey, JourneySetup,
@@ -222,13 +223,34 @@ fn office_will_call(j: &mut Journey) {
     assert_eq!(j.step(), Step::Materials);
 }
 
-/// Review → the truthfulness promise (ticked) → submit; returns the effects of submitting.
+/// A name written on the pad: two strokes, enough ink.
+fn sign(j: &mut Journey) {
+    assert_eq!(j.step(), Step::Signature);
+    let stroke = |x0: f32, y0: f32, x1: f32, y1: f32| -> Vec<Point> {
+        (0..=20)
+            .map(|i| {
+                let t = i as f32 / 20.0;
+                Point::from_fraction(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t)
+            })
+            .collect()
+    };
+    cmd(j, Command::SignatureStroke(stroke(0.1, 0.5, 0.5, 0.5)));
+    cmd(j, Command::SignatureStroke(stroke(0.3, 0.2, 0.3, 0.8)));
+}
+
+/// Review → the truthfulness promise (ticked) → the signature → submit; returns the effects
+/// of submitting.
 fn promise_and_submit(j: &mut Journey) -> Vec<Effect> {
     assert_eq!(j.step(), Step::Review);
     assert!(cmd(j, Command::Next).is_empty(), "review only moves on");
     assert_eq!(j.step(), Step::Declaration);
     cmd(j, Command::SetPromise(true));
-    cmd(j, Command::Next)
+    assert!(
+        cmd(j, Command::Next).is_empty(),
+        "the promise leads to the signature"
+    );
+    sign(j);
+    cmd(j, Command::ConfirmSignature)
 }
 
 fn submission(effects: Vec<Effect>) -> Submission {
@@ -512,7 +534,7 @@ fn birth_certificate_for_use_abroad_with_translation() {
     assert_eq!(json["applicant"]["id_long_term"], false);
     assert_eq!(
         json["consents"]["notice_version"],
-        "notary-consent/2026-12-parties"
+        "notary-consent/2026-12-04-parties"
     );
     assert_eq!(
         json["acknowledgements"]["truthfulness"]["promise_zh"],
@@ -811,7 +833,7 @@ fn no_criminal_record_submit_failure_loses_nothing_and_reductions_apply() {
     assert!(ev(&mut j, Event::Submitted(Err(SubmitFailure::StorageFull))).is_empty());
     assert_eq!(
         j.step(),
-        Step::Declaration,
+        Step::Signature,
         "back on the submit step with everything kept"
     );
     let view = j.view(now());
@@ -1138,8 +1160,8 @@ fn a_will_is_not_taken_from_a_minor() {
     assert_eq!(j.step(), Step::Form);
 }
 
-#[test]
-fn submitting_needs_the_truthfulness_promise_and_records_when() {
+/// A birth certificate for study, card read and form filled, at the review step.
+fn birth_at_review() -> Journey {
     let mut j = journey_with(false);
     to_identify(&mut j, "birth");
     read_card(&mut j, applicant());
@@ -1148,6 +1170,12 @@ fn submitting_needs_the_truthfulness_promise_and_records_when() {
     cmd(&mut j, Command::Next);
     cmd(&mut j, Command::Next);
     assert_eq!(j.step(), Step::Review);
+    j
+}
+
+#[test]
+fn submitting_needs_the_truthfulness_promise_and_records_when() {
+    let mut j = birth_at_review();
     cmd(&mut j, Command::Next);
     assert_eq!(j.step(), Step::Declaration);
     match j.view(now()).screen {
@@ -1182,7 +1210,9 @@ fn submitting_needs_the_truthfulness_promise_and_records_when() {
     assert!(cmd(&mut j, Command::Next).is_empty(), "the tick was reset");
     cmd(&mut j, Command::SetPromise(true));
     let later = now() + chrono::Duration::minutes(2);
-    let sub = submission(j.command(Command::Next, later));
+    assert!(j.command(Command::Next, later).is_empty());
+    sign(&mut j);
+    let sub = submission(cmd(&mut j, Command::ConfirmSignature));
     let truthfulness = &sub.payload.acknowledgements.truthfulness;
     assert_eq!(truthfulness.promised_at, later);
     assert_eq!(
@@ -1237,7 +1267,8 @@ fn certificates_for_hong_kong_macao_and_taiwan_say_what_they_need() {
 
 /// The privacy notice (PIPL art. 17: true and complete) names every kind of information the
 /// journey then stores and sends: each applicant field of the payload, each photographed
-/// material, and the fingerprint check; and 民族 is neither named nor sent.
+/// material, the handwritten signature and the fingerprint check; and 民族 is neither named
+/// nor sent.
 #[test]
 fn the_privacy_notice_names_what_the_journey_stored() {
     let labels = [
@@ -1326,6 +1357,11 @@ fn the_privacy_notice_names_what_the_journey_stored() {
     assert!(
         notice.contains("人像"),
         "the ID card photo shows a face: {notice}"
+    );
+    assert!(sub.signature.is_some() && json["signature"]["sha256"].is_string());
+    assert!(
+        notice.contains("手写的签名"),
+        "the signature image is stored and sent: {notice}"
     );
     assert!(!notice.contains("民族") && json["applicant"].get("ethnicity").is_none());
     assert!(
@@ -2130,4 +2166,49 @@ fn an_agent_applies_with_a_signed_power_of_attorney() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// 公证程序规则 art. 17: the application is signed. A tap is not a signature, clearing
+/// starts again, back keeps the ink, and the PNG travels with its hash in the payload.
+#[test]
+fn the_application_is_signed_and_the_signature_travels_with_its_hash() {
+    let mut j = birth_at_review();
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::SetPromise(true));
+    cmd(&mut j, Command::Next);
+    assert_eq!(j.step(), Step::Signature);
+    let can_confirm = |j: &Journey| match j.view(now()).screen {
+        ScreenView::Signature { can_confirm, .. } => can_confirm,
+        other => panic!("{other:?}"),
+    };
+    cmd(
+        &mut j,
+        Command::SignatureStroke(vec![Point::from_fraction(0.5, 0.5)]),
+    );
+    assert!(!can_confirm(&j), "a tap is not a signature");
+    assert!(cmd(&mut j, Command::ConfirmSignature).is_empty());
+    assert!(j.view(now()).message.unwrap().zh.contains("写下您的姓名"));
+    cmd(&mut j, Command::ClearSignature);
+    match j.view(now()).screen {
+        ScreenView::Signature { pad, .. } => assert!(pad.is_empty()),
+        other => panic!("{other:?}"),
+    }
+    sign(&mut j);
+    assert!(can_confirm(&j));
+    cmd(&mut j, Command::Back);
+    assert_eq!(j.step(), Step::Declaration);
+    cmd(&mut j, Command::Next);
+    assert!(can_confirm(&j), "back keeps the ink");
+    let sub = submission(cmd(&mut j, Command::ConfirmSignature));
+    let image = sub.signature.clone().expect("the signature image");
+    let signed = sub.payload.signature.clone().expect("payload.signature");
+    assert_eq!(signed.sha256, hex::encode(Sha256::digest(&image.png)));
+    assert_eq!(signed.attachment.role, "signature");
+    assert_eq!(signed.attachment.size, image.png.len() as u64);
+    assert_eq!(signed.signed_at, now());
+    let stored = sub.into_new_submission().unwrap();
+    let attachment = stored.attachments.last().unwrap();
+    assert_eq!(attachment.role.as_str(), "signature");
+    assert_eq!(attachment.media_type, "image/png");
+    assert_eq!(hex::encode(Sha256::digest(&attachment.data)), signed.sha256);
 }

@@ -3,6 +3,7 @@
 use super::db::Recorded;
 use super::faults::{Fault, FaultRequest};
 use super::ServerState;
+use crate::domain::{AttachmentRole, SubmissionKind};
 use crate::forward::{ErrorBody, WireSubmission, SUBMISSION_SCHEMA};
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -109,6 +110,42 @@ fn validate(
     Ok((submission, hex::encode(Sha256::digest(&canonical))))
 }
 
+/// A notary application is signed (公证程序规则 art. 17): exactly one `signature`
+/// attachment whose bytes hash to `payload.signature.sha256`. The error is (code, reason).
+fn check_signature(submission: &WireSubmission) -> Result<(), (&'static str, String)> {
+    if submission.kind != SubmissionKind::NotaryApplication {
+        return Ok(());
+    }
+    let missing = |reason: &str| ("signature_missing", reason.to_string());
+    let expected = submission.payload["signature"]["sha256"]
+        .as_str()
+        .ok_or_else(|| missing("payload.signature.sha256 is missing"))?;
+    let mut signatures = submission
+        .attachments
+        .iter()
+        .filter(|a| a.role == AttachmentRole::Signature);
+    let attachment = signatures
+        .next()
+        .ok_or_else(|| missing("no attachment with role `signature`"))?;
+    if signatures.next().is_some() {
+        return Err((
+            "signature_mismatch",
+            "more than one attachment with role `signature`".into(),
+        ));
+    }
+    let data = attachment.decode().map_err(|e| ("signature_mismatch", e))?;
+    if hex::encode(Sha256::digest(&data)) != expected {
+        return Err((
+            "signature_mismatch",
+            format!(
+                "attachment {}: its SHA-256 is not payload.signature.sha256",
+                attachment.position
+            ),
+        ));
+    }
+    Ok(())
+}
+
 async fn submit(
     State(state): State<Arc<ServerState>>,
     Extension(drop_connection): Extension<DropConnection>,
@@ -183,6 +220,10 @@ async fn submit(
             return error(StatusCode::UNPROCESSABLE_ENTITY, code, reason);
         }
     };
+    if let Err((code, reason)) = check_signature(&submission) {
+        log("rejected");
+        return error(StatusCode::UNPROCESSABLE_ENTITY, code, reason);
+    }
     let recorded = match state.db.record(&key, &hash, &submission, &body) {
         Ok(recorded) => recorded,
         Err(e) => return internal(e),
@@ -260,5 +301,66 @@ async fn submissions(State(state): State<Arc<ServerState>>) -> Response {
     match state.db.submissions() {
         Ok(list) => Json(list).into_response(),
         Err(e) => internal(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::notary::signature::{Point, SignaturePad};
+    use crate::domain::Attachment;
+    use crate::store::DeliveryItem;
+
+    fn wire(kind: SubmissionKind) -> WireSubmission {
+        let mut pad = SignaturePad::default();
+        let points: Vec<Point> = (0..=20)
+            .map(|i| Point::from_fraction(0.1 + i as f32 * 0.04, 0.3 + (i % 2) as f32 * 0.4))
+            .collect();
+        pad.add_stroke(&points);
+        let image = pad.render().unwrap();
+        let item = DeliveryItem {
+            outbox_id: 1,
+            idempotency_key: "k".into(),
+            kind,
+            receipt_number: "GZ-20261122-0001".into(),
+            created_at_ms: 0,
+            attempts: 0,
+            payload: serde_json::json!({"signature": {"sha256": image.sha256}}),
+            attachments: vec![Attachment {
+                role: AttachmentRole::Signature,
+                label: "application_signature".into(),
+                media_type: "image/png".into(),
+                data: image.png,
+            }],
+        };
+        WireSubmission::from_item("TEST-0001", &item)
+    }
+
+    #[test]
+    fn a_notary_application_needs_a_signature_matching_its_hash() {
+        let good = wire(SubmissionKind::NotaryApplication);
+        assert_eq!(check_signature(&good), Ok(()));
+        let mut mismatch = good.clone();
+        mismatch.payload["signature"]["sha256"] = "00".repeat(32).into();
+        assert_eq!(
+            check_signature(&mismatch).unwrap_err().0,
+            "signature_mismatch"
+        );
+        let mut missing = good.clone();
+        missing.attachments.clear();
+        assert_eq!(
+            check_signature(&missing).unwrap_err().0,
+            "signature_missing"
+        );
+        let mut unsigned = good;
+        unsigned.payload["signature"] = serde_json::Value::Null;
+        assert_eq!(
+            check_signature(&unsigned).unwrap_err().0,
+            "signature_missing"
+        );
+        // Other kinds are not signed.
+        let mut rating = wire(SubmissionKind::Rating);
+        rating.payload = serde_json::json!({});
+        assert_eq!(check_signature(&rating), Ok(()));
     }
 }

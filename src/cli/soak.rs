@@ -10,6 +10,7 @@
 //! tests read these lines), then a summary.
 
 use super::ConfigArgs;
+use crate::core::notary::signature::{Point, SignatureImage, SignaturePad};
 use crate::domain::{Attachment, AttachmentRole, NewSubmission, SubmissionKind};
 use crate::services::Services;
 use clap::Args;
@@ -97,8 +98,13 @@ pub fn synthetic_submission(session: u32, scan: &[u8], mark: &[u8]) -> NewSubmis
         "address": "示例市人民路 1 号",
         "phone": format!("1390000{:04}", session % 10_000),
     });
+    let signature = synthetic_signature();
     let payload = match kind {
         SubmissionKind::NotaryApplication => json!({
+            "signature": {"attachment": {"role": "signature", "label": "application_signature",
+                                         "size": signature.png.len(), "content_type": "image/png"},
+                          "sha256": signature.sha256, "signed_at": "2026-11-22T11:15:46+08:00",
+                          "confirms": ["application", "truthfulness_promise"]},
             "applicant": applicant,
             "matter": {"id": "degree_certificate", "purpose": "study_abroad", "country": "GB",
                        "translation": ["en"], "copies": 2, "delivery": "pickup"},
@@ -134,6 +140,12 @@ pub fn synthetic_submission(session: u32, scan: &[u8], mark: &[u8]) -> NewSubmis
                 media_type: "image/png".into(),
                 data: mark.to_vec(),
             },
+            Attachment {
+                role: AttachmentRole::Signature,
+                label: "application_signature".into(),
+                media_type: "image/png".into(),
+                data: signature.png,
+            },
         ],
         SubmissionKind::LegalAidPrecheck => vec![Attachment {
             role: AttachmentRole::Document,
@@ -149,6 +161,19 @@ pub fn synthetic_submission(session: u32, scan: &[u8], mark: &[u8]) -> NewSubmis
         attachments,
         progress_index: None,
     }
+}
+
+/// A signature as the notary journey renders it: a zig-zag across the pad.
+pub fn synthetic_signature() -> SignatureImage {
+    let mut pad = SignaturePad::default();
+    let points: Vec<Point> = (0..=40)
+        .map(|i| Point::from_fraction(0.1 + i as f32 * 0.02, if i % 2 == 0 { 0.3 } else { 0.7 }))
+        .collect();
+    pad.add_stroke(&points);
+    pad.render().unwrap_or(SignatureImage {
+        png: Vec::new(),
+        sha256: String::new(),
+    })
 }
 
 /// A valid JPEG of about `size` bytes: a small real image padded with comment segments of

@@ -50,6 +50,7 @@ pub fn notary_step_prompt(step: Step) -> &'static str {
         Step::Fee => "fee",
         Step::Review => "review",
         Step::Declaration => "truthfulness_promise",
+        Step::Signature => "signature",
         Step::Submitting => "submitting",
         Step::Receipt => "receipt_printed",
         Step::Rating => "rating",
@@ -110,7 +111,7 @@ mod tests {
     use crate::domain::Language;
     use crate::hal::speaker::PromptCatalogue;
 
-    const STEPS: [Step; 17] = [
+    const STEPS: [Step; 18] = [
         Step::ChooseMatter,
         Step::MatterInfo,
         Step::Jurisdiction,
@@ -124,6 +125,7 @@ mod tests {
         Step::Fee,
         Step::Review,
         Step::Declaration,
+        Step::Signature,
         Step::Submitting,
         Step::Receipt,
         Step::Rating,

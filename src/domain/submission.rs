@@ -54,6 +54,8 @@ pub enum AttachmentRole {
     /// The image of the fingerprint mark (指印) the citizen put on the application, not a
     /// biometric template.
     FingerprintMark,
+    /// The citizen's handwritten signature on the application (PNG, black ink on white).
+    Signature,
 }
 
 impl AttachmentRole {
@@ -61,13 +63,18 @@ impl AttachmentRole {
         match self {
             AttachmentRole::Document => "document",
             AttachmentRole::FingerprintMark => "fingerprint_mark",
+            AttachmentRole::Signature => "signature",
         }
     }
 
     pub fn parse(text: &str) -> Option<AttachmentRole> {
-        [AttachmentRole::Document, AttachmentRole::FingerprintMark]
-            .into_iter()
-            .find(|r| r.as_str() == text)
+        [
+            AttachmentRole::Document,
+            AttachmentRole::FingerprintMark,
+            AttachmentRole::Signature,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == text)
     }
 }
 

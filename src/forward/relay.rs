@@ -270,6 +270,18 @@ async fn deliver<C: CaseSystem>(
                 Finished::Done,
             );
         }
+        Err(StoreError::NewerAttachmentRole { receipt, role }) => {
+            // After a rollback: parked with its data intact; once the newer version is back,
+            // staff retry it from the outbox screen.
+            tracing::error!(outbox_id = id, %receipt, %role, "written by a newer version; parking");
+            let reason = format!(
+                "written by a newer kiosk version (attachment kind {role}): update the kiosk, then retry"
+            );
+            return recorded(
+                blocking(&store, move |s| s.park(id, &reason)).await,
+                Finished::Done,
+            );
+        }
         Err(e) => {
             tracing::error!(outbox_id = id, error = %e, "cannot load outbox entry; held back");
             return Finished::StoreFailed;

@@ -53,6 +53,10 @@ pub enum StoreError {
     },
     #[error("stored data of submission {receipt} does not decrypt (tampered or wrong key)")]
     Decrypt { receipt: String },
+    /// Written by a newer version of the kiosk (after a rollback to this one): kept as it is
+    /// for the newer version, never sent half-understood.
+    #[error("submission {receipt} has an attachment of a kind this version does not know ({role}): written by a newer version")]
+    NewerAttachmentRole { receipt: String, role: String },
     #[error("the payload of submission {receipt} is no longer stored (delivered and purged)")]
     Purged { receipt: String },
     #[error("no outbox entry {0}")]

@@ -421,6 +421,10 @@ fn check_attachment(position: usize, attachment: &Attachment) -> Result<(), Stor
                 || (is_png && attachment.media_type == "image/png"),
             "a JPEG or PNG image",
         ),
+        AttachmentRole::Signature => (
+            is_png && attachment.media_type == "image/png",
+            "a PNG image",
+        ),
     };
     if ok {
         Ok(())

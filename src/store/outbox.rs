@@ -124,8 +124,12 @@ impl Store {
                 .key
                 .open(&sealed, aad.as_bytes())
                 .ok_or_else(decrypt_error)?;
+            let known = AttachmentRole::parse(&role);
             attachments.push(Attachment {
-                role: AttachmentRole::parse(&role).ok_or_else(decrypt_error)?,
+                role: known.ok_or_else(|| StoreError::NewerAttachmentRole {
+                    receipt: receipt.clone(),
+                    role: role.clone(),
+                })?,
                 label,
                 media_type,
                 data,

@@ -111,6 +111,43 @@ fn finger(app: &KioskApp, id: &str) {
     i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(80));
 }
 
+/// Draws with a finger across `id`: a press at the first point, moves through the rest, a
+/// release at the last; points are fractions of the element's width and height, and every
+/// point must lie inside the window.
+fn stroke(app: &KioskApp, id: &str, points: &[(f32, f32)]) {
+    use slint::platform::{PointerEventButton, WindowEvent};
+    let element = find(app, id).unwrap_or_else(|| panic!("no element `{id}` on screen"));
+    let (at, size) = (element.absolute_position(), element.size());
+    let window = app.window().window();
+    let window_size = window.size().to_logical(window.scale_factor());
+    let position = |(fx, fy): (f32, f32)| {
+        let p = slint::LogicalPosition::new(at.x + size.width * fx, at.y + size.height * fy);
+        assert!(
+            (0.0..window_size.width).contains(&p.x) && (0.0..window_size.height).contains(&p.y),
+            "`{id}` is outside the window at {p:?}"
+        );
+        p
+    };
+    let (first, last) = (points[0], points[points.len() - 1]);
+    let button = PointerEventButton::Left;
+    window.dispatch_event(WindowEvent::PointerPressed {
+        position: position(first),
+        button,
+    });
+    for point in points {
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(16));
+        window.dispatch_event(WindowEvent::PointerMoved {
+            position: position(*point),
+        });
+    }
+    window.dispatch_event(WindowEvent::PointerReleased {
+        position: position(last),
+        button,
+    });
+    window.dispatch_event(WindowEvent::PointerExited);
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(80));
+}
+
 fn label(app: &KioskApp, id: &str) -> String {
     find(app, id)
         .and_then(|e| e.accessible_label())

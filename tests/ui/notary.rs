@@ -4,7 +4,7 @@
 //! simulated document camera. Also: a submitted application reaching the reference case
 //! server through the relay, after the case system was down.
 
-use super::{find, finger, label, tap, type_keys, type_pinyin, wait, BACKEND};
+use super::{find, finger, label, stroke, tap, type_keys, type_pinyin, wait, BACKEND};
 use i_slint_backend_testing::ElementHandle;
 use legal_kiosk::adapter::{Clock, KioskApp, UiOptions};
 use legal_kiosk::codec::escpos_status::PrinterStatus;
@@ -239,15 +239,36 @@ fn submit(app: &KioskApp) -> String {
     tap(app, "notary-next");
     assert_eq!(step(app), "10 · 如实陈述承诺");
     tap(app, "notary-promise");
-    assert_eq!(label(app, "notary-next"), "承诺并提交");
+    assert_eq!(label(app, "notary-next"), "承诺并继续");
     tap(app, "notary-next");
-    settle_until(app, "the commit", |app| step(app) == "12 · 回执");
+    sign_with_a_finger(app);
+    tap(app, "notary-next");
+    settle_until(app, "the commit", |app| step(app) == "13 · 回执");
     label(app, "notary-receipt-number")
+}
+
+/// A line across the box and one down through it, like a short name.
+const NAME_STROKES: [&[(f32, f32)]; 2] = [
+    &[(0.1, 0.5), (0.2, 0.48), (0.3, 0.5), (0.4, 0.52), (0.5, 0.5)],
+    &[(0.3, 0.2), (0.3, 0.4), (0.31, 0.6), (0.3, 0.8)],
+];
+
+/// The signature step: the main button asks for the signature until the finger has written
+/// enough; then it confirms and submits.
+fn sign_with_a_finger(app: &KioskApp) {
+    assert_eq!(step(app), "11 · 签名确认");
+    assert_eq!(label(app, "notary-next"), "请先签名，再提交");
+    assert_eq!(label(app, "notary-signature-pad"), "签名框，还没有签好");
+    for points in NAME_STROKES {
+        stroke(app, "notary-signature-pad", points);
+    }
+    assert_eq!(label(app, "notary-signature-pad"), "签名框，已签名");
+    assert_eq!(label(app, "notary-next"), "确认签名并提交");
 }
 
 fn rate_and_finish(app: &KioskApp) {
     tap(app, "notary-next");
-    assert_eq!(step(app), "13 · 服务评价");
+    assert_eq!(step(app), "14 · 服务评价");
     tap(app, "notary-rate-0");
     tap(app, "notary-next");
     assert!(label(app, "notary-end").contains("已从本机清除"));
@@ -323,10 +344,11 @@ fn notary_degree_abroad_with_captured_materials_prints_a_receipt() {
     let item = k.store.load_for_delivery(entry.id).unwrap();
     assert_eq!(
         item.attachments.len(),
-        1,
-        "the captured document goes with it"
+        2,
+        "the captured document and the signature go with it"
     );
     assert_eq!(item.attachments[0].label, material);
+    assert_eq!(item.attachments[1].label, "application_signature");
 
     rate_and_finish(app);
     assert!(!app.notary_holds_personal_data());
@@ -618,7 +640,7 @@ fn notary_submit_without_the_promise_says_what_is_missing() {
     tap(app, "notary-next");
     assert_eq!(step(app), "10 · 如实陈述承诺");
     assert!(label(app, "notary-promise").contains("我承诺所述情况和提交的材料真实"));
-    assert_eq!(label(app, "notary-next"), "请先勾选承诺，再提交");
+    assert_eq!(label(app, "notary-next"), "请先勾选承诺，再继续");
     // The citizen presses the main button with a finger before ticking: nothing is
     // submitted, the kiosk says what is missing, and the box is where the finger can reach.
     finger(app, "notary-next");
@@ -626,12 +648,71 @@ fn notary_submit_without_the_promise_says_what_is_missing() {
     assert!(shown(app, "notary-message").contains("请先勾选"));
     assert_eq!(k.store.outbox_status().unwrap().pending, 0);
     finger(app, "notary-promise");
-    assert_eq!(label(app, "notary-next"), "承诺并提交");
+    assert_eq!(label(app, "notary-next"), "承诺并继续");
     finger(app, "notary-next");
-    settle_until(app, "the commit", |app| step(app) == "12 · 回执");
+    sign_with_a_finger(app);
+    finger(app, "notary-next");
+    settle_until(app, "the commit", |app| step(app) == "13 · 回执");
     let number = label(app, "notary-receipt-number");
     let payload = payload_of(&k.store, &number);
     assert!(payload["acknowledgements"]["truthfulness"]["promised_at"].is_string());
+}
+
+/// The signature written with a finger on real panel sizes: landscape 1366x768 and portrait
+/// 1080x1920 in large text. A tap is no signature and the main button says so; clear
+/// empties the box; a written name confirms and submits. Every touch lands inside the window.
+#[test]
+fn notary_signature_is_written_with_a_finger_in_landscape_and_large_text() {
+    for (width, height, landscape, large_text) in
+        [(1366.0, 768.0, true, false), (1080.0, 1920.0, false, true)]
+    {
+        let k = kiosk(false);
+        let app = &k.app;
+        if large_text {
+            tap(app, "toggle-large-text");
+        }
+        to_identify(app, "birth");
+        place_and_read(&k, "adult");
+        fill_form(app, "13812345678");
+        for _ in 0..3 {
+            tap(app, "notary-next");
+        }
+        tap(app, "notary-promise");
+        tap(app, "notary-next");
+        assert_eq!(step(app), "11 · 签名确认");
+        app.window()
+            .global::<legal_kiosk::ui::Kiosk>()
+            .set_landscape(landscape);
+        app.window()
+            .window()
+            .set_size(slint::LogicalSize::new(width, height));
+        let size = format!("{width}x{height}");
+
+        finger(app, "notary-signature-pad");
+        assert_eq!(label(app, "notary-next"), "请先签名，再提交", "{size}");
+        finger(app, "notary-next");
+        let message = shown(app, "notary-message");
+        assert!(
+            message.contains("写下您的姓名"),
+            "{size}: {message:?} at {}",
+            step(app)
+        );
+        assert_eq!(k.store.outbox_status().unwrap().pending, 0, "{size}");
+        finger(app, "notary-signature-clear");
+        assert_eq!(label(app, "notary-signature-pad"), "签名框，还没有签好");
+        for points in NAME_STROKES {
+            stroke(app, "notary-signature-pad", points);
+        }
+        assert_eq!(
+            label(app, "notary-signature-pad"),
+            "签名框，已签名",
+            "{size}"
+        );
+        finger(app, "notary-next");
+        settle_until(app, "the commit", |app| step(app) == "13 · 回执");
+        let payload = payload_of(&k.store, &label(app, "notary-receipt-number"));
+        assert_eq!(payload["signature"]["attachment"]["role"], "signature");
+    }
 }
 
 #[test]
@@ -767,6 +848,84 @@ fn notary_without_devices_explains_and_points_to_the_counter() {
 /// The case system is down when the citizen submits: the receipt is issued at once, the
 /// relay keeps trying, and once the reference case server is up the application arrives
 /// with every field and the captured document.
+/// A degree certificate for use in Taiwan, tapped through end to end and delivered to the
+/// reference case server: the place of use is 台湾 with its own rule (副本寄送, no consular
+/// legalisation), said on screen and sent as shown; the server accepts the application only
+/// with the finger-written signature whose hash the payload names.
+#[test]
+fn notary_degree_for_use_in_taiwan_reaches_the_case_server_signed() {
+    use legal_kiosk::config::CaseSystemSection;
+    use legal_kiosk::forward::{Relay, RelayConfig, WireSubmission};
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _context = runtime.enter();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let server = runtime
+        .block_on(legal_kiosk::caseserver::spawn(
+            ([127, 0, 0, 1], 0).into(),
+            &db,
+            None,
+        ))
+        .unwrap();
+    let k = kiosk(false);
+    let app = &k.app;
+    to_identify(app, "degree");
+    place_and_read(&k, "young-adult");
+    tap(app, "notary-country-TW");
+    let rule = shown(app, "notary-authentication-note");
+    assert!(
+        rule.contains("海峡两岸公证书使用查证协议") && rule.contains("不需要领事认证"),
+        "{rule}"
+    );
+    fill_form(app, "13812345678");
+    let number = submit(app);
+
+    let section = CaseSystemSection {
+        base_url: format!("http://{}", server.addr()),
+        timeout_s: 5,
+        ..CaseSystemSection::default()
+    };
+    let mut relay_config = RelayConfig::new("TEST-0001");
+    relay_config.poll_interval = Duration::from_millis(100);
+    let relay = Relay::new(
+        k.store.clone(),
+        HttpCaseSystem::new(&section).unwrap(),
+        relay_config,
+    )
+    .spawn();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while k.store.outbox_status().unwrap().pending > 0 {
+        assert!(Instant::now() < deadline, "not delivered");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    runtime.block_on(relay.shutdown());
+    let body: Vec<u8> = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT body FROM submissions WHERE receipt_number = ?1",
+            [&number],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let wire: WireSubmission = serde_json::from_slice(&body).unwrap();
+    let matter = &wire.payload["matter"];
+    assert_eq!(matter["id"], "degree");
+    assert_eq!(matter["country_of_use"], "TW");
+    assert_eq!(matter["authentication"], "taiwan");
+    assert_eq!(
+        matter["authentication_note_zh"].as_str(),
+        Some(rule.as_str())
+    );
+    let signature = wire
+        .attachments
+        .iter()
+        .find(|a| a.label == "application_signature")
+        .expect("signed");
+    assert_eq!(signature.sha256, wire.payload["signature"]["sha256"]);
+    runtime.block_on(server.shutdown());
+}
+
 #[test]
 fn notary_application_reaches_the_case_server_after_an_outage() {
     use legal_kiosk::config::CaseSystemSection;
@@ -836,7 +995,7 @@ fn notary_application_reaches_the_case_server_after_an_outage() {
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].receipt_number, number);
     assert_eq!(stored[0].kind, "notary_application");
-    assert_eq!(stored[0].attachments, 1);
+    assert_eq!(stored[0].attachments, 2, "the scan and the signature");
 
     let body: Vec<u8> = rusqlite::Connection::open(&db)
         .unwrap()
@@ -883,6 +1042,22 @@ fn notary_application_reaches_the_case_server_after_an_outage() {
         attachment.decode().map(|d| d.len() as u64),
         Ok(attachment.size)
     );
+    // The signature written with a finger arrives as the PNG whose hash the payload names.
+    let signed = wire
+        .attachments
+        .iter()
+        .find(|a| a.label == "application_signature")
+        .expect("the signature is attached");
+    assert_eq!(signed.media_type, "image/png");
+    assert_eq!(signed.sha256, payload["signature"]["sha256"]);
+    let png = signed.decode().unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let ink = image::load_from_memory(&png).unwrap().to_luma8();
+    assert!(
+        ink.pixels().filter(|p| p[0] < 128).count() > 500,
+        "the strokes drawn on the pad are in the image"
+    );
+    assert!(payload["signature"]["signed_at"].is_string());
 
     runtime.block_on(relay.shutdown());
     runtime.block_on(server.shutdown());

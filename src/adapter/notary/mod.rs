@@ -9,6 +9,7 @@ mod parties;
 mod render;
 mod scenes;
 pub mod setup;
+mod signature;
 mod slots;
 mod worker;
 
@@ -47,6 +48,8 @@ pub(super) struct NotaryState {
     /// Devices found missing while this citizen's journey ran.
     missing: RefCell<Vec<Missing>>,
     last_step: Cell<Option<Step>>,
+    /// The signature box's ink and the stroke under the finger.
+    ink: RefCell<signature::Ink>,
     _poll: Timer,
 }
 
@@ -70,6 +73,7 @@ impl NotaryState {
             generation: Cell::new(0),
             missing: RefCell::new(Vec::new()),
             last_step: Cell::new(None),
+            ink: RefCell::new(signature::Ink::default()),
             _poll: Timer::default(),
         }
     }
@@ -182,6 +186,22 @@ pub(super) fn bind(window: &MainWindow, controller: &Rc<Controller>) {
     on!(on_toggle_reduction, |c, id| c
         .notary_command(J::ToggleReduction(id.to_string())));
     on!(on_set_promise, |c, on| c.notary_command(J::SetPromise(on)));
+    on!(on_signature_press, |c, x, y| {
+        let image = c.notary.ink.borrow_mut().press(x, y);
+        c.notary_adapter(|a| a.set_signature_ink(image));
+    });
+    on!(on_signature_move, |c, x, y| {
+        if let Some(image) = c.notary.ink.borrow_mut().move_to(x, y) {
+            c.notary_adapter(|a| a.set_signature_ink(image));
+        }
+    });
+    on!(on_signature_release, |c| {
+        let stroke = c.notary.ink.borrow_mut().release();
+        if let Some(points) = stroke {
+            c.notary_command(J::SignatureStroke(points));
+        }
+    });
+    on!(on_clear_signature, |c| c.notary_command(J::ClearSignature));
     on!(on_retry_print, |c| c.notary_command(J::RetryPrint));
     on!(on_rate, |c, index| {
         if let Some(rating) = usize::try_from(index).ok().and_then(|i| Rating::ALL.get(i)) {
@@ -414,7 +434,10 @@ impl Controller {
         let step = view.step;
         let missing = self.notary.missing.borrow().clone();
         let office = setup::office_info(&self.config);
-        self.notary_adapter(|a| render::render(a, &view, language, &missing, &office));
+        self.notary_adapter(|a| {
+            render::render(a, &view, language, &missing, &office);
+            signature::render(a, language, &view.screen, &mut self.notary.ink.borrow_mut());
+        });
         let previous = self.notary.last_step.replace(Some(step));
         if previous != Some(step) {
             self.on_step_changed(previous, step);

@@ -83,6 +83,7 @@ fn step_of(step: Step) -> NotaryStep {
         Step::Fee => NotaryStep::Fee,
         Step::Review => NotaryStep::Review,
         Step::Declaration => NotaryStep::Declaration,
+        Step::Signature => NotaryStep::Signature,
         Step::Submitting => NotaryStep::Submitting,
         Step::Receipt => NotaryStep::Receipt,
         Step::Rating => NotaryStep::Rating,

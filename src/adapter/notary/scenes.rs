@@ -10,12 +10,13 @@ use crate::core::notary::journey::{CardEvent, Command as J, Event, Rating};
 use crate::core::notary::jurisdiction::{Basis, JurisdictionAnswer};
 use crate::core::notary::parties::{ApplicantRole, PartyField};
 use crate::core::notary::payload::SubmissionReceipt;
+use crate::core::notary::signature::Point;
 use crate::core::notary::{Applicant, CardKind, ConsentItem, FormEdit, Journey, Purpose, Sex};
 use crate::core::{Command, Screen};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone};
 
 /// Screenshot names of the notary steps beyond the first (`notary`).
-pub const NOTARY_SCENES: [&str; 17] = [
+pub const NOTARY_SCENES: [&str; 18] = [
     "notary-matter-info",
     "notary-jurisdiction",
     "notary-jurisdiction-elsewhere",
@@ -29,6 +30,7 @@ pub const NOTARY_SCENES: [&str; 17] = [
     "notary-fee",
     "notary-review",
     "notary-declaration",
+    "notary-signature",
     "notary-submitting",
     "notary-receipt",
     "notary-rating",
@@ -204,8 +206,14 @@ pub(in crate::adapter) fn stage(c: &Controller, name: &str) -> bool {
     if reached("notary-declaration") {
         run(J::Next);
     }
-    if reached("notary-submitting") {
+    if reached("notary-signature") {
         run(J::SetPromise(true));
+        run(J::Next);
+        for stroke in sample_signature() {
+            run(J::SignatureStroke(stroke));
+        }
+    }
+    if reached("notary-submitting") {
         run(J::Next);
     }
     if reached("notary-receipt") {
@@ -227,6 +235,33 @@ pub(in crate::adapter) fn stage(c: &Controller, name: &str) -> bool {
         c.notary_adapter(|a| a.set_phone("1381234".into()));
     }
     true
+}
+
+/// A name written quickly, as a finger does: three bars and a stroke down (王), then a
+/// running flourish. Points on the pad's grid, in fractions of the box.
+fn sample_signature() -> Vec<Vec<Point>> {
+    let line = |(x0, y0): (f32, f32), (x1, y1): (f32, f32)| -> Vec<Point> {
+        (0..=24)
+            .map(|i| {
+                let t = i as f32 / 24.0;
+                Point::from_fraction(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t)
+            })
+            .collect()
+    };
+    let flourish = (0..=80)
+        .map(|i| {
+            let t = i as f32 / 80.0;
+            let wave = (t * std::f32::consts::TAU * 2.5).sin();
+            Point::from_fraction(0.36 + 0.5 * t, 0.55 - 0.16 * wave - 0.08 * t)
+        })
+        .collect();
+    vec![
+        line((0.10, 0.26), (0.28, 0.24)),
+        line((0.12, 0.47), (0.27, 0.46)),
+        line((0.19, 0.24), (0.19, 0.70)),
+        line((0.08, 0.72), (0.31, 0.69)),
+        flourish,
+    ]
 }
 
 /// `matter` chosen, applied for here (the applicant lives in the area), every consent given

@@ -12,7 +12,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 /// Bump whenever the notice text changes: consent must be re-obtained (PIPL art. 14).
-pub const NOTICE_VERSION: &str = "notary-consent/2026-12-parties";
+pub const NOTICE_VERSION: &str = "notary-consent/2026-12-04-parties";
 
 /// Who the applicant deals with; deployment configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -110,6 +110,9 @@ impl Collection {
                 en_parts.join("; ")
             ));
         }
+        // Every application is signed on the screen; the signature goes with it as an image.
+        zh.push_str("您在屏幕上手写的签名（保存为图片，随申请发送）。");
+        en.push_str(" Your handwritten signature on the screen (kept as an image and sent with the application).");
         if !self.images.is_empty() {
             let names_zh: Vec<&str> = self.images.iter().map(|m| m.zh.as_str()).collect();
             let names_en: Vec<&str> = self.images.iter().map(|m| m.en.as_str()).collect();

@@ -21,6 +21,7 @@ pub mod parties;
 pub mod payload;
 pub mod progress;
 pub mod receipt;
+pub mod signature;
 
 pub use applicant::{id_number_digest, identity_matches, Applicant, CardKind, IdDigestKey, Sex};
 pub use catalogue::{Authentication, Catalogue, CatalogueError, Matter};

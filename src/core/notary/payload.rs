@@ -12,6 +12,7 @@ use super::form::{DeliveryMethod, Purpose};
 use super::jurisdiction::Basis;
 use super::mask::mask_id_number;
 use super::parties::{ApplicantRole, PartyField};
+use super::signature::SignatureImage;
 use crate::domain::{
     Attachment as StoredAttachment, AttachmentRole, NewSubmission, ProgressIndex,
     SubmissionKind as StoredKind,
@@ -52,6 +53,52 @@ pub struct SubmissionPayload {
     pub acknowledgements: Acknowledgements,
     pub fee: PayloadFee,
     pub office_routing: OfficeRouting,
+    /// The handwritten signature (公证程序规则 art. 17); absent only in payloads written
+    /// before the kiosk asked for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<PayloadSignature>,
+}
+
+/// Label of the signature attachment (one per application).
+pub const SIGNATURE_LABEL: &str = "application_signature";
+
+/// What the signature confirms: the application and the truthfulness promise.
+pub const SIGNATURE_CONFIRMS: [&str; 2] = ["application", "truthfulness_promise"];
+
+/// The signature: which attachment holds its PNG, that PNG's SHA-256, and when it was
+/// confirmed. The case system checks the attachment's bytes against `sha256`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayloadSignature {
+    pub attachment: SignatureRef,
+    /// Lower-case hex SHA-256 of the PNG bytes.
+    pub sha256: String,
+    pub signed_at: DateTime<FixedOffset>,
+    pub confirms: Vec<String>,
+}
+
+/// Names the attachment by its role and label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignatureRef {
+    pub role: String,
+    pub label: String,
+    pub size: u64,
+    pub content_type: String,
+}
+
+impl PayloadSignature {
+    pub fn new(image: &SignatureImage, signed_at: DateTime<FixedOffset>) -> PayloadSignature {
+        PayloadSignature {
+            attachment: SignatureRef {
+                role: AttachmentRole::Signature.as_str().into(),
+                label: SIGNATURE_LABEL.into(),
+                size: image.png.len() as u64,
+                content_type: "image/png".into(),
+            },
+            sha256: image.sha256.clone(),
+            signed_at,
+            confirms: SIGNATURE_CONFIRMS.iter().map(|c| c.to_string()).collect(),
+        }
+    }
 }
 
 impl fmt::Debug for SubmissionPayload {
@@ -295,26 +342,37 @@ impl fmt::Debug for Attachment {
 pub struct Submission {
     pub payload: SubmissionPayload,
     pub attachments: Vec<Attachment>,
+    /// The signature's PNG, sent after the documents.
+    pub signature: Option<SignatureImage>,
 }
 
 impl Submission {
     /// The application as the store commits it: the payload as JSON, the captures as
     /// document attachments, and the progress index from the payload's typed fields.
     pub fn into_new_submission(self) -> Result<NewSubmission, serde_json::Error> {
+        let mut attachments: Vec<StoredAttachment> = self
+            .attachments
+            .into_iter()
+            .map(|a| StoredAttachment {
+                role: AttachmentRole::Document,
+                label: a.material_id,
+                media_type: "image/jpeg".into(),
+                data: a.jpeg,
+            })
+            .collect();
+        if let Some(signature) = self.signature {
+            attachments.push(StoredAttachment {
+                role: AttachmentRole::Signature,
+                label: SIGNATURE_LABEL.into(),
+                media_type: "image/png".into(),
+                data: signature.png,
+            });
+        }
         Ok(NewSubmission {
             kind: StoredKind::NotaryApplication,
             progress_index: Some(self.payload.progress_index()),
             payload: serde_json::to_value(&self.payload)?,
-            attachments: self
-                .attachments
-                .into_iter()
-                .map(|a| StoredAttachment {
-                    role: AttachmentRole::Document,
-                    label: a.material_id,
-                    media_type: "image/jpeg".into(),
-                    data: a.jpeg,
-                })
-                .collect(),
+            attachments,
         })
     }
 }

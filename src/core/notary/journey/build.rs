@@ -9,8 +9,8 @@ use super::super::materials::{checklist, to_bring, BringItem, CaptureState, Chec
 use super::super::payload::{
     Acknowledgements, Attachment, AttachmentRef, FingerprintCheck, IdentityVerification,
     MaterialSource, OfficeRouting, PayloadApplicant, PayloadAppointment, PayloadDelivery,
-    PayloadFee, PayloadJurisdiction, PayloadMaterial, PayloadMatter, Submission, SubmissionKind,
-    SubmissionPayload, SubmissionReceipt, PAYLOAD_SCHEMA,
+    PayloadFee, PayloadJurisdiction, PayloadMaterial, PayloadMatter, PayloadSignature, Submission,
+    SubmissionKind, SubmissionPayload, SubmissionReceipt, PAYLOAD_SCHEMA,
 };
 use super::super::receipt::{build_receipt, NotaryReceiptLine, ReceiptInput};
 use super::{Journey, ReviewLine};
@@ -210,6 +210,8 @@ impl Journey {
         let purpose = self.data.form.purpose?;
         let card_read_at = self.data.card_read_at?;
         let fee = self.fee_estimate(now)?;
+        let signed_at = self.data.signed_at?;
+        let signature = self.data.signature.render()?;
         let catalogue = self.catalogue();
         let form = &self.data.form;
         let fingerprint = self
@@ -327,10 +329,12 @@ impl Journey {
                     office_to_call: self.data.appointment.chosen().is_none(),
                 }),
             },
+            signature: Some(PayloadSignature::new(&signature, signed_at)),
         };
         Some(Submission {
             payload,
             attachments,
+            signature: Some(signature),
         })
     }
 

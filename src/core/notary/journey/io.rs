@@ -9,6 +9,7 @@ use super::super::jurisdiction::JurisdictionAnswer;
 use super::super::parties::{ApplicantRole, PartyField};
 use super::super::payload::{Submission, SubmissionReceipt};
 use super::super::receipt::NotaryReceiptLine;
+use super::super::signature::Point;
 use crate::domain::Language;
 use crate::domain::{bi, Bilingual};
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -69,6 +70,12 @@ pub enum Command {
     NoSlotSuits,
     /// Tick or untick the truthfulness promise.
     SetPromise(bool),
+    /// One stroke on the signature pad, from touching to lifting the finger.
+    SignatureStroke(Vec<Point>),
+    /// 清除重签: wipe the ink and sign again.
+    ClearSignature,
+    /// 确认签名并提交.
+    ConfirmSignature,
     RetryPrint,
     Rate(Rating),
     SetRatingComment(String),
@@ -97,6 +104,11 @@ impl fmt::Debug for Command {
             Command::DiscardCapture(m) => write!(f, "DiscardCapture({m:?})"),
             Command::ToggleReduction(r) => write!(f, "ToggleReduction({r:?})"),
             Command::SetPromise(on) => write!(f, "SetPromise({on})"),
+            Command::SignatureStroke(points) => {
+                write!(f, "SignatureStroke({} points)", points.len())
+            }
+            Command::ClearSignature => f.write_str("ClearSignature"),
+            Command::ConfirmSignature => f.write_str("ConfirmSignature"),
             Command::ChooseSlotDay(d) => write!(f, "ChooseSlotDay({d})"),
             Command::ChooseSlot(t) => write!(f, "ChooseSlot({t})"),
             Command::NoSlotSuits => f.write_str("NoSlotSuits"),

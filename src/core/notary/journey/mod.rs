@@ -2,9 +2,10 @@
 //! view to render. No I/O, no clocks: the caller passes `now` with every input.
 //!
 //! ChooseMatter → MatterInfo → Jurisdiction → Consent → Identify → Parties → Form → Materials
-//! → Fee → Review → Declaration → Submitting → Receipt → Rating → End (Jurisdiction only where
-//! the office's area is configured; Parties where the matter allows applying for someone
-//! else or involves other parties). In-person matters take the same path but end with
+//! → Fee → Review → Declaration → Signature → Submitting → Receipt → Rating → End
+//! (Jurisdiction only where the office's area is configured; Parties where the matter allows
+//! applying for someone else or involves other parties). In-person matters take the same
+//! path but end with
 //! an appointment request, and capture nothing (the documents are examined at the office).
 
 mod build;
@@ -33,6 +34,7 @@ use super::materials::{checklist, CaptureState, CapturedImage, Captures};
 use super::parties::{ApplicantRole, PartyEntry, PartyError};
 use super::payload::{FingerprintCheck, SubmissionReceipt};
 use super::receipt::NotaryReceiptLine;
+use super::signature::SignaturePad;
 use crate::domain::Language;
 use crate::domain::{bi, Bilingual};
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -73,8 +75,11 @@ pub enum Step {
     Materials,
     Fee,
     Review,
-    /// The truthfulness notice and promise (公证法 arts. 27, 31, 44), then submit.
+    /// The truthfulness notice and promise (公证法 arts. 27, 31, 44).
     Declaration,
+    /// The handwritten signature that confirms the application and the promise
+    /// (公证程序规则 art. 17), then submit.
+    Signature,
     Submitting,
     Receipt,
     Rating,
@@ -193,6 +198,9 @@ struct JourneyData {
     /// The truthfulness box, and when the applicant confirmed it by pressing submit.
     promised: bool,
     promised_at: Option<DateTime<FixedOffset>>,
+    /// The ink on the signature pad, and when the applicant confirmed it.
+    signature: SignaturePad,
+    signed_at: Option<DateTime<FixedOffset>>,
     captures: Captures,
     capturing: Option<String>,
     preview: Option<(String, CapturedImage)>,
@@ -249,6 +257,7 @@ impl Journey {
             || d.form != FormData::default()
             || !d.parties.is_empty()
             || !d.captures.is_empty()
+            || !d.signature.is_empty()
             || d.preview.is_some()
             || d.receipt.is_some()
             || !d.receipt_lines.is_empty()
@@ -367,6 +376,20 @@ impl Journey {
                 }
                 vec![]
             }
+            Command::SignatureStroke(points) if self.step == Step::Signature => {
+                if self.data.signature.add_stroke(&points) {
+                    self.data.signed_at = None;
+                }
+                vec![]
+            }
+            Command::ClearSignature if self.step == Step::Signature => {
+                self.data.signature.clear();
+                self.data.signed_at = None;
+                vec![]
+            }
+            Command::ConfirmSignature if self.step == Step::Signature => {
+                self.confirm_signature(now)
+            }
             Command::ToggleReduction(id) if self.step == Step::Fee => {
                 self.toggle_reduction(id, now);
                 vec![]
@@ -427,7 +450,7 @@ impl Journey {
                 Err(failure) => {
                     self.data.submit_error = Some(failure);
                     self.data.message = Some(failure.message());
-                    self.step = Step::Declaration;
+                    self.step = Step::Signature;
                     vec![]
                 }
             },
@@ -490,6 +513,8 @@ impl Journey {
             Step::Fee => (Step::Materials, vec![]),
             Step::Review => (Step::Fee, vec![]),
             Step::Declaration => (Step::Review, vec![]),
+            // The ink stays: the citizen may read the promise again and come back.
+            Step::Signature => (Step::Declaration, vec![]),
             // After submission there is no way back into the application.
             Step::Submitting | Step::Receipt | Step::Rating | Step::End => return vec![],
         };
@@ -609,23 +634,27 @@ impl Journey {
                 // A promise covers what was just reviewed: it is given afresh each time.
                 self.data.promised = false;
                 self.data.promised_at = None;
+                self.data.signature.clear();
+                self.data.signed_at = None;
                 self.step = Step::Declaration;
                 vec![]
             }
             Step::Declaration => {
                 if self.data.promised {
                     self.data.promised_at.get_or_insert(now);
-                    self.submit(now)
+                    self.step = Step::Signature;
+                    vec![]
                 } else {
                     // Submitting is never read as refusing: say what is missing and stay.
                     let promise = super::declaration::promise();
                     self.data.message = Some(Bilingual::new(
-                        format!("请先勾选“{}”，再提交。", promise.zh),
-                        format!("Please tick “{}” first, then submit.", promise.en),
+                        format!("请先勾选“{}”，再继续。", promise.zh),
+                        format!("Please tick “{}” first, then continue.", promise.en),
                     ));
                     vec![]
                 }
             }
+            Step::Signature => self.confirm_signature(now),
             Step::Submitting => vec![],
             Step::Receipt => {
                 if self.data.print == Some(PrintState::Printing) {
@@ -917,6 +946,19 @@ impl Journey {
                 vec![]
             }
         }
+    }
+
+    /// 确认签名并提交: submits once there is enough ink; until then says what is missing.
+    fn confirm_signature(&mut self, now: DateTime<FixedOffset>) -> Vec<Effect> {
+        if !self.data.signature.enough_ink() {
+            self.data.message = Some(bi(
+                "请先在白框里写下您的姓名，再提交。",
+                "Please write your name in the white box first, then submit.",
+            ));
+            return vec![];
+        }
+        self.data.signed_at.get_or_insert(now);
+        self.submit(now)
     }
 
     fn print(&mut self) -> Vec<Effect> {

@@ -14,6 +14,7 @@ use super::super::jurisdiction::JurisdictionQuestion;
 use super::super::materials::{BringItem, ChecklistItem};
 use super::super::parties::{ApplicantRole, PartyField};
 use super::super::receipt::{qr_payload, NotaryReceiptLine};
+use super::super::signature::{self, SignaturePad};
 use super::{IdentifyPhase, Journey, PrintState, Rating, Step};
 use crate::domain::Language;
 use crate::domain::{bi, Bilingual};
@@ -228,6 +229,12 @@ pub enum ScreenView {
         promise: Bilingual,
         promised: bool,
     },
+    /// The signature pad: the ink to draw, whether it is enough to confirm, and a hint.
+    Signature {
+        pad: SignaturePad,
+        can_confirm: bool,
+        hint: Bilingual,
+    },
     Submitting,
     Receipt {
         number: String,
@@ -413,6 +420,14 @@ impl Journey {
                 promise: declaration::promise(),
                 promised: self.data.promised,
             },
+            Step::Signature => {
+                let enough = self.data.signature.enough_ink();
+                ScreenView::Signature {
+                    pad: self.data.signature.clone(),
+                    can_confirm: enough,
+                    hint: signature::hint(enough),
+                }
+            }
             Step::Submitting => ScreenView::Submitting,
             Step::Receipt => ScreenView::Receipt {
                 number: self
