@@ -150,9 +150,16 @@ impl Keyboard {
             }
             KeyAction::Space => Some(" ".into()),
             KeyAction::Enter if composing => state.composer().commit_raw(),
+            // 确定 ends typing and closes the keyboard, so what follows the field is in view
+            // again; first it is the field's Return (a search runs, a number is taken),
+            // except in free text, where Return would only add a line.
             KeyAction::Enter => {
+                let free_text = state.purpose == FieldPurpose::FreeText;
                 drop(state);
-                self.press(Key::Return.into());
+                if !free_text {
+                    self.press(Key::Return.into());
+                }
+                self.done_typing();
                 None
             }
             KeyAction::Clear => {
@@ -207,6 +214,13 @@ impl Keyboard {
 
     fn type_text(&self, text: &str) {
         self.press(text.into());
+    }
+
+    fn done_typing(&self) {
+        if let Some(window) = self.window.upgrade() {
+            let adapter = window.global::<KeyboardAdapter>();
+            adapter.set_done_typing(adapter.get_done_typing().wrapping_add(1));
+        }
     }
 
     /// A key press and release, as a physical keyboard sends them.

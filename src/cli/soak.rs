@@ -98,13 +98,10 @@ pub fn synthetic_submission(session: u32, scan: &[u8], mark: &[u8]) -> NewSubmis
         "address": "示例市人民路 1 号",
         "phone": format!("1390000{:04}", session % 10_000),
     });
-    let signature = synthetic_signature();
+    let (signature, signature_attachment) = synthetic_signature_parts();
     let payload = match kind {
         SubmissionKind::NotaryApplication => json!({
-            "signature": {"attachment": {"role": "signature", "label": "application_signature",
-                                         "size": signature.png.len(), "content_type": "image/png"},
-                          "sha256": signature.sha256, "signed_at": "2026-11-22T11:15:46+08:00",
-                          "confirms": ["application", "truthfulness_promise"]},
+            "signature": signature,
             "applicant": applicant,
             "matter": {"id": "degree_certificate", "purpose": "study_abroad", "country": "GB",
                        "translation": ["en"], "copies": 2, "delivery": "pickup"},
@@ -140,12 +137,7 @@ pub fn synthetic_submission(session: u32, scan: &[u8], mark: &[u8]) -> NewSubmis
                 media_type: "image/png".into(),
                 data: mark.to_vec(),
             },
-            Attachment {
-                role: AttachmentRole::Signature,
-                label: "application_signature".into(),
-                media_type: "image/png".into(),
-                data: signature.png,
-            },
+            signature_attachment,
         ],
         SubmissionKind::LegalAidPrecheck => vec![Attachment {
             role: AttachmentRole::Document,
@@ -161,6 +153,24 @@ pub fn synthetic_submission(session: u32, scan: &[u8], mark: &[u8]) -> NewSubmis
         attachments,
         progress_index: None,
     }
+}
+
+/// A signed application's `payload.signature` and its attachment, as the journey sends them.
+pub fn synthetic_signature_parts() -> (serde_json::Value, Attachment) {
+    let signature = synthetic_signature();
+    let payload = json!({
+        "attachment": {"role": "signature", "label": "application_signature",
+                       "size": signature.png.len(), "content_type": "image/png"},
+        "sha256": signature.sha256, "signed_at": "2026-11-22T11:15:46+08:00",
+        "confirms": ["application", "truthfulness_promise"],
+    });
+    let attachment = Attachment {
+        role: AttachmentRole::Signature,
+        label: "application_signature".into(),
+        media_type: "image/png".into(),
+        data: signature.png,
+    };
+    (payload, attachment)
 }
 
 /// A signature as the notary journey renders it: a zig-zag across the pad.

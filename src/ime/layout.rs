@@ -154,9 +154,17 @@ macro_rules! keypad {
     };
 }
 
-const PHONE: Layout = keypad!(LayoutKind::Phone, wide("清空", KeyAction::Clear, 1));
+/// Every keypad ends with 确定: it closes the keyboard, the only way back to what the keypad
+/// covers on a short panel.
+const DONE_ROW: &[Key] = &[wide("确定", KeyAction::Enter, 3)];
 
-const ID_NUMBER: Layout = keypad!(LayoutKind::IdNumber, ch("X", 'X'));
+const PHONE: Layout = keypad!(
+    LayoutKind::Phone,
+    wide("清空", KeyAction::Clear, 1),
+    DONE_ROW
+);
+
+const ID_NUMBER: Layout = keypad!(LayoutKind::IdNumber, ch("X", 'X'), DONE_ROW);
 
 const NUMBER: Layout = keypad!(
     LayoutKind::Number,

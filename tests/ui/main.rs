@@ -15,6 +15,7 @@ mod consult;
 mod notary;
 mod progress;
 mod staff;
+mod viewports;
 
 thread_local! {
     static BACKEND: () = i_slint_backend_testing::init_no_event_loop();

@@ -72,7 +72,10 @@ impl Fixture {
     fn apply(&self, card: &SimCard) -> Receipt {
         let key = IdDigestKey::new(self.store.id_digest_secret().unwrap());
         let id_number = &card.identity.id_number;
+        // The case server takes a notary application only with its signature.
+        let (signature, signature_attachment) = legal_kiosk::cli::soak::synthetic_signature_parts();
         let payload = serde_json::json!({
+            "signature": signature,
             "applicant": {
                 "name": card.identity.name,
                 "id_number": id_number,
@@ -84,7 +87,7 @@ impl Fixture {
             .commit_submission(NewSubmission {
                 kind: SubmissionKind::NotaryApplication,
                 payload,
-                attachments: vec![],
+                attachments: vec![signature_attachment],
                 progress_index: Some(ProgressIndex {
                     id_number_digest: id_number_digest(&key, id_number),
                     matter_zh: "学历公证".into(),
