@@ -65,6 +65,30 @@ fn sam_frame_target_over_corpus() {
 }
 
 #[test]
+fn credit_code_target_over_corpus() {
+    let seeds: Vec<Vec<u8>> = [
+        "91440300708461136T",
+        " 91330100716105852f ",
+        "91110000802100433B",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect();
+    let corpus = mutations(&seeds);
+    let valid = corpus
+        .iter()
+        .filter(|input| {
+            legal_kiosk::codec::credit_code::CreditCode::parse(&String::from_utf8_lossy(input))
+                .is_ok()
+        })
+        .count();
+    assert!(valid >= 3, "the seeds parse");
+    for input in corpus {
+        checks::credit_code(&input);
+    }
+}
+
+#[test]
 fn id_text_target_over_corpus() {
     for input in mutations(&[sample_text()]) {
         checks::id_text(&input);

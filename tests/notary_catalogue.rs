@@ -244,3 +244,156 @@ fn example_fee_schedule_loads_marked_as_example_and_covers_the_catalogue() {
     let text = std::fs::read_to_string("data/notary/fees.example.toml").unwrap();
     assert!(text.contains("EXAMPLE FEE SCHEDULE - NOT A REAL TARIFF"));
 }
+
+#[test]
+fn an_agent_needs_a_signed_power_of_attorney_not_a_notarised_one() {
+    use legal_kiosk::core::notary::parties::ApplicantRole;
+    let catalogue = shipped();
+    let poa = catalogue.material("agent_poa").unwrap();
+    // 民法典 art. 165: written, naming the agent, the matter, the powers and the period,
+    // signed or sealed by the principal. Notarisation is the office's call (principal abroad).
+    assert!(
+        !poa.name.zh.starts_with("经公证的") && !poa.name.en.starts_with("Notarised"),
+        "{}",
+        poa.name.zh
+    );
+    for words in ["签名或盖章", "权限和期限", "以公证处要求为准"] {
+        assert!(poa.name.zh.contains(words), "{words}: {}", poa.name.zh);
+    }
+    let agent = catalogue.applicant_role(ApplicantRole::Agent).unwrap();
+    assert!(agent.explanation.zh.contains("第一百六十五条"));
+    assert!(agent.explanation.zh.contains("以公证处要求为准"));
+    assert!(!agent.explanation.zh.contains("公证程序规则"));
+}
+
+#[test]
+fn a_child_under_14_can_be_applied_for_by_a_guardian() {
+    use legal_kiosk::core::notary::parties::{ApplicantRole, PartyField};
+    let catalogue = shipped();
+    let guardian = catalogue.applicant_role(ApplicantRole::Guardian).unwrap();
+    assert!(
+        guardian.explanation.zh.contains("第二十七条")
+            && guardian.explanation.zh.contains("第二十三条")
+    );
+    for id in ["birth", "identity", "kinship", "inheritance"] {
+        let matter = catalogue.matter(id).unwrap();
+        assert!(matter.guardian_allowed, "{id}");
+        let subject = catalogue.parties_for(matter, ApplicantRole::Guardian)[0];
+        assert!(
+            subject.requires(PartyField::Name) && subject.requires(PartyField::BirthDate),
+            "{id}: the child's name and date of birth"
+        );
+        assert!(
+            !subject.requires(PartyField::IdNumber),
+            "{id}: a small child may have none"
+        );
+    }
+    let birth = catalogue.matter("birth").unwrap();
+    assert_eq!(
+        catalogue.parties_for(birth, ApplicantRole::Guardian)[0].role,
+        "child"
+    );
+    assert!(catalogue
+        .parties_for(birth, ApplicantRole::Myself)
+        .is_empty());
+}
+
+#[test]
+fn personal_acts_allow_neither_an_agent_nor_a_guardian() {
+    // 民法典 art. 161 para. 2: acts that by law or by their nature must be done in person.
+    let catalogue = shipped();
+    for id in [
+        "will",
+        "voluntary_guardianship",
+        "legacy_support_agreement",
+        "adoption",
+        "declaration",
+        "inheritance_waiver",
+    ] {
+        let matter = catalogue.matter(id).unwrap();
+        assert!(
+            !matter.agent_allowed && !matter.guardian_allowed,
+            "{id} is a personal act"
+        );
+    }
+    // Matters that need the card holder's own full capacity (an age limit) never allow a
+    // guardian (民法典 art. 1143 for a will); the catalogue refuses the combination at load.
+    for matter in catalogue.matters().iter().filter(|m| m.age_limit.is_some()) {
+        assert!(
+            !matter.guardian_allowed && !matter.agent_allowed,
+            "{}",
+            matter.id
+        );
+    }
+}
+
+#[test]
+fn every_matter_names_the_parties_it_is_about() {
+    use legal_kiosk::core::notary::parties::{ApplicantRole, PartyField};
+    let catalogue = shipped();
+    let roles = |id: &str| -> Vec<String> {
+        let matter = catalogue.matter(id).unwrap();
+        catalogue
+            .parties_for(matter, ApplicantRole::Myself)
+            .iter()
+            .map(|p| p.role.clone())
+            .collect()
+    };
+    for (id, expected) in [
+        ("death", vec!["deceased"]),
+        ("kinship", vec!["relative"]),
+        ("inheritance", vec!["deceased", "heir"]),
+        ("inheritance_waiver", vec!["deceased"]),
+        ("poa_property", vec!["agent"]),
+        ("poa_affairs", vec!["agent"]),
+        ("education", vec!["school"]),
+        ("degree", vec!["school"]),
+        ("work_experience", vec!["employer"]),
+        ("business_licence", vec!["company"]),
+        ("articles_of_association", vec!["company"]),
+        ("gift", vec!["donee"]),
+        ("legacy_support_agreement", vec!["supporter"]),
+        ("voluntary_guardianship", vec!["guardian_to_be"]),
+        ("adoption", vec!["adoptee"]),
+        ("married", vec!["spouse"]),
+        ("will", vec![]),
+        ("birth", vec![]),
+    ] {
+        assert_eq!(roles(id), expected, "{id}");
+    }
+    let company = catalogue.matter("business_licence").unwrap();
+    assert!(company.parties[0].requires(PartyField::CreditCode));
+    let employer = &catalogue.matter("work_experience").unwrap().parties[0];
+    assert!(employer.optional.contains(&PartyField::CreditCode));
+    assert!(employer.requires(PartyField::PeriodFrom) && employer.requires(PartyField::PeriodTo));
+    let agent = &catalogue.matter("poa_affairs").unwrap().parties[0];
+    for field in [
+        PartyField::Name,
+        PartyField::IdNumber,
+        PartyField::Powers,
+        PartyField::PeriodFrom,
+        PartyField::PeriodTo,
+    ] {
+        assert!(agent.requires(field), "{field:?}");
+    }
+    let relationships: Vec<&str> = catalogue
+        .relationships()
+        .iter()
+        .map(|r| r.name.zh.as_str())
+        .collect();
+    assert_eq!(
+        relationships,
+        vec![
+            "父亲",
+            "母亲",
+            "子女",
+            "配偶",
+            "兄弟姐妹",
+            "祖父母",
+            "外祖父母",
+            "孙子女",
+            "外孙子女",
+            "其他"
+        ]
+    );
+}

@@ -9,9 +9,11 @@ use legal_kiosk::core::notary::consent::ConsentItem;
 use legal_kiosk::core::notary::fees::FeeLineKind;
 use legal_kiosk::core::notary::form::FormField;
 use legal_kiosk::core::notary::journey::{
-    CaptureFailed, IdentifyPhase, IdentifyProblem, IdentifyView, PrintState, ScreenView,
+    CaptureFailed, IdentifyPhase, IdentifyProblem, IdentifyView, PartiesView, PrintState,
+    ScreenView,
 };
 use legal_kiosk::core::notary::materials::CaptureState;
+use legal_kiosk::core::notary::parties::{ApplicantRole, PartyField};
 use legal_kiosk::core::notary::payload::{FingerprintCheck, MaterialSource, SubmissionKind};
 use legal_kiosk::core::notary::receipt::{token_from_qr, NotaryReceiptLine};
 use legal_kiosk::core::notary::signature::Point;
@@ -123,8 +125,75 @@ fn ev(j: &mut Journey, event: Event) -> Vec<Effect> {
     j.event(event, now())
 }
 
+/// Reads the card; where the matter has a "who is it for" step, applies for oneself and
+/// fills the parties it needs with sample values (the party journeys below use
+/// [`read_card_only`] and fill them themselves).
 fn read_card(j: &mut Journey, a: Applicant) -> Vec<Effect> {
+    let effects = read_card_only(j, a);
+    past_parties(j);
+    effects
+}
+
+/// At the "who is it for" step: for oneself, sample parties, on to the form.
+fn past_parties(j: &mut Journey) {
+    if j.step() == Step::Parties {
+        fill_parties_with_samples(j);
+        assert!(cmd(j, Command::Next).is_empty());
+        assert_eq!(j.step(), Step::Form, "{:?}", j.view(now()).message);
+    }
+}
+
+fn read_card_only(j: &mut Journey, a: Applicant) -> Vec<Effect> {
     ev(j, Event::Card(CardEvent::Read(Box::new(a))))
+}
+
+fn parties_view(j: &Journey) -> PartiesView {
+    match j.view(now()).screen {
+        ScreenView::Parties(v) => *v,
+        other => panic!("not the parties step: {other:?}"),
+    }
+}
+
+fn sample(field: PartyField) -> &'static str {
+    match field {
+        PartyField::Name => "王五",
+        PartyField::FormerName => "王小五",
+        PartyField::IdNumber => "110105196001010017",
+        PartyField::BirthDate => "19600101",
+        PartyField::DeathDate => "20250101",
+        PartyField::Relationship => "other",
+        PartyField::CreditCode => "91440300708461136T",
+        PartyField::PeriodFrom => "201509",
+        PartyField::PeriodTo => "201907",
+        PartyField::Powers => "代为办理房屋出售手续",
+    }
+}
+
+/// Every required field of every party shown, with a valid sample.
+fn fill_parties_with_samples(j: &mut Journey) {
+    for group in parties_view(j).groups {
+        for party in group.parties {
+            for field in party.fields.iter().filter(|f| f.required) {
+                let value = match field.field {
+                    PartyField::Relationship => field.choices[0].id.clone(),
+                    other => sample(other).to_string(),
+                };
+                set_party(j, &group.role, party.index, field.field, &value);
+            }
+        }
+    }
+}
+
+fn set_party(j: &mut Journey, role: &str, index: usize, field: PartyField, value: &str) {
+    cmd(
+        j,
+        Command::SetPartyField {
+            role: role.into(),
+            index,
+            field,
+            value: value.into(),
+        },
+    );
 }
 
 /// ChooseMatter → MatterInfo → Consent (all ticked) → Identify, waiting for the card.
@@ -465,7 +534,7 @@ fn birth_certificate_for_use_abroad_with_translation() {
     assert_eq!(json["applicant"]["id_long_term"], false);
     assert_eq!(
         json["consents"]["notice_version"],
-        "notary-consent/2026-12-04"
+        "notary-consent/2026-12-04-parties"
     );
     assert_eq!(
         json["acknowledgements"]["truthfulness"]["promise_zh"],
@@ -568,6 +637,8 @@ fn power_of_attorney_is_pre_booked_with_fingerprint_and_survives_an_empty_printe
         vec![Effect::VerifyFingerprint]
     );
     ev(&mut j, Event::Fingerprint(FingerprintResult::Matched));
+    assert_eq!(j.step(), Step::Parties, "who the agent is, with the powers");
+    past_parties(&mut j);
     assert_eq!(j.step(), Step::Form);
 
     match j.view(now()).screen {
@@ -894,7 +965,10 @@ fn expired_removed_and_unreadable_cards_get_messages_and_a_retry() {
     read_card(&mut j, long_term);
     assert_eq!(j.step(), Step::Form);
     cmd(&mut j, Command::Edit(FormEdit::Phone("13812345678".into())));
-    // Going back forgets the card and the entries, and waits for a card again.
+    // Going back (past "who is it for") forgets the card and the entries, and waits for a
+    // card again.
+    assert!(cmd(&mut j, Command::Back).is_empty());
+    assert_eq!(j.step(), Step::Parties);
     assert_eq!(cmd(&mut j, Command::Back), vec![Effect::AwaitCard]);
     assert_eq!(identify(&j).phase, IdentifyPhase::AwaitingCard);
     let mut someone_else = applicant();
@@ -907,6 +981,7 @@ fn expired_removed_and_unreadable_cards_get_messages_and_a_retry() {
         }
         other => panic!("{other:?}"),
     }
+    cmd(&mut j, Command::Back);
     cmd(&mut j, Command::Back);
     assert_eq!(cmd(&mut j, Command::Back), vec![Effect::StopAwaitingCard]);
     assert_eq!(j.step(), Step::Consent);
@@ -1207,9 +1282,17 @@ fn the_privacy_notice_names_what_the_journey_stored() {
         ("address_current", "现住址"),
         ("phone", "手机号码"),
         ("ethnicity", "民族"),
+        ("former_name", "曾用名"),
     ];
-    // Derived from the card, not collected on their own.
-    let derived = ["id_type", "id_number_digest", "id_long_term", "nationality"];
+    // Derived from the card, not collected on their own; `role` is a choice, not data about
+    // the applicant.
+    let derived = [
+        "id_type",
+        "id_number_digest",
+        "id_long_term",
+        "nationality",
+        "role",
+    ];
     let notice_of = |j: &Journey| match j.view(now()).screen {
         ScreenView::Consent { notice, .. } => format!(
             "{} {}",
@@ -1298,6 +1381,7 @@ fn the_privacy_notice_names_what_the_journey_stored() {
     read_card(&mut j, applicant());
     cmd(&mut j, Command::VerifyFingerprint);
     ev(&mut j, Event::Fingerprint(FingerprintResult::Matched));
+    past_parties(&mut j);
     fill_form(&mut j, Purpose::Other);
     cmd(&mut j, Command::Next);
     office_will_call(&mut j);
@@ -1423,6 +1507,665 @@ fn back_from_the_materials_keeps_the_time_chosen() {
         cmd(&mut j, Command::Next).as_slice(),
         [Effect::FetchSlots { .. }]
     ));
+}
+
+// --- Parties: who the application is for, delivered to the reference case server -----------
+
+mod common;
+
+/// The reference case server on loopback, fed by the kiosk's own store and relay.
+struct Office {
+    runtime: tokio::runtime::Runtime,
+    server: Option<legal_kiosk::caseserver::CaseServer>,
+    _dir: tempfile::TempDir,
+}
+
+impl Office {
+    fn open() -> Office {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let server = runtime
+            .block_on(legal_kiosk::caseserver::spawn(
+                ([127, 0, 0, 1], 0).into(),
+                &dir.path().join("cases.db"),
+                None,
+            ))
+            .unwrap();
+        Office {
+            runtime,
+            server: Some(server),
+            _dir: dir,
+        }
+    }
+
+    fn server(&self) -> &legal_kiosk::caseserver::CaseServer {
+        self.server.as_ref().unwrap()
+    }
+
+    /// Commits the submission as the kiosk does, lets the relay deliver it, and returns the
+    /// payload as the case server stored it.
+    fn deliver(&self, submission: Submission) -> serde_json::Value {
+        let dir = tempfile::tempdir().unwrap();
+        let store = common::open_store(dir.path());
+        let receipt = store
+            .commit_submission(submission.into_new_submission().unwrap())
+            .unwrap();
+        let _context = self.runtime.enter();
+        let relay = common::start_relay(&store, &self.server().base_url(), 5);
+        self.runtime
+            .block_on(common::wait_drained(&store, Duration::from_secs(30)));
+        self.runtime.block_on(relay.shutdown());
+        let entry = common::entry_of(&store, &receipt);
+        assert_eq!(
+            entry.state,
+            legal_kiosk::store::OutboxState::Delivered,
+            "{:?} {:?}",
+            entry.last_error,
+            entry.park_reason
+        );
+        self.server()
+            .payload(&receipt.idempotency_key)
+            .unwrap()
+            .expect("the case server has the application")
+    }
+
+    /// Posts `payload` directly, as a (faulty) kiosk might, and returns the answer.
+    fn post(&self, payload: serde_json::Value) -> legal_kiosk::forward::SubmitOutcome {
+        use legal_kiosk::forward::{CaseSystem, WireSubmission, SUBMISSION_SCHEMA};
+        let section = legal_kiosk::config::CaseSystemSection {
+            base_url: self.server().base_url(),
+            timeout_s: 5,
+            ..Default::default()
+        };
+        let system = legal_kiosk::forward::HttpCaseSystem::new(&section).unwrap();
+        let wire = WireSubmission {
+            schema: SUBMISSION_SCHEMA.into(),
+            kiosk_id: "kiosk-cy-01".into(),
+            kind: legal_kiosk::domain::SubmissionKind::NotaryApplication,
+            receipt_number: "GZ-20260301-0099".into(),
+            submitted_at: "2026-03-01T02:00:00.000Z".into(),
+            payload,
+            attachments: Vec::new(),
+        };
+        let key = format!("test-{}", rand_key(&wire.payload));
+        self.runtime.block_on(system.submit(&key, &wire))
+    }
+}
+
+impl Drop for Office {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            self.runtime.block_on(server.shutdown());
+        }
+    }
+}
+
+fn rand_key(payload: &serde_json::Value) -> String {
+    hex::encode(&Sha256::digest(payload.to_string().as_bytes())[..8])
+}
+
+fn refused_with(outcome: legal_kiosk::forward::SubmitOutcome, code: &str) {
+    match outcome {
+        legal_kiosk::forward::SubmitOutcome::Rejected {
+            status: 422,
+            reason,
+        } => {
+            assert!(reason.contains(code), "{reason}")
+        }
+        other => panic!("expected a 422 with {code}, got {other:?}"),
+    }
+}
+
+/// Form (for use in China), materials (nothing captured), fee, review, promise, submit.
+fn finish_application(j: &mut Journey, purpose: Purpose) -> Submission {
+    assert_eq!(j.step(), Step::Form);
+    fill_form(j, purpose);
+    cmd(j, Command::Next);
+    if j.step() == Step::Appointment {
+        office_will_call(j);
+    }
+    assert_eq!(j.step(), Step::Materials, "{:?}", field_errors(j));
+    cmd(j, Command::Next);
+    cmd(j, Command::Next);
+    submission(promise_and_submit(j))
+}
+
+fn parent() -> Applicant {
+    let mut mother = applicant();
+    mother.name = "李红".into();
+    mother.sex = Sex::Female;
+    mother
+}
+
+fn parties_of(payload: &serde_json::Value) -> Vec<serde_json::Value> {
+    payload["parties"].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn a_parent_applies_for_a_child_s_birth_certificate() {
+    let office = Office::open();
+    let mut j = journey_with(false);
+    to_identify(&mut j, "birth");
+    // The child's own card is placed first: the kiosk explains the guardian path.
+    let mut child = applicant();
+    child.name = "张小宝".into();
+    child.birth_date = NaiveDate::from_ymd_opt(2019, 5, 1).unwrap();
+    read_card_only(&mut j, child);
+    let problem = identify(&j).problem.unwrap();
+    assert!(
+        problem.zh.contains("我是监护人") && problem.zh.contains("孩子的信息"),
+        "{}",
+        problem.zh
+    );
+    cmd(&mut j, Command::RetryCard);
+    // The parent's card: the parent is the applicant.
+    read_card_only(&mut j, parent());
+    assert_eq!(j.step(), Step::Parties);
+    let view = parties_view(&j);
+    let roles: Vec<ApplicantRole> = view.roles.iter().map(|(r, _, _)| *r).collect();
+    assert_eq!(
+        roles,
+        vec![
+            ApplicantRole::Myself,
+            ApplicantRole::Guardian,
+            ApplicantRole::Agent
+        ]
+    );
+    assert!(
+        view.groups.is_empty(),
+        "for oneself, birth involves no one else"
+    );
+    cmd(
+        &mut j,
+        Command::ChooseApplicantRole(ApplicantRole::Guardian),
+    );
+    let view = parties_view(&j);
+    assert!(view.role_explanation.unwrap().zh.contains("第二十七条"));
+    assert_eq!(view.groups.len(), 1);
+    let group = &view.groups[0];
+    assert_eq!(
+        (group.role.as_str(), group.name.zh.as_str()),
+        ("child", "孩子")
+    );
+    let fields: Vec<(PartyField, bool)> = group.parties[0]
+        .fields
+        .iter()
+        .map(|f| (f.field, f.required))
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            (PartyField::Name, true),
+            (PartyField::FormerName, false),
+            (PartyField::IdNumber, false),
+            (PartyField::BirthDate, true),
+            (PartyField::Relationship, true),
+        ]
+    );
+    let relationship = &group.parties[0].fields[4];
+    assert!(relationship.choices.iter().any(|c| c.id == "child"));
+    assert!(!relationship.choices.iter().any(|c| c.id == "father"));
+
+    // Nothing entered: each required field says what is missing, and the step stays.
+    cmd(&mut j, Command::Next);
+    assert_eq!(j.step(), Step::Parties);
+    let errors: Vec<PartyField> = parties_view(&j).groups[0].parties[0]
+        .fields
+        .iter()
+        .filter(|f| f.error.is_some())
+        .map(|f| f.field)
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            PartyField::Name,
+            PartyField::BirthDate,
+            PartyField::Relationship
+        ]
+    );
+    set_party(&mut j, "child", 0, PartyField::Name, "张小宝");
+    set_party(&mut j, "child", 0, PartyField::BirthDate, "2019.5.1");
+    set_party(&mut j, "child", 0, PartyField::Relationship, "child");
+    // A wrong check character in the child's ID number is caught.
+    set_party(
+        &mut j,
+        "child",
+        0,
+        PartyField::IdNumber,
+        "110105201905010022",
+    );
+    cmd(&mut j, Command::Next);
+    assert_eq!(j.step(), Step::Parties);
+    let id = &parties_view(&j).groups[0].parties[0].fields[2];
+    assert!(id.error.as_ref().unwrap().zh.contains("身份证号码不正确"));
+    set_party(
+        &mut j,
+        "child",
+        0,
+        PartyField::IdNumber,
+        "110105201905010021",
+    );
+    cmd(&mut j, Command::Next);
+    assert_eq!(j.step(), Step::Form);
+    cmd(&mut j, Command::Edit(FormEdit::FormerName("李小红".into())));
+    // Back from the form keeps what was entered about the child.
+    cmd(&mut j, Command::Back);
+    assert_eq!(j.step(), Step::Parties);
+    assert_eq!(
+        parties_view(&j).groups[0].parties[0].fields[0].value,
+        "张小宝"
+    );
+    cmd(&mut j, Command::Next);
+
+    assert_eq!(j.step(), Step::Form);
+    fill_form(&mut j, Purpose::Study);
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::Next);
+    assert_eq!(j.step(), Step::Review);
+    let lines = match j.view(now()).screen {
+        ScreenView::Review { lines, .. } => lines,
+        other => panic!("{other:?}"),
+    };
+    let review: Vec<(String, String)> = lines
+        .iter()
+        .map(|l| (l.label.zh.clone(), l.value.zh.clone()))
+        .collect();
+    assert!(review.contains(&(
+        "办理方式".into(),
+        "我是监护人，为孩子或其他被监护人办理".into()
+    )));
+    assert!(review.contains(&("曾用名".into(), "李小红".into())));
+    let child_line = review.iter().find(|(l, _)| l == "孩子").unwrap();
+    assert!(
+        child_line.1.contains("张小宝")
+            && child_line.1.contains("2019-05-01")
+            && child_line.1.contains("他（她）是您的子女")
+            && !child_line.1.contains("201905010021"),
+        "the child's ID number is masked on screen: {}",
+        child_line.1
+    );
+    let sub = submission(promise_and_submit(&mut j));
+    assert_eq!(sub.payload.applicant.name, "李红", "the parent applies");
+    let payload = office.deliver(sub);
+    assert_eq!(payload["applicant"]["role"], "guardian");
+    assert_eq!(payload["applicant"]["former_name"], "李小红");
+    assert_eq!(
+        parties_of(&payload),
+        vec![serde_json::json!({
+            "role": "child",
+            "name": "张小宝",
+            "birth_date": "2019-05-01",
+            "id_number": "110105201905010021",
+            "relationship": "child",
+        })]
+    );
+
+    // The case server checks the parties itself: without the child it is refused.
+    let mut without_child = payload.clone();
+    without_child["parties"] = serde_json::json!([]);
+    refused_with(office.post(without_child), "party_missing");
+    let mut wrong_id = payload.clone();
+    wrong_id["parties"][0]["id_number"] = "110105201905010022".into();
+    refused_with(office.post(wrong_id), "party_invalid");
+}
+
+#[test]
+fn a_guardian_must_be_an_adult() {
+    let mut j = journey_with(false);
+    to_identify(&mut j, "birth");
+    let mut teenager = applicant();
+    teenager.birth_date = NaiveDate::from_ymd_opt(2010, 1, 1).unwrap();
+    read_card_only(&mut j, teenager);
+    assert_eq!(
+        j.step(),
+        Step::Parties,
+        "14 and over may apply for themselves"
+    );
+    cmd(
+        &mut j,
+        Command::ChooseApplicantRole(ApplicantRole::Guardian),
+    );
+    fill_parties_with_samples(&mut j);
+    cmd(&mut j, Command::Next);
+    assert_eq!(j.step(), Step::Parties);
+    assert!(j.view(now()).message.unwrap().zh.contains("年满18周岁"));
+    cmd(&mut j, Command::ChooseApplicantRole(ApplicantRole::Myself));
+    cmd(&mut j, Command::Next);
+    assert_eq!(j.step(), Step::Form);
+}
+
+#[test]
+fn a_kinship_certificate_names_the_relatives() {
+    let office = Office::open();
+    let mut j = journey_with(false);
+    to_identify(&mut j, "kinship");
+    read_card_only(&mut j, applicant());
+    assert_eq!(j.step(), Step::Parties);
+    let group = parties_view(&j).groups.remove(0);
+    assert_eq!(
+        (group.role.as_str(), group.min, group.max),
+        ("relative", 1, 10)
+    );
+    assert!(group.can_add && !group.parties[0].can_remove);
+    cmd(&mut j, Command::AddParty("relative".into()));
+    cmd(&mut j, Command::AddParty("relative".into()));
+    assert_eq!(parties_view(&j).groups[0].parties.len(), 3);
+    set_party(&mut j, "relative", 0, PartyField::Name, "张大山");
+    set_party(&mut j, "relative", 0, PartyField::Relationship, "father");
+    set_party(&mut j, "relative", 1, PartyField::Name, "错误");
+    set_party(&mut j, "relative", 2, PartyField::Name, "王秀英");
+    set_party(&mut j, "relative", 2, PartyField::Relationship, "mother");
+    set_party(
+        &mut j,
+        "relative",
+        2,
+        PartyField::IdNumber,
+        "110105196202020027",
+    );
+    cmd(
+        &mut j,
+        Command::RemoveParty {
+            role: "relative".into(),
+            index: 1,
+        },
+    );
+    let view = parties_view(&j);
+    assert_eq!(view.groups[0].parties.len(), 2);
+    assert_eq!(view.groups[0].parties[1].fields[0].value, "王秀英");
+    cmd(&mut j, Command::Next);
+    let sub = finish_application(&mut j, Purpose::VisitingRelatives);
+    let payload = office.deliver(sub);
+    assert_eq!(payload["applicant"]["role"], "self");
+    assert!(payload["applicant"].get("former_name").is_none());
+    let relatives = parties_of(&payload);
+    assert_eq!(relatives.len(), 2);
+    assert_eq!(relatives[0]["name"], "张大山");
+    assert_eq!(relatives[0]["relationship"], "father");
+    assert_eq!(relatives[1]["id_number"], "110105196202020027");
+    assert_eq!(relatives[1]["relationship"], "mother");
+}
+
+#[test]
+fn a_power_of_attorney_names_the_agent_the_powers_and_the_period() {
+    let office = Office::open();
+    let mut j = journey_with(false);
+    to_identify(&mut j, "poa_affairs");
+    read_card_only(&mut j, applicant());
+    assert_eq!(j.step(), Step::Parties);
+    let view = parties_view(&j);
+    assert!(
+        view.roles.is_empty(),
+        "a power of attorney is given in person"
+    );
+    assert_eq!(view.groups[0].role, "agent");
+    set_party(&mut j, "agent", 0, PartyField::Name, "李四");
+    set_party(
+        &mut j,
+        "agent",
+        0,
+        PartyField::IdNumber,
+        "110105199208150037",
+    );
+    set_party(
+        &mut j,
+        "agent",
+        0,
+        PartyField::Powers,
+        "代为办理退休金领取手续，代为签署相关文件",
+    );
+    set_party(&mut j, "agent", 0, PartyField::PeriodFrom, "202603");
+    set_party(&mut j, "agent", 0, PartyField::PeriodTo, "202512");
+    cmd(&mut j, Command::Next);
+    let period = &parties_view(&j).groups[0].parties[0];
+    let to = period
+        .fields
+        .iter()
+        .find(|f| f.field == PartyField::PeriodTo)
+        .unwrap();
+    assert!(to.error.as_ref().unwrap().zh.contains("不能早于开始"));
+    set_party(&mut j, "agent", 0, PartyField::PeriodTo, "2027年2月");
+    set_party(&mut j, "agent", 0, PartyField::Relationship, "child");
+    cmd(&mut j, Command::Next);
+    let sub = finish_application(&mut j, Purpose::Pension);
+    let payload = office.deliver(sub);
+    assert_eq!(
+        parties_of(&payload),
+        vec![serde_json::json!({
+            "role": "agent",
+            "name": "李四",
+            "id_number": "110105199208150037",
+            "powers": "代为办理退休金领取手续，代为签署相关文件",
+            "period_from": "2026-03",
+            "period_to": "2027-02",
+            "relationship": "child",
+        })]
+    );
+}
+
+#[test]
+fn an_inheritance_names_the_deceased_and_the_heirs() {
+    let office = Office::open();
+    let mut j = journey_with(false);
+    // The notice, before anything is entered, says whose data will be asked for.
+    cmd(&mut j, Command::ChooseMatter("inheritance".into()));
+    cmd(&mut j, Command::Next);
+    let notice = match j.view(now()).screen {
+        ScreenView::Consent { notice, .. } => notice,
+        other => panic!("{other:?}"),
+    };
+    let collected = &notice.sections[2].body.zh;
+    assert!(
+        collected.contains("逝者的姓名、曾用名、身份证号码、去世日期")
+            && collected.contains("继承人")
+            && collected.contains("被监护人的")
+            && collected.contains("委托人的姓名"),
+        "{collected}"
+    );
+    assert!(notice.consents[1].1.body.zh.contains("他人身份证号码"));
+    cmd(&mut j, Command::Back);
+    cmd(&mut j, Command::Back);
+
+    to_identify(&mut j, "inheritance");
+    read_card_only(&mut j, applicant());
+    let view = parties_view(&j);
+    let groups: Vec<&str> = view.groups.iter().map(|g| g.role.as_str()).collect();
+    assert_eq!(groups, vec!["deceased", "heir"]);
+    let heir_relationship = view.groups[1].parties[0]
+        .fields
+        .iter()
+        .find(|f| f.field == PartyField::Relationship)
+        .unwrap();
+    assert_eq!(heir_relationship.label.zh, "他（她）是逝者的");
+    set_party(&mut j, "deceased", 0, PartyField::Name, "张大山");
+    set_party(
+        &mut j,
+        "deceased",
+        0,
+        PartyField::IdNumber,
+        "110105196001010017",
+    );
+    set_party(&mut j, "deceased", 0, PartyField::DeathDate, "20251103");
+    set_party(&mut j, "deceased", 0, PartyField::Relationship, "father");
+    set_party(&mut j, "heir", 0, PartyField::Name, "张小三");
+    set_party(&mut j, "heir", 0, PartyField::Relationship, "child");
+    cmd(&mut j, Command::AddParty("heir".into()));
+    set_party(&mut j, "heir", 1, PartyField::Name, "王秀英");
+    set_party(&mut j, "heir", 1, PartyField::Relationship, "spouse");
+    cmd(&mut j, Command::Next);
+    let sub = finish_application(&mut j, Purpose::Inheritance);
+    let payload = office.deliver(sub);
+    let parties = parties_of(&payload);
+    let roles: Vec<&str> = parties
+        .iter()
+        .map(|p| p["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, vec!["deceased", "heir", "heir"]);
+    assert_eq!(parties[0]["death_date"], "2025-11-03");
+    assert_eq!(parties[2]["relationship"], "spouse");
+    let mut no_deceased = payload.clone();
+    no_deceased["parties"] = serde_json::json!([parties[1], parties[2]]);
+    refused_with(office.post(no_deceased), "party_missing");
+}
+
+#[test]
+fn a_will_is_made_in_person_by_the_testator_alone() {
+    let office = Office::open();
+    let mut j = journey_with(false);
+    to_identify(&mut j, "will");
+    read_card_only(&mut j, applicant());
+    // No one else to choose or enter: straight on to the form.
+    assert_eq!(j.step(), Step::Form);
+    let catalogue = Catalogue::shipped().unwrap();
+    let will = catalogue.matter("will").unwrap();
+    assert_eq!(will.applicant_roles(), vec![ApplicantRole::Myself]);
+    let sub = finish_application(&mut j, Purpose::Other);
+    let payload = office.deliver(sub);
+    assert_eq!(payload["applicant"]["role"], "self");
+    let mut by_guardian = payload.clone();
+    by_guardian["applicant"]["role"] = "guardian".into();
+    refused_with(office.post(by_guardian), "role_not_allowed");
+    let mut by_agent = payload;
+    by_agent["applicant"]["role"] = "agent".into();
+    refused_with(office.post(by_agent), "role_not_allowed");
+}
+
+#[test]
+fn a_company_matter_needs_a_valid_credit_code() {
+    let mut j = journey_with(false);
+    to_identify(&mut j, "business_licence");
+    read_card_only(&mut j, applicant());
+    set_party(
+        &mut j,
+        "company",
+        0,
+        PartyField::Name,
+        "深圳市腾讯计算机系统有限公司",
+    );
+    set_party(
+        &mut j,
+        "company",
+        0,
+        PartyField::CreditCode,
+        "91440300708461136U",
+    );
+    cmd(&mut j, Command::Next);
+    let company = &parties_view(&j).groups[0].parties[0];
+    let code = company
+        .fields
+        .iter()
+        .find(|f| f.field == PartyField::CreditCode)
+        .unwrap();
+    assert!(code
+        .error
+        .as_ref()
+        .unwrap()
+        .zh
+        .contains("统一社会信用代码不正确"));
+    set_party(
+        &mut j,
+        "company",
+        0,
+        PartyField::CreditCode,
+        "91440300708461136t",
+    );
+    cmd(&mut j, Command::Next);
+    let sub = finish_application(&mut j, Purpose::Business);
+    assert_eq!(
+        sub.payload.parties[0].fields[&PartyField::CreditCode],
+        "91440300708461136T"
+    );
+}
+
+#[test]
+fn phone_numbers_of_landlines_hong_kong_and_abroad_are_taken() {
+    let mut j = journey_with(false);
+    to_identify(&mut j, "birth");
+    read_card(&mut j, applicant());
+    cmd(&mut j, Command::Edit(FormEdit::Purpose(Purpose::Study)));
+    for (typed, ok) in [
+        ("0755-12345678", true),
+        ("+852 9123 4567", true),
+        ("+853 6123 456", false),
+        ("+44 20 7946 0958", true),
+        ("0755-123", false),
+    ] {
+        cmd(&mut j, Command::Edit(FormEdit::Phone(typed.into())));
+        cmd(&mut j, Command::Next);
+        assert_eq!(j.step() == Step::Materials, ok, "{typed}");
+        if ok {
+            cmd(&mut j, Command::Back);
+        }
+    }
+    let error = match j.view(now()).screen {
+        ScreenView::Form(form) => form.errors[0].message.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        error.zh.contains("区号") && error.en.contains("area code"),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn an_agent_applies_with_a_signed_power_of_attorney() {
+    let office = Office::open();
+    let mut j = journey_with(false);
+    to_identify(&mut j, "no_criminal_record");
+    read_card_only(&mut j, applicant());
+    cmd(&mut j, Command::ChooseApplicantRole(ApplicantRole::Agent));
+    let view = parties_view(&j);
+    let note = view.role_explanation.unwrap();
+    assert!(note.zh.contains("签名或盖章的授权委托书") && note.zh.contains("以公证处要求为准"));
+    assert_eq!(view.groups[0].role, "principal");
+    set_party(&mut j, "principal", 0, PartyField::Name, "张大山");
+    set_party(
+        &mut j,
+        "principal",
+        0,
+        PartyField::IdNumber,
+        "110105196001010017",
+    );
+    set_party(&mut j, "principal", 0, PartyField::Relationship, "father");
+    cmd(&mut j, Command::Next);
+    assert_eq!(j.step(), Step::Form);
+    fill_form(&mut j, Purpose::Immigration);
+    cmd(&mut j, Command::Next);
+    // The power of attorney the matter lists "if someone applies for you" is now required.
+    let items = match j.view(now()).screen {
+        ScreenView::Materials { items, .. } => items,
+        other => panic!("{other:?}"),
+    };
+    let poa = items.iter().find(|i| i.material_id == "agent_poa").unwrap();
+    assert!(poa.required && poa.when.is_none());
+    assert!(items
+        .iter()
+        .any(|i| i.material_id == "relative_id" && i.required));
+    cmd(&mut j, Command::Next);
+    cmd(&mut j, Command::Next);
+    let sub = submission(promise_and_submit(&mut j));
+    let payload = office.deliver(sub);
+    assert_eq!(payload["applicant"]["role"], "agent");
+    assert_eq!(parties_of(&payload)[0]["role"], "principal");
+    assert!(payload["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["material_id"] == "agent_poa" && m["required"] == true));
+    // For oneself, the power of attorney is not asked for.
+    let mut mine = journey_with(false);
+    to_identify(&mut mine, "no_criminal_record");
+    read_card(&mut mine, applicant());
+    fill_form(&mut mine, Purpose::Immigration);
+    cmd(&mut mine, Command::Next);
+    match mine.view(now()).screen {
+        ScreenView::Materials { items, .. } => {
+            let poa = items.iter().find(|i| i.material_id == "agent_poa").unwrap();
+            assert!(!poa.required, "only if someone applies for you");
+            assert!(!items.iter().any(|i| i.material_id == "relative_id"));
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 /// 公证程序规则 art. 17: the application is signed. A tap is not a signature, clearing

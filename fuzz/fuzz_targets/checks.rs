@@ -1,6 +1,7 @@
 //! The bodies of the fuzz targets, shared with `tests/codec_fuzz_corpus.rs`, which runs
 //! them over a generated corpus on stable Rust (cargo-fuzz needs nightly).
 
+use legal_kiosk::codec::credit_code::CreditCode;
 use legal_kiosk::codec::fingerprint::{Ack, FpCommand, PacketDecoder};
 use legal_kiosk::codec::id_number::IdNumber;
 use legal_kiosk::codec::id_text::Identity;
@@ -32,6 +33,17 @@ pub fn id_text(data: &[u8]) {
         if let Ok(block) = identity.encode() {
             assert_eq!(Identity::decode(&block).as_ref(), Ok(&identity));
         }
+    }
+}
+
+/// Any bytes as typed text: a code that parses is 18 characters of the alphabet, parses again
+/// to itself, and its region is six digits.
+pub fn credit_code(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(code) = CreditCode::parse(&text) {
+        assert_eq!(code.as_str().len(), 18);
+        assert_eq!(CreditCode::parse(code.as_str()).as_ref(), Ok(&code));
+        assert!(code.region_code().bytes().all(|b| b.is_ascii_digit()));
     }
 }
 

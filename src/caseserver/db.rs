@@ -79,6 +79,17 @@ impl ServerDb {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// The body of the submission stored under `key`.
+    pub fn body(&self, key: &str) -> rusqlite::Result<Option<Vec<u8>>> {
+        self.conn()
+            .query_row(
+                "SELECT body FROM submissions WHERE idempotency_key = ?1",
+                [key],
+                |row| row.get(0),
+            )
+            .optional()
+    }
+
     pub fn log_request(&self, key: Option<&str>, outcome: &str) -> rusqlite::Result<()> {
         self.conn().execute(
             "INSERT INTO requests (at, idempotency_key, outcome) VALUES (?1, ?2, ?3)",

@@ -7,6 +7,7 @@
 
 mod db;
 mod faults;
+mod parties;
 mod routes;
 mod slots;
 mod tls;
@@ -54,6 +55,8 @@ pub enum CaseServerError {
 pub(crate) struct ServerState {
     db: ServerDb,
     faults: FaultSwitch,
+    /// The notary catalogue the parties of an application are checked against.
+    catalogue: Option<crate::core::notary::Catalogue>,
 }
 
 /// A running case server.
@@ -83,6 +86,14 @@ impl CaseServer {
 
     pub fn stats(&self) -> rusqlite::Result<Stats> {
         self.state.db.stats()
+    }
+
+    /// The payload of the submission stored under `key`, as received.
+    pub fn payload(&self, key: &str) -> rusqlite::Result<Option<serde_json::Value>> {
+        let body = self.state.db.body(key)?;
+        Ok(body
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|mut v| v.get_mut("payload").map(serde_json::Value::take)))
     }
 
     pub fn submissions(&self) -> rusqlite::Result<Vec<StoredSubmission>> {
@@ -132,7 +143,14 @@ pub async fn spawn_with(
         })?;
     let faults = FaultSwitch::default();
     faults.set(fault);
-    let state = Arc::new(ServerState { db, faults });
+    let catalogue = crate::core::notary::Catalogue::shipped()
+        .inspect_err(|error| tracing::error!(%error, "the shipped catalogue does not load; parties go unchecked"))
+        .ok();
+    let state = Arc::new(ServerState {
+        db,
+        faults,
+        catalogue,
+    });
     let (stop, stopped) = watch::channel(false);
     let tls = acceptor.is_some();
     let task = tokio::spawn(accept_loop(listener, acceptor, state.clone(), stopped));

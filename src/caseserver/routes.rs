@@ -79,19 +79,33 @@ async fn read_body(body: Body, delay: Option<std::time::Duration>) -> Result<Vec
     Ok(data)
 }
 
-/// Parses and checks a body; the error is the reason sent back with 422.
-fn validate(body: &[u8]) -> Result<(WireSubmission, String), String> {
+/// Parses and checks a body; the error is the code and reason sent back with 422
+/// (`invalid_body`; for a notary application's parties `party_missing`, `party_invalid` or
+/// `role_not_allowed`).
+fn validate(
+    state: &ServerState,
+    body: &[u8],
+) -> Result<(WireSubmission, String), (&'static str, String)> {
+    let invalid = |reason: String| ("invalid_body", reason);
     let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| format!("body is not JSON: {e}"))?;
+        serde_json::from_slice(body).map_err(|e| invalid(format!("body is not JSON: {e}")))?;
     // Re-serialised from the parsed value (sorted keys), so the hash ignores formatting.
-    let canonical = serde_json::to_vec(&value).map_err(|e| e.to_string())?;
+    let canonical = serde_json::to_vec(&value).map_err(|e| invalid(e.to_string()))?;
     let submission: WireSubmission = serde_json::from_value(value)
-        .map_err(|e| format!("body does not match the schema: {e}"))?;
+        .map_err(|e| invalid(format!("body does not match the schema: {e}")))?;
     if submission.schema != SUBMISSION_SCHEMA {
-        return Err(format!("unsupported schema `{}`", submission.schema));
+        return Err(invalid(format!(
+            "unsupported schema `{}`",
+            submission.schema
+        )));
     }
     for attachment in &submission.attachments {
-        attachment.decode()?;
+        attachment.decode().map_err(invalid)?;
+    }
+    if let Some(catalogue) = &state.catalogue {
+        let today = chrono::Local::now().date_naive();
+        super::parties::check(catalogue, &submission.payload, today)
+            .map_err(|refusal| (refusal.code, refusal.reason))?;
     }
     Ok((submission, hex::encode(Sha256::digest(&canonical))))
 }
@@ -199,11 +213,11 @@ async fn submit(
         }
         _ => {}
     }
-    let (submission, hash) = match validate(&body) {
+    let (submission, hash) = match validate(&state, &body) {
         Ok(valid) => valid,
-        Err(reason) => {
+        Err((code, reason)) => {
             log("rejected");
-            return error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", reason);
+            return error(StatusCode::UNPROCESSABLE_ENTITY, code, reason);
         }
     };
     if let Err((code, reason)) = check_signature(&submission) {

@@ -43,6 +43,7 @@ pub fn notary_step_prompt(step: Step) -> &'static str {
         Step::Consent => "consent",
         Step::ConsentDeclined => "consent_declined",
         Step::Identify => "id_card_place",
+        Step::Parties => "notary_parties",
         Step::Form => "form_matter_details",
         Step::Appointment => "notary_appointment",
         Step::Materials => "camera_capture",
@@ -110,13 +111,14 @@ mod tests {
     use crate::domain::Language;
     use crate::hal::speaker::PromptCatalogue;
 
-    const STEPS: [Step; 17] = [
+    const STEPS: [Step; 18] = [
         Step::ChooseMatter,
         Step::MatterInfo,
         Step::Jurisdiction,
         Step::Consent,
         Step::ConsentDeclined,
         Step::Identify,
+        Step::Parties,
         Step::Form,
         Step::Appointment,
         Step::Materials,

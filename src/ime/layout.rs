@@ -197,10 +197,12 @@ pub enum FieldPurpose {
     IdNumber,
     Search,
     Number,
+    /// Letters and digits typed as they are (a unified social credit code).
+    Code,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("unknown field purpose `{0}` (name, free_text, phone, id_number, search, number)")]
+#[error("unknown field purpose `{0}` (name, free_text, phone, id_number, search, number, code)")]
 pub struct UnknownPurpose(pub String);
 
 impl FromStr for FieldPurpose {
@@ -214,6 +216,7 @@ impl FromStr for FieldPurpose {
             "id_number" => FieldPurpose::IdNumber,
             "search" => FieldPurpose::Search,
             "number" => FieldPurpose::Number,
+            "code" => FieldPurpose::Code,
             other => return Err(UnknownPurpose(other.to_owned())),
         })
     }
@@ -227,6 +230,7 @@ pub fn layout_for(purpose: FieldPurpose) -> LayoutKind {
         FieldPurpose::Phone => LayoutKind::Phone,
         FieldPurpose::IdNumber => LayoutKind::IdNumber,
         FieldPurpose::Number => LayoutKind::Number,
+        FieldPurpose::Code => LayoutKind::English,
     }
 }
 

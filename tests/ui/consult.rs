@@ -2,7 +2,7 @@
 //! search over the real index, guided questions, the legal-aid pre-check, and a call-back
 //! request committed to a real store in a temporary directory.
 
-use super::{find, finger, label, start, start_with, tap};
+use super::{find, finger, label, start, start_with, tap, type_keys, type_pinyin};
 use legal_kiosk::adapter::KioskApp;
 use legal_kiosk::domain::SubmissionKind;
 use legal_kiosk::store::Store;
@@ -17,29 +17,6 @@ fn value(app: &KioskApp, id: &str) -> String {
         .and_then(|e| e.accessible_value())
         .unwrap_or_else(|| panic!("no value on `{id}`"))
         .to_string()
-}
-
-/// Taps letter keys on the on-screen keyboard.
-fn type_keys(app: &KioskApp, keys: &str) {
-    for key in keys.chars() {
-        tap(app, &format!("key-{key}"));
-    }
-}
-
-/// Types pinyin and taps the candidate that reads `hanzi`, paging if needed.
-fn type_pinyin(app: &KioskApp, pinyin: &str, hanzi: &str) {
-    type_keys(app, pinyin);
-    for _page in 0..5 {
-        for position in 0..6 {
-            let id = format!("ime-candidate-{position}");
-            if find(app, &id).and_then(|e| e.accessible_label()).as_deref() == Some(hanzi) {
-                tap(app, &id);
-                return;
-            }
-        }
-        tap(app, "ime-next-page");
-    }
-    panic!("no candidate {hanzi} for {pinyin}");
 }
 
 /// Scrolls the page down with the mouse wheel until `id` is in view: an element that a

@@ -156,6 +156,29 @@ fn label(app: &KioskApp, id: &str) -> String {
         .to_string()
 }
 
+/// Taps letter keys on the on-screen keyboard.
+fn type_keys(app: &KioskApp, keys: &str) {
+    for key in keys.chars() {
+        tap(app, &format!("key-{key}"));
+    }
+}
+
+/// Types pinyin and taps the candidate that reads `hanzi`, paging if needed.
+fn type_pinyin(app: &KioskApp, pinyin: &str, hanzi: &str) {
+    type_keys(app, pinyin);
+    for _page in 0..5 {
+        for position in 0..6 {
+            let id = format!("ime-candidate-{position}");
+            if find(app, &id).and_then(|e| e.accessible_label()).as_deref() == Some(hanzi) {
+                tap(app, &id);
+                return;
+            }
+        }
+        tap(app, "ime-next-page");
+    }
+    panic!("no candidate {hanzi} for {pinyin}");
+}
+
 fn wait(seconds: u64) {
     for _ in 0..seconds {
         i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(1));

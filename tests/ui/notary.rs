@@ -4,7 +4,7 @@
 //! simulated document camera. Also: a submitted application reaching the reference case
 //! server through the relay, after the case system was down.
 
-use super::{find, finger, label, stroke, tap, wait, BACKEND};
+use super::{find, finger, label, stroke, tap, type_keys, type_pinyin, wait, BACKEND};
 use i_slint_backend_testing::ElementHandle;
 use legal_kiosk::adapter::{Clock, KioskApp, UiOptions};
 use legal_kiosk::codec::escpos_status::PrinterStatus;
@@ -187,12 +187,41 @@ fn to_identify(app: &KioskApp, matter: &str) {
     assert_eq!(step(app), "4 · 身份核验");
 }
 
+/// Places the card and waits for it to be read; where the matter asks who it is for,
+/// applies for oneself (a degree: from 大学) and goes on to the form.
 fn place_and_read(k: &Kiosk, card: &str) {
+    place_and_read_only(k, card);
+    past_parties(&k.app);
+}
+
+fn place_and_read_only(k: &Kiosk, card: &str) {
     k.sam.place_card(sample_card(card).unwrap());
     settle_until(&k.app, "the card", |app| {
         assert_eq!(shown(app, "notary-device-note"), "", "the reader works");
         step(app) != "4 · 身份核验" || !shown(app, "notary-identify-problem").is_empty()
     });
+}
+
+fn past_parties(app: &KioskApp) {
+    if step(app) != "5 · 为谁办理" {
+        return;
+    }
+    if find(app, "notary-party-school-0-name").is_some() {
+        tap(app, "notary-party-school-0-name");
+        type_pinyin(app, "da", "大");
+        type_pinyin(app, "xue", "学");
+    }
+    on_to_the_form(app);
+}
+
+fn on_to_the_form(app: &KioskApp) {
+    tap(app, "notary-next");
+    assert_eq!(
+        step(app),
+        "6 · 填写申请",
+        "{}",
+        shown(app, "notary-message")
+    );
 }
 
 fn fill_form(app: &KioskApp, phone: &str) {
@@ -204,17 +233,17 @@ fn fill_form(app: &KioskApp, phone: &str) {
 /// From the materials step to the receipt; returns the receipt number shown.
 fn submit(app: &KioskApp) -> String {
     tap(app, "notary-next");
-    assert_eq!(step(app), "7 · 费用预估");
+    assert_eq!(step(app), "8 · 费用预估");
     tap(app, "notary-next");
-    assert_eq!(step(app), "8 · 核对确认");
+    assert_eq!(step(app), "9 · 核对确认");
     tap(app, "notary-next");
-    assert_eq!(step(app), "9 · 如实陈述承诺");
+    assert_eq!(step(app), "10 · 如实陈述承诺");
     tap(app, "notary-promise");
     assert_eq!(label(app, "notary-next"), "承诺并继续");
     tap(app, "notary-next");
     sign_with_a_finger(app);
     tap(app, "notary-next");
-    settle_until(app, "the commit", |app| step(app) == "12 · 回执");
+    settle_until(app, "the commit", |app| step(app) == "13 · 回执");
     label(app, "notary-receipt-number")
 }
 
@@ -227,7 +256,7 @@ const NAME_STROKES: [&[(f32, f32)]; 2] = [
 /// The signature step: the main button asks for the signature until the finger has written
 /// enough; then it confirms and submits.
 fn sign_with_a_finger(app: &KioskApp) {
-    assert_eq!(step(app), "10 · 签名确认");
+    assert_eq!(step(app), "11 · 签名确认");
     assert_eq!(label(app, "notary-next"), "请先签名，再提交");
     assert_eq!(label(app, "notary-signature-pad"), "签名框，还没有签好");
     for points in NAME_STROKES {
@@ -239,7 +268,7 @@ fn sign_with_a_finger(app: &KioskApp) {
 
 fn rate_and_finish(app: &KioskApp) {
     tap(app, "notary-next");
-    assert_eq!(step(app), "13 · 服务评价");
+    assert_eq!(step(app), "14 · 服务评价");
     tap(app, "notary-rate-0");
     tap(app, "notary-next");
     assert!(label(app, "notary-end").contains("已从本机清除"));
@@ -263,12 +292,12 @@ fn notary_degree_abroad_with_captured_materials_prints_a_receipt() {
     let app = &k.app;
     to_identify(app, "degree");
     place_and_read(&k, "young-adult");
-    assert_eq!(step(app), "5 · 填写申请");
+    assert_eq!(step(app), "6 · 填写申请");
     // Prefilled from the card.
     assert!(!value(app, "notary-current-address").is_empty());
     tap(app, "notary-country-DE");
     fill_form(app, "13812345678");
-    assert_eq!(step(app), "6 · 材料");
+    assert_eq!(step(app), "7 · 材料");
 
     let capture = find_prefix(app, "notary-capture-").expect("something to capture");
     let material = capture
@@ -346,7 +375,7 @@ fn notary_without_a_camera_everything_goes_on_the_bring_list() {
     to_identify(app, "no_criminal_record");
     place_and_read(&k, "adult");
     fill_form(app, "13912345678");
-    assert_eq!(step(app), "6 · 材料");
+    assert_eq!(step(app), "7 · 材料");
     assert!(
         find_prefix(app, "notary-capture-").is_none(),
         "nothing to capture"
@@ -371,7 +400,7 @@ fn will_to_the_appointment_step(k: &Kiosk) {
     to_identify(app, "will");
     place_and_read(k, "adult");
     fill_form(app, "13712345678");
-    assert_eq!(step(app), "5 · 预约时间");
+    assert_eq!(step(app), "6 · 预约时间");
 }
 
 #[test]
@@ -431,7 +460,7 @@ fn notary_will_is_booked_into_a_real_slot() {
     });
     // Next without a time says what to do and stays.
     tap(app, "notary-next");
-    assert_eq!(step(app), "5 · 预约时间");
+    assert_eq!(step(app), "6 · 预约时间");
     assert!(shown(app, "notary-message").contains("请选一个时间"));
     let time = find_prefix(app, "notary-time-").unwrap();
     let start = time
@@ -513,6 +542,92 @@ fn notary_agree_with_a_box_unticked_is_never_a_refusal() {
     assert_eq!(step(app), "4 · 身份核验");
 }
 
+/// A parent applies for a child's birth certificate, by taps and the on-screen keyboard only:
+/// the guardian role, the child's name in pinyin, the date on the keypad, the relationship
+/// tapped, a landline typed with its area code; the application carries the child.
+#[test]
+fn notary_a_parent_applies_for_a_child_s_birth_certificate() {
+    let k = kiosk(false);
+    let app = &k.app;
+    to_identify(app, "birth");
+    place_and_read_only(&k, "adult");
+    assert_eq!(step(app), "5 · 为谁办理");
+    assert!(
+        find_prefix(app, "notary-party-").is_none(),
+        "for oneself, a birth certificate involves no one else"
+    );
+    tap(app, "notary-role-guardian");
+    assert!(shown(app, "notary-role-note").contains("第二十七条"));
+    // Nothing entered yet: the step stays and says what is missing, field by field.
+    tap(app, "notary-next");
+    assert_eq!(step(app), "5 · 为谁办理");
+    assert!(shown(app, "notary-party-error-child-0-name").contains("请填写姓名"));
+    assert!(shown(app, "notary-party-error-child-0-relationship").contains("请选择关系"));
+
+    tap(app, "notary-party-child-0-name");
+    type_pinyin(app, "wang", "王");
+    type_pinyin(app, "xiao", "小");
+    type_pinyin(app, "ming", "明");
+    assert_eq!(value(app, "notary-party-child-0-name"), "王小明");
+    tap(app, "notary-party-child-0-birth_date");
+    assert!(find(app, "key-a").is_none(), "a date takes the keypad");
+    type_keys(app, "20190501");
+    tap(app, "notary-party-child-0-relationship-child");
+    // The tap renders the step again; what was typed is still there.
+    assert_eq!(value(app, "notary-party-child-0-name"), "王小明");
+    assert_eq!(value(app, "notary-party-child-0-birth_date"), "20190501");
+    on_to_the_form(app);
+
+    // A landline with its area code is a phone number too.
+    tap(app, "notary-purpose-study");
+    type_on_keypad(app, "notary-phone", "075512345678");
+    tap(app, "notary-next");
+    assert_eq!(
+        step(app),
+        "7 · 材料",
+        "{}",
+        shown(app, "notary-error-phone")
+    );
+    let number = submit(app);
+    let payload = payload_of(&k.store, &number);
+    assert_eq!(payload["applicant"]["name"], "王建国", "the parent applies");
+    assert_eq!(payload["applicant"]["role"], "guardian");
+    assert_eq!(payload["applicant"]["phone"], "075512345678");
+    assert_eq!(
+        payload["parties"],
+        serde_json::json!([{
+            "role": "child",
+            "name": "王小明",
+            "birth_date": "2019-05-01",
+            "relationship": "child",
+        }])
+    );
+}
+
+/// A kinship certificate names one to ten relatives: one more is added and removed with taps.
+#[test]
+fn notary_kinship_relatives_are_added_and_removed_by_taps() {
+    let k = kiosk(false);
+    let app = &k.app;
+    to_identify(app, "kinship");
+    place_and_read_only(&k, "adult");
+    assert_eq!(step(app), "5 · 为谁办理");
+    assert!(
+        find(app, "notary-party-remove-relative-0").is_none(),
+        "at least one"
+    );
+    assert!(label(app, "notary-party-add-relative").contains("添加一位亲属"));
+    tap(app, "notary-party-add-relative");
+    assert!(find(app, "notary-party-relative-1-name").is_some());
+    tap(app, "notary-party-remove-relative-1");
+    assert!(find(app, "notary-party-relative-1-name").is_none());
+    tap(app, "notary-party-relative-0-name");
+    type_pinyin(app, "li", "李");
+    type_pinyin(app, "hua", "华");
+    tap(app, "notary-party-relative-0-relationship-father");
+    on_to_the_form(app);
+}
+
 #[test]
 fn notary_submit_without_the_promise_says_what_is_missing() {
     let k = kiosk(false);
@@ -523,13 +638,13 @@ fn notary_submit_without_the_promise_says_what_is_missing() {
     tap(app, "notary-next");
     tap(app, "notary-next");
     tap(app, "notary-next");
-    assert_eq!(step(app), "9 · 如实陈述承诺");
+    assert_eq!(step(app), "10 · 如实陈述承诺");
     assert!(label(app, "notary-promise").contains("我承诺所述情况和提交的材料真实"));
     assert_eq!(label(app, "notary-next"), "请先勾选承诺，再继续");
     // The citizen presses the main button with a finger before ticking: nothing is
     // submitted, the kiosk says what is missing, and the box is where the finger can reach.
     finger(app, "notary-next");
-    assert_eq!(step(app), "9 · 如实陈述承诺");
+    assert_eq!(step(app), "10 · 如实陈述承诺");
     assert!(shown(app, "notary-message").contains("请先勾选"));
     assert_eq!(k.store.outbox_status().unwrap().pending, 0);
     finger(app, "notary-promise");
@@ -537,7 +652,7 @@ fn notary_submit_without_the_promise_says_what_is_missing() {
     finger(app, "notary-next");
     sign_with_a_finger(app);
     finger(app, "notary-next");
-    settle_until(app, "the commit", |app| step(app) == "12 · 回执");
+    settle_until(app, "the commit", |app| step(app) == "13 · 回执");
     let number = label(app, "notary-receipt-number");
     let payload = payload_of(&k.store, &number);
     assert!(payload["acknowledgements"]["truthfulness"]["promised_at"].is_string());
@@ -564,7 +679,7 @@ fn notary_signature_is_written_with_a_finger_in_landscape_and_large_text() {
         }
         tap(app, "notary-promise");
         tap(app, "notary-next");
-        assert_eq!(step(app), "10 · 签名确认");
+        assert_eq!(step(app), "11 · 签名确认");
         app.window()
             .global::<legal_kiosk::ui::Kiosk>()
             .set_landscape(landscape);
@@ -594,7 +709,7 @@ fn notary_signature_is_written_with_a_finger_in_landscape_and_large_text() {
             "{size}"
         );
         finger(app, "notary-next");
-        settle_until(app, "the commit", |app| step(app) == "12 · 回执");
+        settle_until(app, "the commit", |app| step(app) == "13 · 回执");
         let payload = payload_of(&k.store, &label(app, "notary-receipt-number"));
         assert_eq!(payload["signature"]["attachment"]["role"], "signature");
     }
@@ -637,7 +752,7 @@ fn notary_expired_card_then_card_removed_mid_read_each_get_a_retry() {
 
     tap(app, "notary-retry-card");
     place_and_read(&k, "adult");
-    assert_eq!(step(app), "5 · 填写申请");
+    assert_eq!(step(app), "6 · 填写申请");
 }
 
 #[test]
@@ -647,11 +762,11 @@ fn notary_invalid_phone_is_named_next_to_its_field() {
     to_identify(app, "birth");
     place_and_read(&k, "adult");
     fill_form(app, "1381234");
-    assert_eq!(step(app), "5 · 填写申请", "the form stays");
+    assert_eq!(step(app), "6 · 填写申请", "the form stays");
     assert!(!shown(app, "notary-error-phone").is_empty());
     type_on_keypad(app, "notary-phone", "13812345678");
     tap(app, "notary-next");
-    assert_eq!(step(app), "6 · 材料");
+    assert_eq!(step(app), "7 · 材料");
 }
 
 #[test]
@@ -704,7 +819,7 @@ fn notary_idle_timeout_mid_form_leaves_nothing_behind() {
     k.sam.remove_card();
     to_identify(app, "birth");
     place_and_read(&k, "young-adult");
-    assert_eq!(step(app), "5 · 填写申请");
+    assert_eq!(step(app), "6 · 填写申请");
     assert_eq!(value(app, "notary-phone"), "", "the typed number is gone");
     assert!(
         value(app, "notary-current-address").starts_with("广东省深圳市"),

@@ -5,6 +5,7 @@
 
 mod appointment;
 mod jurisdiction;
+mod parties;
 mod render;
 mod scenes;
 pub mod setup;
@@ -19,6 +20,7 @@ pub use scenes::NOTARY_SCENES;
 use super::Controller;
 use crate::config::KioskConfig;
 use crate::core::notary::journey::{Command as JourneyCommand, Effect, Event, Rating, Step};
+use crate::core::notary::parties::{ApplicantRole, PartyField};
 use crate::core::notary::{ConsentItem, DeliveryMethod, FormEdit, Journey, Purpose};
 use crate::core::{Command, Screen};
 use crate::domain::Language;
@@ -127,6 +129,31 @@ pub(super) fn bind(window: &MainWindow, controller: &Rc<Controller>) {
         .notary_command(J::VerifyFingerprint));
     on!(on_skip_fingerprint, |c| c
         .notary_command(J::SkipFingerprint));
+    on!(on_choose_applicant_role, |c, id| {
+        if let Some(role) = ApplicantRole::from_id(&id) {
+            c.notary_command(J::ChooseApplicantRole(role))
+        }
+    });
+    on!(on_set_party_field, |c, role, index, field, value| {
+        if let Some(command) = party_field(&role, index, &field, &value) {
+            c.notary_typed(command)
+        }
+    });
+    on!(on_pick_party_field, |c, role, index, field, value| {
+        if let Some(command) = party_field(&role, index, &field, &value) {
+            c.notary_command(command)
+        }
+    });
+    on!(on_add_party, |c, role| c
+        .notary_command(J::AddParty(role.to_string())));
+    on!(on_remove_party, |c, role, index| {
+        if let Ok(index) = usize::try_from(index) {
+            c.notary_command(J::RemoveParty {
+                role: role.to_string(),
+                index,
+            })
+        }
+    });
     on!(on_set_purpose, |c, id| {
         if let Some(purpose) = Purpose::ALL.iter().find(|p| id == render::purpose_id(**p)) {
             c.notary_edit(FormEdit::Purpose(*purpose))
@@ -195,6 +222,16 @@ pub(super) fn bind(window: &MainWindow, controller: &Rc<Controller>) {
         });
 }
 
+/// A party value from the page: which party (role, 0-based index) and which field.
+fn party_field(role: &str, index: i32, field: &str, value: &str) -> Option<JourneyCommand> {
+    Some(JourneyCommand::SetPartyField {
+        role: role.to_string(),
+        index: usize::try_from(index).ok()?,
+        field: PartyField::from_id(field)?,
+        value: value.to_string(),
+    })
+}
+
 impl Controller {
     fn notary_adapter<T>(&self, f: impl FnOnce(&NotaryAdapter<'_>) -> T) -> Option<T> {
         self.window
@@ -231,6 +268,17 @@ impl Controller {
         self.render_notary();
     }
 
+    /// A value typed into the page: the journey takes it, the page is not rendered again (the
+    /// field keeps its focus and the keyboard its composition). Messages show at the next tap.
+    fn notary_typed(&self, command: JourneyCommand) {
+        let now = self.notary_now();
+        let effects = match self.notary.journey.borrow_mut().as_mut() {
+            Some(journey) => journey.command(command, now),
+            None => return,
+        };
+        self.notary_effects(effects);
+    }
+
     fn notary_edit(&self, edit: FormEdit) {
         self.notary_command(JourneyCommand::Edit(edit));
     }
@@ -244,15 +292,17 @@ impl Controller {
                 a.get_current_address().to_string(),
                 a.get_postal_address().to_string(),
                 a.get_rating_comment().to_string(),
+                a.get_former_name().to_string(),
             )
         });
-        if let Some((phone, current, postal, comment)) = typed {
+        if let Some((phone, current, postal, comment, former)) = typed {
             match step {
                 Some(Step::Form) => {
                     let digits: String = phone.chars().filter(|c| !c.is_whitespace()).collect();
                     self.notary_edit(FormEdit::Phone(digits));
                     self.notary_edit(FormEdit::CurrentAddress(current));
                     self.notary_edit(FormEdit::PostalAddress(postal));
+                    self.notary_edit(FormEdit::FormerName(former));
                 }
                 Some(Step::Rating) => {
                     self.notary_command(JourneyCommand::SetRatingComment(comment))

@@ -76,6 +76,7 @@ fn step_of(step: Step) -> NotaryStep {
         Step::Consent => NotaryStep::Consent,
         Step::ConsentDeclined => NotaryStep::ConsentDeclined,
         Step::Identify => NotaryStep::Identify,
+        Step::Parties => NotaryStep::Parties,
         Step::Form => NotaryStep::Form,
         Step::Appointment => NotaryStep::Appointment,
         Step::Materials => NotaryStep::Materials,
@@ -96,6 +97,7 @@ pub fn clear_typed(a: &NotaryAdapter<'_>) {
     a.set_phone(SharedString::new());
     a.set_current_address(SharedString::new());
     a.set_postal_address(SharedString::new());
+    a.set_former_name(SharedString::new());
     a.set_rating_comment(SharedString::new());
 }
 
@@ -118,6 +120,7 @@ pub fn render(
     super::jurisdiction::render(a, language, &view.screen);
     consent(a, &t, &view.screen);
     identify(a, &t, &view.screen);
+    super::parties::render(a, language, &view.screen);
     form(a, &t, &view.screen);
     super::appointment::render(a, language, &view.screen);
     materials(a, &t, &view.screen);
@@ -372,6 +375,7 @@ fn form(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
             NotaryAdapter::set_error_postal,
             NotaryAdapter::set_error_phone,
             NotaryAdapter::set_error_address,
+            NotaryAdapter::set_error_former_name,
         ] {
             set(a, SharedString::new());
         }
@@ -440,6 +444,9 @@ fn form(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
     if a.get_phone().as_str() != data.phone && !data.phone.is_empty() {
         a.set_phone(data.phone.as_str().into());
     }
+    if a.get_former_name().as_str() != data.former_name && !data.former_name.is_empty() {
+        a.set_former_name(data.former_name.as_str().into());
+    }
     if a.get_current_address().is_empty() && !data.current_address.is_empty() {
         a.set_current_address(data.current_address.as_str().into());
     }
@@ -457,6 +464,7 @@ fn form(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {
     a.set_error_postal(error(FormField::PostalAddress));
     a.set_error_phone(error(FormField::Phone));
     a.set_error_address(error(FormField::CurrentAddress));
+    a.set_error_former_name(error(FormField::FormerName));
 }
 
 fn materials(a: &NotaryAdapter<'_>, t: &Texts, screen: &ScreenView) {

@@ -8,6 +8,7 @@ use crate::adapter::Controller;
 use crate::core::notary::appointment::Slot;
 use crate::core::notary::journey::{CardEvent, Command as J, Event, Rating};
 use crate::core::notary::jurisdiction::{Basis, JurisdictionAnswer};
+use crate::core::notary::parties::{ApplicantRole, PartyField};
 use crate::core::notary::payload::SubmissionReceipt;
 use crate::core::notary::signature::Point;
 use crate::core::notary::{Applicant, CardKind, ConsentItem, FormEdit, Journey, Purpose, Sex};
@@ -15,13 +16,14 @@ use crate::core::{Command, Screen};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone};
 
 /// Screenshot names of the notary steps beyond the first (`notary`).
-pub const NOTARY_SCENES: [&str; 17] = [
+pub const NOTARY_SCENES: [&str; 18] = [
     "notary-matter-info",
     "notary-jurisdiction",
     "notary-jurisdiction-elsewhere",
     "notary-consent",
     "notary-consent-declined",
     "notary-identify",
+    "notary-parties",
     "notary-form",
     "notary-appointment",
     "notary-materials",
@@ -39,6 +41,8 @@ pub const NOTARY_SCENES: [&str; 17] = [
 const SCENE_MATTER: &str = "degree";
 /// The matter of the appointment scene: a will, made in person.
 const APPOINTMENT_MATTER: &str = "will";
+/// The matter of the "who is it for" scene: a parent applies for a child's birth certificate.
+const PARTIES_MATTER: &str = "birth";
 /// The matter of the "apply elsewhere" scene: an inheritance of a flat in another city.
 const ELSEWHERE_MATTER: &str = "inheritance";
 
@@ -119,6 +123,11 @@ pub(in crate::adapter) fn stage(c: &Controller, name: &str) -> bool {
         c.render_notary();
         return true;
     }
+    if name == "notary-parties" {
+        stage_parties(&run, &feed);
+        c.render_notary();
+        return true;
+    }
     run(J::ChooseMatter(SCENE_MATTER.into()));
     let reached = |scene: &str| {
         NOTARY_SCENES
@@ -149,6 +158,14 @@ pub(in crate::adapter) fn stage(c: &Controller, name: &str) -> bool {
     }
     if reached("notary-form") {
         feed(Event::Card(CardEvent::Read(Box::new(sample_applicant()))));
+        // Who it is for: the applicant's own degree, from this university.
+        run(J::SetPartyField {
+            role: "school".into(),
+            index: 0,
+            field: PartyField::Name,
+            value: "北京示例大学".into(),
+        });
+        run(J::Next);
         run(J::Edit(FormEdit::Purpose(Purpose::Study)));
         run(J::Edit(FormEdit::CountryOfUse(Some("DE".into()))));
     }
@@ -247,10 +264,10 @@ fn sample_signature() -> Vec<Vec<Point>> {
     ]
 }
 
-/// A will (in person only) at the appointment step, the office's times for three working
-/// days offered and one chosen.
-fn stage_appointment(run: &dyn Fn(J), feed: &dyn Fn(Event), now: DateTime<FixedOffset>) {
-    run(J::ChooseMatter(APPOINTMENT_MATTER.into()));
+/// `matter` chosen, applied for here (the applicant lives in the area), every consent given
+/// and the sample card read.
+fn card_read_for(matter: &str, run: &dyn Fn(J), feed: &dyn Fn(Event)) {
+    run(J::ChooseMatter(matter.into()));
     run(J::Next);
     run(J::AnswerJurisdiction(JurisdictionAnswer::Place(
         Basis::Domicile,
@@ -260,6 +277,31 @@ fn stage_appointment(run: &dyn Fn(J), feed: &dyn Fn(Event), now: DateTime<FixedO
     }
     run(J::Next);
     feed(Event::Card(CardEvent::Read(Box::new(sample_applicant()))));
+}
+
+/// A parent at "who is it for", applying as the guardian for a child's birth certificate:
+/// the child's name, date of birth and relationship entered, the ID number left to fill.
+fn stage_parties(run: &dyn Fn(J), feed: &dyn Fn(Event)) {
+    card_read_for(PARTIES_MATTER, run, feed);
+    run(J::ChooseApplicantRole(ApplicantRole::Guardian));
+    for (field, value) in [
+        (PartyField::Name, "王小明"),
+        (PartyField::BirthDate, "20190501"),
+        (PartyField::Relationship, "child"),
+    ] {
+        run(J::SetPartyField {
+            role: "child".into(),
+            index: 0,
+            field,
+            value: value.into(),
+        });
+    }
+}
+
+/// A will (in person only) at the appointment step, the office's times for three working
+/// days offered and one chosen.
+fn stage_appointment(run: &dyn Fn(J), feed: &dyn Fn(Event), now: DateTime<FixedOffset>) {
+    card_read_for(APPOINTMENT_MATTER, run, feed);
     run(J::Edit(FormEdit::Purpose(Purpose::Other)));
     run(J::Edit(FormEdit::Phone("13812345678".into())));
     run(J::Next);

@@ -2,6 +2,10 @@
 //! validated as a whole at load, so a broken office list is refused at start-up rather than
 //! half-way through a citizen's application.
 
+use super::parties::{
+    ApplicantRole, ApplicantRoleDef, PartyField, PartyRole, PartySpec, Relationship,
+    MAX_PARTIES_PER_ROLE,
+};
 use crate::domain::Bilingual;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -38,6 +42,14 @@ pub enum CatalogueError {
         matter: String,
         kind: &'static str,
         id: String,
+    },
+    /// A party declaration that does not fit the schema, with the matter (or applicant
+    /// role) and party role it is in.
+    #[error("{owner}, party {party:?}: {problem}")]
+    Party {
+        owner: String,
+        party: String,
+        problem: String,
     },
     #[error("{kind} {id:?}: {problem}")]
     Invalid {
@@ -170,7 +182,15 @@ pub struct Matter {
     pub who_may_apply: Bilingual,
     /// The applicant must attend: the kiosk takes an appointment request instead.
     pub in_person: bool,
+    /// Someone may apply for the person the certificate is about with a written power of
+    /// attorney (委托代理, 民法典 arts. 161, 165). False for acts that must be done in person.
     pub agent_allowed: bool,
+    /// A parent or other guardian may apply for a minor or an adult without full capacity
+    /// (民法典 arts. 23, 27). False for personal acts and where the card holder's own full
+    /// capacity is needed (an age limit).
+    pub guardian_allowed: bool,
+    /// Who else the application is about, by applicant role (`when`).
+    pub parties: Vec<PartySpec>,
     /// The office asks for a fingerprint mark (公证程序规则 art. 17).
     pub fingerprint_mark: bool,
     /// Country of use, translation and apostille/legalisation apply.
@@ -191,7 +211,24 @@ pub struct Catalogue {
     countries: Vec<Country>,
     authentications: Vec<(Authentication, Bilingual)>,
     materials: Vec<Material>,
+    relationships: Vec<Relationship>,
+    party_roles: Vec<PartyRole>,
+    applicant_roles: Vec<ApplicantRoleDef>,
     matters: Vec<Matter>,
+}
+
+impl Matter {
+    /// The ways the card holder may apply for this matter, "self" first.
+    pub fn applicant_roles(&self) -> Vec<ApplicantRole> {
+        let mut roles = vec![ApplicantRole::Myself];
+        if self.guardian_allowed {
+            roles.push(ApplicantRole::Guardian);
+        }
+        if self.agent_allowed {
+            roles.push(ApplicantRole::Agent);
+        }
+        roles
+    }
 }
 
 impl Catalogue {
@@ -227,6 +264,70 @@ impl Catalogue {
     }
     pub fn matters(&self) -> &[Matter] {
         &self.matters
+    }
+
+    /// The fixed list of relationships (父亲, 母亲, 子女 …).
+    pub fn relationships(&self) -> &[Relationship] {
+        &self.relationships
+    }
+    pub fn relationship(&self, id: &str) -> Option<&Relationship> {
+        self.relationships.iter().find(|r| r.id == id)
+    }
+    pub fn party_roles(&self) -> &[PartyRole] {
+        &self.party_roles
+    }
+    pub fn party_role(&self, id: &str) -> Option<&PartyRole> {
+        self.party_roles.iter().find(|r| r.id == id)
+    }
+    /// How a guardian or an agent applies (validated at load: both are defined).
+    pub fn applicant_role(&self, role: ApplicantRole) -> Option<&ApplicantRoleDef> {
+        self.applicant_roles.iter().find(|r| r.role == role)
+    }
+
+    /// `matter` as it is applied for in `role`: the role's materials (an agent's power of
+    /// attorney, a guardian's proof) added, and made required where the matter lists them
+    /// only as conditional.
+    pub fn matter_in_role(&self, matter: &Matter, role: ApplicantRole) -> Matter {
+        let mut matter = matter.clone();
+        let extra = self
+            .applicant_role(role)
+            .map(|r| r.materials.as_slice())
+            .unwrap_or_default();
+        for requirement in extra {
+            match matter
+                .materials
+                .iter_mut()
+                .find(|r| r.material == requirement.material)
+            {
+                Some(listed) if requirement.need == Need::Required => listed.need = Need::Required,
+                Some(_) => {}
+                None => matter.materials.push(requirement.clone()),
+            }
+        }
+        matter
+    }
+
+    /// The parties of `matter` when the card holder applies as `role`: the matter's own,
+    /// and the person applied for (the role's default subject unless the matter names one).
+    pub fn parties_for<'a>(
+        &'a self,
+        matter: &'a Matter,
+        role: ApplicantRole,
+    ) -> Vec<&'a PartySpec> {
+        let mut specs: Vec<&PartySpec> = Vec::new();
+        let own_subject = matter.parties.iter().any(|p| p.when == Some(role));
+        if !own_subject {
+            if let Some(subject) = self.applicant_role(role).and_then(|r| r.subject.as_ref()) {
+                specs.push(subject);
+            }
+        }
+        specs.extend(
+            matter
+                .parties
+                .iter()
+                .filter(|p| p.when == Some(role) || p.when.is_none()),
+        );
+        specs
     }
 
     pub fn matter(&self, id: &str) -> Option<&Matter> {
@@ -328,8 +429,135 @@ impl Catalogue {
                 });
             }
         }
+        self.validate_party_schema()?;
         for m in &self.matters {
             self.validate_matter(m)?;
+        }
+        Ok(())
+    }
+
+    /// Relationships, party roles and applicant roles: unique, in both languages, and the
+    /// roles other than "self" each defined once.
+    fn validate_party_schema(&self) -> Result<(), CatalogueError> {
+        unique("relationship", self.relationships.iter().map(|r| &r.id))?;
+        unique("party role", self.party_roles.iter().map(|r| &r.id))?;
+        for r in &self.relationships {
+            complete("relationship", &r.id, "name", &r.name)?;
+        }
+        for r in &self.party_roles {
+            complete("party role", &r.id, "name", &r.name)?;
+            if let Some(label) = &r.relationship_label {
+                complete("party role", &r.id, "relationship label", label)?;
+            }
+        }
+        for role in [ApplicantRole::Guardian, ApplicantRole::Agent] {
+            let defs: Vec<_> = self
+                .applicant_roles
+                .iter()
+                .filter(|r| r.role == role)
+                .collect();
+            let def = match defs.as_slice() {
+                [def] => def,
+                [] => {
+                    return Err(CatalogueError::Invalid {
+                        kind: "applicant role",
+                        id: role.id().into(),
+                        problem: "is not defined",
+                    })
+                }
+                _ => {
+                    return Err(CatalogueError::DuplicateId {
+                        kind: "applicant role",
+                        id: role.id().into(),
+                    })
+                }
+            };
+            complete("applicant role", role.id(), "name", &def.name)?;
+            complete("applicant role", role.id(), "explanation", &def.explanation)?;
+            if let Some(subject) = &def.subject {
+                self.validate_party(&format!("applicant role {:?}", role.id()), subject)?;
+            }
+            for requirement in &def.materials {
+                if self.material(&requirement.material).is_none() {
+                    return Err(CatalogueError::Invalid {
+                        kind: "applicant role",
+                        id: role.id().into(),
+                        problem: "names a material that is not defined",
+                    });
+                }
+                if let Need::Conditional { when } = &requirement.need {
+                    complete("applicant role", role.id(), "material condition", when)?;
+                }
+            }
+        }
+        if self
+            .applicant_roles
+            .iter()
+            .any(|r| r.role == ApplicantRole::Myself)
+        {
+            return Err(CatalogueError::Invalid {
+                kind: "applicant role",
+                id: "self".into(),
+                problem: "is built in and takes no row",
+            });
+        }
+        Ok(())
+    }
+
+    fn validate_party(&self, owner: &str, spec: &PartySpec) -> Result<(), CatalogueError> {
+        let fail = |problem: String| CatalogueError::Party {
+            owner: owner.to_string(),
+            party: spec.role.clone(),
+            problem,
+        };
+        if self.party_role(&spec.role).is_none() {
+            return Err(fail(
+                "unknown party role (not among the [[party_role]] rows)".into(),
+            ));
+        }
+        if spec.max == 0 || spec.min > spec.max || spec.max > MAX_PARTIES_PER_ROLE {
+            return Err(fail(format!(
+                "min {} and max {} must satisfy min <= max and 1 <= max <= {MAX_PARTIES_PER_ROLE}",
+                spec.min, spec.max
+            )));
+        }
+        if !spec.required.contains(&PartyField::Name) {
+            return Err(fail("every party needs a required name".into()));
+        }
+        for field in &spec.required {
+            if spec.optional.contains(field) {
+                return Err(fail(format!(
+                    "field {:?} is both required and optional",
+                    field.id()
+                )));
+            }
+        }
+        let fields = spec.fields();
+        if fields.len() != spec.required.len() + spec.optional.len() {
+            return Err(fail("a field is listed twice".into()));
+        }
+        match (
+            &spec.relationships,
+            fields.contains(&PartyField::Relationship),
+        ) {
+            (Some(_), false) => {
+                return Err(fail(
+                    "lists relationships but has no relationship field".into(),
+                ))
+            }
+            (Some(list), true) => {
+                if let Some(unknown) = list.iter().find(|r| self.relationship(r).is_none()) {
+                    return Err(fail(format!(
+                        "unknown relationship {unknown:?} (not among the [[relationship]] rows)"
+                    )));
+                }
+            }
+            (None, true) if self.relationships.is_empty() => {
+                return Err(fail(
+                    "has a relationship field but no [[relationship]] is defined".into(),
+                ))
+            }
+            _ => {}
         }
         Ok(())
     }
@@ -362,6 +590,41 @@ impl Catalogue {
         }
         if let Some(limit) = &m.age_limit {
             complete("matter", &m.id, "age limit reason", &limit.reason)?;
+            if m.guardian_allowed || m.agent_allowed {
+                return Err(invalid(
+                    "an age limit means the card holder's own capacity is needed: no guardian and no agent",
+                ));
+            }
+        }
+        let owner = format!("matter {:?}", m.id);
+        for (i, spec) in m.parties.iter().enumerate() {
+            self.validate_party(&owner, spec)?;
+            let allowed = match spec.when {
+                Some(ApplicantRole::Guardian) => m.guardian_allowed,
+                Some(ApplicantRole::Agent) => m.agent_allowed,
+                _ => true,
+            };
+            if !allowed {
+                return Err(CatalogueError::Party {
+                    owner,
+                    party: spec.role.clone(),
+                    problem: format!(
+                        "is for a {} but the matter does not allow one",
+                        spec.when.map_or("", |w| w.id())
+                    ),
+                });
+            }
+            let twice = m.parties[..i].iter().any(|other| {
+                other.role == spec.role
+                    && (other.when.is_none() || spec.when.is_none() || other.when == spec.when)
+            });
+            if twice {
+                return Err(CatalogueError::Party {
+                    owner,
+                    party: spec.role.clone(),
+                    problem: "is declared twice for the same applicant role".into(),
+                });
+            }
         }
         unique(
             "material of a matter",
@@ -438,7 +701,93 @@ mod raw {
         #[serde(default)]
         material: Vec<MaterialRow>,
         #[serde(default)]
+        relationship: Vec<Named>,
+        #[serde(default)]
+        party_role: Vec<PartyRoleRow>,
+        #[serde(default)]
+        applicant_role: Vec<ApplicantRoleRow>,
+        #[serde(default)]
         matter: Vec<MatterRow>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct PartyRoleRow {
+        id: String,
+        zh: String,
+        en: String,
+        relationship_zh: Option<String>,
+        relationship_en: Option<String>,
+        #[serde(default)]
+        organisation: bool,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct ApplicantRoleRow {
+        id: String,
+        zh: String,
+        en: String,
+        explain_zh: String,
+        explain_en: String,
+        subject: Option<PartyRow>,
+        #[serde(default)]
+        materials: Vec<RequirementRow>,
+    }
+
+    /// Field, role and relationship names stay text here, so that a wrong one is reported
+    /// with the matter and party it is in rather than as a bare parse error.
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct PartyRow {
+        role: String,
+        when: Option<String>,
+        min: u32,
+        max: u32,
+        required: Vec<String>,
+        #[serde(default)]
+        optional: Vec<String>,
+        relationships: Option<Vec<String>>,
+    }
+
+    impl PartyRow {
+        fn into_spec(self, owner: &str) -> Result<PartySpec, CatalogueError> {
+            let fail = |problem: String| CatalogueError::Party {
+                owner: owner.to_string(),
+                party: self.role.clone(),
+                problem,
+            };
+            let fields = |names: &[String]| -> Result<Vec<PartyField>, CatalogueError> {
+                names
+                    .iter()
+                    .map(|n| {
+                        PartyField::from_id(n).ok_or_else(|| {
+                            let known: Vec<_> = PartyField::ALL.iter().map(|f| f.id()).collect();
+                            fail(format!("unknown field {n:?} (known: {})", known.join(", ")))
+                        })
+                    })
+                    .collect()
+            };
+            let required = fields(&self.required)?;
+            let optional = fields(&self.optional)?;
+            let when = match self.when.as_deref() {
+                None => None,
+                Some(w) => Some(ApplicantRole::from_id(w).ok_or_else(|| {
+                    fail(format!(
+                        "unknown applicant role {w:?} in `when` (self, guardian or agent)"
+                    ))
+                })?),
+            };
+            Ok(PartySpec {
+                role: self.role.clone(),
+                when,
+                min: self.min,
+                max: self.max,
+                required,
+                optional,
+                relationships: self.relationships,
+            })
+        }
     }
 
     #[derive(Deserialize)]
@@ -520,6 +869,9 @@ mod raw {
         who_en: String,
         in_person: bool,
         agent_allowed: bool,
+        guardian_allowed: bool,
+        #[serde(default)]
+        parties: Vec<PartyRow>,
         fingerprint_mark: bool,
         foreign_use: bool,
         typical_days: u32,
@@ -539,7 +891,28 @@ mod raw {
                 .matter
                 .into_iter()
                 .map(MatterRow::into_matter)
-                .collect();
+                .collect::<Result<_, _>>()?;
+            let mut applicant_roles = Vec::new();
+            for row in self.applicant_role {
+                let owner = format!("applicant role {:?}", row.id);
+                let role =
+                    ApplicantRole::from_id(&row.id).ok_or_else(|| CatalogueError::Invalid {
+                        kind: "applicant role",
+                        id: row.id.clone(),
+                        problem: "unknown (guardian or agent)",
+                    })?;
+                applicant_roles.push(ApplicantRoleDef {
+                    role,
+                    name: Bilingual::new(row.zh, row.en),
+                    explanation: Bilingual::new(row.explain_zh, row.explain_en),
+                    subject: row.subject.map(|s| s.into_spec(&owner)).transpose()?,
+                    materials: row
+                        .materials
+                        .into_iter()
+                        .map(RequirementRow::into_requirement)
+                        .collect(),
+                });
+            }
             Ok(Catalogue {
                 categories: self
                     .category
@@ -584,31 +957,68 @@ mod raw {
                         shows_portrait: m.shows_portrait,
                     })
                     .collect(),
+                relationships: self
+                    .relationship
+                    .into_iter()
+                    .map(|r| Relationship {
+                        id: r.id,
+                        name: Bilingual::new(r.zh, r.en),
+                    })
+                    .collect(),
+                party_roles: self
+                    .party_role
+                    .into_iter()
+                    .map(|r| PartyRole {
+                        id: r.id,
+                        name: Bilingual::new(r.zh, r.en),
+                        relationship_label: match (r.relationship_zh, r.relationship_en) {
+                            (None, None) => None,
+                            (zh, en) => Some(Bilingual::new(
+                                zh.unwrap_or_default(),
+                                en.unwrap_or_default(),
+                            )),
+                        },
+                        organisation: r.organisation,
+                    })
+                    .collect(),
+                applicant_roles,
                 matters,
             })
         }
     }
 
+    impl RequirementRow {
+        fn into_requirement(self) -> MaterialRequirement {
+            MaterialRequirement {
+                material: self.id,
+                need: match self.need {
+                    NeedRow::Required => Need::Required,
+                    NeedRow::Conditional => Need::Conditional {
+                        when: Bilingual::new(
+                            self.when_zh.unwrap_or_default(),
+                            self.when_en.unwrap_or_default(),
+                        ),
+                    },
+                },
+            }
+        }
+    }
+
     impl MatterRow {
-        fn into_matter(self) -> Matter {
+        fn into_matter(self) -> Result<Matter, CatalogueError> {
             let id = self.id;
+            let owner = format!("matter {id:?}");
+            let parties = self
+                .parties
+                .into_iter()
+                .map(|p| p.into_spec(&owner))
+                .collect::<Result<_, _>>()?;
             let materials = self
                 .materials
                 .into_iter()
-                .map(|r| MaterialRequirement {
-                    material: r.id,
-                    need: match r.need {
-                        NeedRow::Required => Need::Required,
-                        NeedRow::Conditional => Need::Conditional {
-                            when: Bilingual::new(
-                                r.when_zh.unwrap_or_default(),
-                                r.when_en.unwrap_or_default(),
-                            ),
-                        },
-                    },
-                })
+                .map(RequirementRow::into_requirement)
                 .collect();
-            Matter {
+            Ok(Matter {
                 id,
                 category: self.category,
                 legal_group: self.legal_group,
@@ -618,6 +1028,8 @@ mod raw {
                 who_may_apply: Bilingual::new(self.who_zh, self.who_en),
                 in_person: self.in_person,
                 agent_allowed: self.agent_allowed,
+                guardian_allowed: self.guardian_allowed,
+                parties,
                 fingerprint_mark: self.fingerprint_mark,
                 foreign_use: self.foreign_use,
                 typical_days: self.typical_days,
@@ -630,7 +1042,7 @@ mod raw {
                         self.min_age_en.unwrap_or_default(),
                     ),
                 }),
-            }
+            })
         }
     }
 }
@@ -675,6 +1087,40 @@ zh = "身份证"
 en = "ID card"
 scan = true
 original = true
+[[relationship]]
+id = "child"
+zh = "子女"
+en = "Child"
+[[relationship]]
+id = "other"
+zh = "其他"
+en = "Other"
+[[party_role]]
+id = "ward"
+zh = "被监护人"
+en = "Person in your care"
+[[party_role]]
+id = "principal"
+zh = "委托人"
+en = "Principal"
+[[party_role]]
+id = "child"
+zh = "孩子"
+en = "Child"
+[[applicant_role]]
+id = "guardian"
+zh = "监护人"
+en = "Guardian"
+explain_zh = "带户口簿"
+explain_en = "Bring the household register"
+subject = { role = "ward", min = 1, max = 1, required = ["name", "birth_date"], optional = ["id_number"] }
+[[applicant_role]]
+id = "agent"
+zh = "受托人"
+en = "Agent"
+explain_zh = "带授权委托书"
+explain_en = "Bring the power of attorney"
+subject = { role = "principal", min = 1, max = 1, required = ["name", "id_number"] }
 [[matter]]
 id = "birth"
 category = "identity"
@@ -688,12 +1134,128 @@ who_zh = "本人"
 who_en = "You"
 in_person = false
 agent_allowed = true
+guardian_allowed = true
+parties = [{ role = "child", when = "guardian", min = 1, max = 1, required = ["name", "birth_date", "relationship"], relationships = ["child"] }]
 fingerprint_mark = false
 foreign_use = true
 typical_days = 5
 fee_item = "fact_certificate"
 materials = [{ id = "id_card", need = "required" }]
 "#;
+
+    const CHILD_PARTY: &str = r#"parties = [{ role = "child", when = "guardian", min = 1, max = 1, required = ["name", "birth_date", "relationship"], relationships = ["child"] }]"#;
+
+    fn party_error(parties: &str) -> (String, String, String) {
+        let broken = MINIMAL.replace(CHILD_PARTY, parties);
+        assert_ne!(broken, MINIMAL, "the replacement applies");
+        match Catalogue::from_toml_str(&broken) {
+            Err(CatalogueError::Party {
+                owner,
+                party,
+                problem,
+            }) => (owner, party, problem),
+            other => panic!("expected a party error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn parties_follow_the_applicant_role() {
+        let c = Catalogue::from_toml_str(MINIMAL).unwrap();
+        let birth = c.matter("birth").unwrap();
+        assert_eq!(
+            birth.applicant_roles(),
+            vec![
+                ApplicantRole::Myself,
+                ApplicantRole::Guardian,
+                ApplicantRole::Agent
+            ]
+        );
+        let roles = |role| -> Vec<String> {
+            c.parties_for(birth, role)
+                .iter()
+                .map(|p| p.role.clone())
+                .collect()
+        };
+        assert!(roles(ApplicantRole::Myself).is_empty());
+        // The matter names its own subject for a guardian: the child, not the default ward.
+        assert_eq!(roles(ApplicantRole::Guardian), vec!["child"]);
+        assert_eq!(roles(ApplicantRole::Agent), vec!["principal"]);
+    }
+
+    #[test]
+    fn a_bad_party_schema_is_refused_with_matter_and_party_named() {
+        let (owner, party, problem) = party_error(
+            r#"parties = [{ role = "child", min = 1, max = 1, required = ["name", "nmae"] }]"#,
+        );
+        assert_eq!(
+            (owner.as_str(), party.as_str()),
+            ("matter \"birth\"", "child")
+        );
+        assert!(problem.contains("unknown field \"nmae\""), "{problem}");
+        let (_, party, problem) = party_error(
+            r#"parties = [{ role = "cousin", min = 1, max = 1, required = ["name"] }]"#,
+        );
+        assert_eq!(party, "cousin");
+        assert!(problem.contains("unknown party role"), "{problem}");
+        let (_, _, problem) = party_error(
+            r#"parties = [{ role = "child", min = 1, max = 1, required = ["name", "relationship"], relationships = ["uncle"] }]"#,
+        );
+        assert!(
+            problem.contains("unknown relationship \"uncle\""),
+            "{problem}"
+        );
+        let (_, _, problem) = party_error(
+            r#"parties = [{ role = "child", when = "parent", min = 1, max = 1, required = ["name"] }]"#,
+        );
+        assert!(
+            problem.contains("unknown applicant role \"parent\""),
+            "{problem}"
+        );
+        let (_, _, problem) =
+            party_error(r#"parties = [{ role = "child", min = 2, max = 1, required = ["name"] }]"#);
+        assert!(problem.contains("min 2 and max 1"), "{problem}");
+        let (_, _, problem) = party_error(
+            r#"parties = [{ role = "child", min = 1, max = 1, required = ["birth_date"] }]"#,
+        );
+        assert!(problem.contains("required name"), "{problem}");
+        let (_, _, problem) = party_error(
+            r#"parties = [{ role = "child", min = 1, max = 1, required = ["name"], optional = ["name"] }]"#,
+        );
+        assert!(problem.contains("both required and optional"), "{problem}");
+        let (_, _, problem) = party_error(
+            r#"parties = [{ role = "child", min = 1, max = 1, required = ["name"] }, { role = "child", min = 0, max = 2, required = ["name"] }]"#,
+        );
+        assert!(problem.contains("declared twice"), "{problem}");
+    }
+
+    #[test]
+    fn guardian_and_agent_parties_need_the_role_allowed() {
+        let broken = MINIMAL.replace("guardian_allowed = true", "guardian_allowed = false");
+        assert!(matches!(
+            Catalogue::from_toml_str(&broken),
+            Err(CatalogueError::Party { problem, .. }) if problem.contains("guardian but the matter does not allow one")
+        ));
+        // A will needs the card holder's own capacity: an age limit rules out a guardian.
+        let limited = MINIMAL.replace(
+            "typical_days = 5",
+            "typical_days = 5\nmin_age = 18\nmin_age_zh = \"须成年\"\nmin_age_en = \"Adults\"",
+        );
+        assert!(matches!(
+            Catalogue::from_toml_str(&limited),
+            Err(CatalogueError::Invalid { kind: "matter", problem, .. }) if problem.contains("no guardian")
+        ));
+    }
+
+    #[test]
+    fn both_applicant_roles_must_be_defined() {
+        let start = MINIMAL.find("[[applicant_role]]\nid = \"agent\"").unwrap();
+        let end = MINIMAL.find("[[matter]]").unwrap();
+        let without_agent = format!("{}{}", &MINIMAL[..start], &MINIMAL[end..]);
+        assert!(matches!(
+            Catalogue::from_toml_str(&without_agent),
+            Err(CatalogueError::Invalid { kind: "applicant role", id, .. }) if id == "agent"
+        ));
+    }
 
     #[test]
     fn minimal_catalogue_loads() {
@@ -781,10 +1343,14 @@ materials = [{ id = "id_card", need = "required" }]
 
     #[test]
     fn an_age_limit_needs_its_reason_in_both_languages() {
-        let limited = MINIMAL.replace(
-            "typical_days = 5",
-            "typical_days = 5\nmin_age = 18\nmin_age_zh = \"须成年\"",
-        );
+        let limited = MINIMAL
+            .replace("agent_allowed = true", "agent_allowed = false")
+            .replace("guardian_allowed = true", "guardian_allowed = false")
+            .replace(CHILD_PARTY, "")
+            .replace(
+                "typical_days = 5",
+                "typical_days = 5\nmin_age = 18\nmin_age_zh = \"须成年\"",
+            );
         assert!(matches!(
             Catalogue::from_toml_str(&limited),
             Err(CatalogueError::MissingText {

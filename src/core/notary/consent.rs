@@ -12,7 +12,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 /// Bump whenever the notice text changes: consent must be re-obtained (PIPL art. 14).
-pub const NOTICE_VERSION: &str = "notary-consent/2026-12-04";
+pub const NOTICE_VERSION: &str = "notary-consent/2026-12-04-parties";
 
 /// Who the applicant deals with; deployment configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -46,6 +46,21 @@ pub struct Collection {
     pub portrait: bool,
     /// An appointment request: a preferred date may be given.
     pub appointment: bool,
+    /// Other people and bodies the applicant may enter (any applicant role the matter
+    /// allows): each role's name with the fields asked, in screen order.
+    pub parties: Vec<CollectedParty>,
+    /// A guardian may apply: a child's information may be entered (PIPL art. 28: the
+    /// information of a minor under 14 is sensitive; art. 31: the guardian consents).
+    pub minor: bool,
+}
+
+/// One kind of party on the notice: "逝者：姓名、身份证号码、去世日期".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CollectedParty {
+    pub role: Bilingual,
+    pub fields: Vec<Bilingual>,
+    /// An identity number of someone else is entered.
+    pub id_number: bool,
 }
 
 impl Collection {
@@ -66,8 +81,35 @@ impl Collection {
             zh.push_str("、希望预约日期");
             en.push_str(", preferred appointment date");
         }
-        zh.push('。');
-        en.push('.');
+        zh.push_str("、曾用名（如有）。");
+        en.push_str(", former name (if any).");
+        if !self.parties.is_empty() {
+            let zh_parts: Vec<String> = self
+                .parties
+                .iter()
+                .map(|p| {
+                    let fields: Vec<&str> = p.fields.iter().map(|f| f.zh.as_str()).collect();
+                    format!("{}的{}", p.role.zh, fields.join("、"))
+                })
+                .collect();
+            let en_parts: Vec<String> = self
+                .parties
+                .iter()
+                .map(|p| {
+                    let fields: Vec<String> =
+                        p.fields.iter().map(|f| f.en.to_lowercase()).collect();
+                    format!("{}: {}", p.role.en, fields.join(", "))
+                })
+                .collect();
+            zh.push_str(&format!(
+                "您填写的其他人或单位的信息（为他人办理或事项涉及他人时）：{}。",
+                zh_parts.join("；")
+            ));
+            en.push_str(&format!(
+                " What you enter about other people or bodies (when you apply for someone or the matter involves others): {}.",
+                en_parts.join("; ")
+            ));
+        }
         // Every application is signed on the screen; the signature goes with it as an image.
         zh.push_str("您在屏幕上手写的签名（保存为图片，随申请发送）。");
         en.push_str(" Your handwritten signature on the screen (kept as an image and sent with the application).");
@@ -122,6 +164,14 @@ impl Collection {
     fn sensitive(&self) -> Bilingual {
         let mut zh_items = vec!["身份证号码"];
         let mut en_items = vec!["your ID number"];
+        if self.parties.iter().any(|p| p.id_number) {
+            zh_items.push("您填写的他人身份证号码");
+            en_items.push("the ID numbers of others you enter");
+        }
+        if self.minor {
+            zh_items.push("不满14周岁孩子的个人信息");
+            en_items.push("the information of a child under 14");
+        }
         if self.portrait {
             zh_items.push("有人像的证件照片");
             en_items.push("photos of identity papers");
@@ -291,8 +341,8 @@ impl ConsentNotice {
                 section(
                     bi("未成年人", "Minors"),
                     bi(
-                        "不满14周岁的未成年人须由监护人办理并同意。",
-                        "For a child under 14 a parent or guardian applies and consents.",
+                        "不满14周岁的未成年人须由父母或其他监护人办理并同意：监护人用自己的身份证办理，在“为谁办理”一步选“我是监护人”，再填写孩子的信息。",
+                        "For a child under 14 a parent or guardian applies and consents: the guardian uses their own ID card, chooses “I am the guardian” at “Who is it for”, then enters the child's details.",
                     ),
                 ),
             ],
@@ -408,6 +458,36 @@ mod tests {
             .body
             .zh
             .contains("民族"));
+    }
+
+    #[test]
+    fn notice_names_the_other_parties_data_when_the_matter_has_them() {
+        let parties = Collection {
+            parties: vec![CollectedParty {
+                role: bi("逝者", "Deceased"),
+                fields: vec![bi("姓名或名称", "Name"), bi("身份证号码", "ID number")],
+                id_number: true,
+            }],
+            minor: true,
+            ..Collection::default()
+        };
+        let notice = ConsentNotice::new(&office(), &parties);
+        let collected = &notice.sections[2].body;
+        assert!(
+            collected.zh.contains("逝者的姓名或名称、身份证号码"),
+            "{}",
+            collected.zh
+        );
+        assert!(
+            collected.en.contains("Deceased: name, id number"),
+            "{}",
+            collected.en
+        );
+        let sensitive = &notice.consents[1].1.body.zh;
+        assert!(sensitive.contains("他人身份证号码") && sensitive.contains("不满14周岁"));
+        let none = ConsentNotice::new(&office(), &Collection::default());
+        assert!(!none.sections[2].body.zh.contains("其他人"));
+        assert!(!none.consents[1].1.body.zh.contains("他人"));
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub const MAX_COPIES: u32 = 10;
 pub const APPOINTMENT_WINDOW_DAYS: u64 = 30;
 const ADDRESS_MAX_CHARS: usize = 120;
 const POSTAL_ADDRESS_MIN_CHARS: usize = 8;
+const FORMER_NAME_MAX_CHARS: usize = 50;
 
 /// What the certificate is for (公证程序规则 art. 17 (2)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +88,7 @@ pub enum FormField {
     Phone,
     CurrentAddress,
     PreferredDate,
+    FormerName,
 }
 
 /// One change the applicant makes.
@@ -104,6 +106,8 @@ pub enum FormEdit {
     Phone(String),
     CurrentAddress(String),
     PreferredDate(Option<NaiveDate>),
+    /// The applicant's former name (曾用名), if any.
+    FormerName(String),
 }
 
 impl fmt::Debug for FormEdit {
@@ -112,6 +116,7 @@ impl fmt::Debug for FormEdit {
             FormEdit::PostalAddress(_) => f.write_str("PostalAddress(..)"),
             FormEdit::Phone(_) => f.write_str("Phone(..)"),
             FormEdit::CurrentAddress(_) => f.write_str("CurrentAddress(..)"),
+            FormEdit::FormerName(_) => f.write_str("FormerName(..)"),
             FormEdit::Purpose(p) => write!(f, "Purpose({p:?})"),
             FormEdit::CountryOfUse(c) => write!(f, "CountryOfUse({c:?})"),
             FormEdit::TranslationLanguage(l) => write!(f, "TranslationLanguage({l:?})"),
@@ -140,6 +145,8 @@ pub struct FormData {
     pub preferred_date: Option<NaiveDate>,
     /// Fee reductions the applicant declares (ids from the fee schedule).
     pub declared_reductions: Vec<String>,
+    /// The applicant's former name (曾用名); empty when none.
+    pub former_name: String,
 }
 
 impl Default for FormData {
@@ -156,6 +163,7 @@ impl Default for FormData {
             current_address: String::new(),
             preferred_date: None,
             declared_reductions: Vec::new(),
+            former_name: String::new(),
         }
     }
 }
@@ -206,6 +214,7 @@ impl FormData {
             FormEdit::Phone(p) => self.phone = p,
             FormEdit::CurrentAddress(a) => self.current_address = a,
             FormEdit::PreferredDate(d) => self.preferred_date = d,
+            FormEdit::FormerName(n) => self.former_name = n,
         }
     }
 
@@ -293,11 +302,16 @@ impl FormData {
                 );
             }
         }
-        if !is_mainland_mobile(&self.phone) {
+        if let Err(problem) = check_phone(&self.phone) {
+            let message = problem.message();
+            fail(FormField::Phone, &message.zh, &message.en);
+        }
+        let former = self.former_name.trim();
+        if former.chars().count() > FORMER_NAME_MAX_CHARS || has_control(former) {
             fail(
-                FormField::Phone,
-                "请填写11位手机号码，以1开头，第二位为3至9。",
-                "Please enter an 11-digit mainland mobile number starting with 13 to 19.",
+                FormField::FormerName,
+                "曾用名不超过50字。",
+                "The former name may have at most 50 characters.",
             );
         }
         let current = self.current_address.trim();
@@ -332,6 +346,151 @@ impl FormData {
 
 fn has_control(text: &str) -> bool {
     text.chars().any(char::is_control)
+}
+
+/// The kinds of telephone number an applicant may give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhoneKind {
+    /// 11 digits, `1[3-9]…`.
+    MainlandMobile,
+    /// Area code and number, e.g. 0755-12345678 or 010-12345678.
+    MainlandLandline,
+    /// +852 and 8 digits.
+    HongKong,
+    /// +853 and 8 digits.
+    Macao,
+    /// Any other E.164 number: + and 8 to 15 digits.
+    International,
+}
+
+/// Why a telephone number is not accepted; each says what a right one looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneProblem {
+    Empty,
+    /// Letters or other signs than digits, spaces, `-`, `(`, `)` and a leading `+`.
+    BadCharacters,
+    Mobile,
+    Landline,
+    HongKong,
+    Macao,
+    International,
+}
+
+impl PhoneProblem {
+    pub fn message(self) -> Bilingual {
+        match self {
+            PhoneProblem::Empty => bi(
+                "请填写联系电话：手机号码、带区号的固定电话，或以+开头的境外号码。",
+                "Please enter a phone number: a mobile, a landline with its area code, or a number abroad starting with +.",
+            ),
+            PhoneProblem::BadCharacters => bi(
+                "电话号码只能有数字，境外号码前面可以加+。",
+                "A phone number has digits only; a number abroad may start with +.",
+            ),
+            PhoneProblem::Mobile => bi(
+                "手机号码应为11位数字，以13至19开头。",
+                "A mobile number has 11 digits and starts with 13 to 19.",
+            ),
+            PhoneProblem::Landline => bi(
+                "固定电话请填写区号和号码，例如 0755-12345678 或 010-12345678。",
+                "For a landline enter the area code and the number, e.g. 0755-12345678 or 010-12345678.",
+            ),
+            PhoneProblem::HongKong => bi(
+                "香港号码应为+852（在键盘上可输入00852）加8位数字，例如 +852 91234567。",
+                "A Hong Kong number is +852 (00852 on the keypad) and 8 digits, e.g. +852 91234567.",
+            ),
+            PhoneProblem::Macao => bi(
+                "澳门号码应为+853（在键盘上可输入00853）加8位数字，例如 +853 61234567。",
+                "A Macao number is +853 (00853 on the keypad) and 8 digits, e.g. +853 61234567.",
+            ),
+            PhoneProblem::International => bi(
+                "境外号码请以+（或00）开头，接国家或地区代码和号码，共8至15位数字。",
+                "A number abroad starts with + (or 00), then the country code and the number: 8 to 15 digits in all.",
+            ),
+        }
+    }
+}
+
+/// Checks a telephone number as typed. Spaces, `-` and brackets are allowed between digits;
+/// `00` may stand for `+`.
+pub fn check_phone(phone: &str) -> Result<PhoneKind, PhoneProblem> {
+    let phone = phone.trim();
+    if phone.is_empty() {
+        return Err(PhoneProblem::Empty);
+    }
+    let (plus, rest) = match phone.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, phone),
+    };
+    if !rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')'))
+    {
+        return Err(PhoneProblem::BadCharacters);
+    }
+    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    let international = if plus {
+        Some(digits.as_str())
+    } else {
+        digits.strip_prefix("00")
+    };
+    if let Some(number) = international {
+        return if let Some(local) = number.strip_prefix("852") {
+            (local.len() == 8)
+                .then_some(PhoneKind::HongKong)
+                .ok_or(PhoneProblem::HongKong)
+        } else if let Some(local) = number.strip_prefix("853") {
+            (local.len() == 8)
+                .then_some(PhoneKind::Macao)
+                .ok_or(PhoneProblem::Macao)
+        } else if let Some(local) = number.strip_prefix("86") {
+            if is_mainland_mobile(local) {
+                Ok(PhoneKind::MainlandMobile)
+            } else if is_landline(&format!("0{local}")) {
+                Ok(PhoneKind::MainlandLandline)
+            } else {
+                Err(PhoneProblem::Mobile)
+            }
+        } else if (8..=15).contains(&number.len()) && !number.starts_with('0') {
+            Ok(PhoneKind::International)
+        } else {
+            Err(PhoneProblem::International)
+        };
+    }
+    if digits.starts_with('1') && digits.len() >= 10 {
+        return is_mainland_mobile(&digits)
+            .then_some(PhoneKind::MainlandMobile)
+            .ok_or(PhoneProblem::Mobile);
+    }
+    if digits.starts_with('0') {
+        return is_landline(&digits)
+            .then_some(PhoneKind::MainlandLandline)
+            .ok_or(PhoneProblem::Landline);
+    }
+    // Eight digits without an area code could be a local landline or a Hong Kong or Macao
+    // number: ask for the prefix that tells which.
+    Err(PhoneProblem::Landline)
+}
+
+/// Mainland landlines with the area code: `010`/`02x` and 8 digits, or a four-digit area
+/// code (`0xxx`) and 7 or 8 digits. The number itself never starts with 0.
+fn is_landline(digits: &str) -> bool {
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || !digits.starts_with('0') {
+        return false;
+    }
+    let (area, number) = if digits.starts_with("01") || digits.starts_with("02") {
+        digits.split_at(3.min(digits.len()))
+    } else {
+        digits.split_at(4.min(digits.len()))
+    };
+    let short_area = area.len() == 3;
+    let length_ok = if short_area {
+        number.len() == 8
+    } else {
+        (7..=8).contains(&number.len())
+    };
+    length_ok && area != "000" && !number.starts_with('0')
 }
 
 /// Mainland mobile numbers: 11 digits, `1[3-9]` then nine more.
@@ -372,6 +531,58 @@ mod tests {
         assert!(!is_mainland_mobile("138123456789"));
         assert!(!is_mainland_mobile("1381234567a"));
         assert!(!is_mainland_mobile("０３８１２３４５６７８"));
+    }
+
+    #[test]
+    fn landlines_hong_kong_macao_and_numbers_abroad_are_accepted() {
+        for (typed, kind) in [
+            ("13812345678", PhoneKind::MainlandMobile),
+            ("+86 138 1234 5678", PhoneKind::MainlandMobile),
+            ("0755-12345678", PhoneKind::MainlandLandline),
+            ("010-12345678", PhoneKind::MainlandLandline),
+            ("(0571) 8765432", PhoneKind::MainlandLandline),
+            ("075512345678", PhoneKind::MainlandLandline),
+            ("+852 9123 4567", PhoneKind::HongKong),
+            ("0085291234567", PhoneKind::HongKong),
+            ("+85361234567", PhoneKind::Macao),
+            ("+1 415 555 0100", PhoneKind::International),
+            ("+4930123456", PhoneKind::International),
+        ] {
+            assert_eq!(check_phone(typed), Ok(kind), "{typed}");
+        }
+    }
+
+    #[test]
+    fn wrong_phone_numbers_get_a_specific_message() {
+        for (typed, problem) in [
+            ("", PhoneProblem::Empty),
+            ("1381234567", PhoneProblem::Mobile),
+            ("12812345678", PhoneProblem::Mobile),
+            ("0755-1234", PhoneProblem::Landline),
+            ("010-1234567", PhoneProblem::Landline),
+            ("12345678", PhoneProblem::Landline),
+            ("+852 9123 456", PhoneProblem::HongKong),
+            ("+853 612345678", PhoneProblem::Macao),
+            ("+1234567", PhoneProblem::International),
+            ("+1234567890123456", PhoneProblem::International),
+            ("138-abc", PhoneProblem::BadCharacters),
+            ("０３８１２３４５６７８", PhoneProblem::BadCharacters),
+        ] {
+            assert_eq!(check_phone(typed), Err(problem), "{typed}");
+        }
+        let messages: Vec<Bilingual> = [
+            PhoneProblem::Mobile,
+            PhoneProblem::Landline,
+            PhoneProblem::HongKong,
+            PhoneProblem::Macao,
+            PhoneProblem::International,
+        ]
+        .iter()
+        .map(|p| p.message())
+        .collect();
+        assert!(messages.iter().all(Bilingual::is_complete));
+        assert!(messages[2].zh.contains("+852") && messages[3].en.contains("+853"));
+        assert!(messages[1].zh.contains("0755-12345678"));
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod journey;
 pub mod jurisdiction;
 pub mod mask;
 pub mod materials;
+pub mod parties;
 pub mod payload;
 pub mod progress;
 pub mod receipt;

@@ -11,6 +11,7 @@ use super::fees::FeeEstimate;
 use super::form::{DeliveryMethod, Purpose};
 use super::jurisdiction::Basis;
 use super::mask::mask_id_number;
+use super::parties::{ApplicantRole, PartyField};
 use super::signature::SignatureImage;
 use crate::domain::{
     Attachment as StoredAttachment, AttachmentRole, NewSubmission, ProgressIndex,
@@ -18,6 +19,7 @@ use crate::domain::{
 };
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 
 pub const PAYLOAD_SCHEMA: &str = "legal-kiosk/notary-submission/1";
@@ -40,6 +42,10 @@ pub struct SubmissionPayload {
     /// Language the applicant used at the kiosk ("zh" / "en").
     pub language: String,
     pub applicant: PayloadApplicant,
+    /// The other parties (公证程序规则 art. 17): the person applied for (a guardian's ward,
+    /// an agent's principal) and those the matter involves, as the catalogue declares them.
+    #[serde(default)]
+    pub parties: Vec<PayloadParty>,
     pub matter: PayloadMatter,
     pub materials: Vec<PayloadMaterial>,
     pub identity_verification: IdentityVerification,
@@ -126,7 +132,13 @@ impl SubmissionPayload {
 /// The party (定式公证书 party fields; 公证程序规则 art. 17 (1)).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PayloadApplicant {
+    /// How the card holder applies: for themself, as a guardian, or as an agent.
+    #[serde(default = "self_role")]
+    pub role: ApplicantRole,
     pub name: String,
+    /// 曾用名, when the applicant gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub former_name: Option<String>,
     pub sex: Sex,
     /// 民族: only when the office's form needs it (`[notary] ethnicity_on_office_form`);
     /// otherwise left out of the JSON altogether.
@@ -146,6 +158,32 @@ pub struct PayloadApplicant {
     pub phone: String,
     /// ISO 3166 alpha-3; "CHN" for resident identity cards, unknown otherwise.
     pub nationality: Option<String>,
+}
+
+fn self_role() -> ApplicantRole {
+    ApplicantRole::Myself
+}
+
+/// One other party: its role (`[[party_role]]` id) and the fields the catalogue asks for it,
+/// each as a string (`birth_date`/`death_date` `YYYY-MM-DD`; `period_from`/`period_to`
+/// `YYYY-MM` or `YYYY-MM-DD`; `relationship` an id of the catalogue's list; `id_number` and
+/// `credit_code` upper case). Fields left empty are absent.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayloadParty {
+    pub role: String,
+    #[serde(flatten)]
+    pub fields: BTreeMap<PartyField, String>,
+}
+
+impl fmt::Debug for PayloadParty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "PayloadParty({}, {} fields)",
+            self.role,
+            self.fields.len()
+        )
+    }
 }
 
 impl fmt::Debug for PayloadApplicant {

@@ -26,10 +26,18 @@ impl Journey {
         }
     }
 
+    /// What to provide, in the chosen applicant role.
     pub(super) fn checklist(&self) -> Vec<ChecklistItem> {
+        self.checklist_in(self.data.applicant_role)
+    }
+
+    pub(super) fn checklist_in(
+        &self,
+        role: super::super::parties::ApplicantRole,
+    ) -> Vec<ChecklistItem> {
         match self.matter() {
             Some(matter) => checklist(
-                matter,
+                &self.catalogue().matter_in_role(matter, role),
                 self.catalogue(),
                 &self.data.captures,
                 self.setup.camera_fitted,
@@ -92,8 +100,15 @@ impl Journey {
                 same(&applicant.address),
             ),
             ReviewLine::new(bi("现住址", "Current address"), same(&form.current_address)),
-            ReviewLine::new(bi("手机号码", "Mobile phone"), same(&form.phone)),
+            ReviewLine::new(bi("联系电话", "Phone"), same(&form.phone)),
         ];
+        if !form.former_name.trim().is_empty() {
+            lines.insert(
+                2,
+                ReviewLine::new(bi("曾用名", "Former name"), same(form.former_name.trim())),
+            );
+        }
+        lines.extend(self.party_review_lines());
         if let Some(purpose) = form.purpose {
             lines.push(ReviewLine::new(bi("用途", "Purpose"), purpose.label()));
         }
@@ -244,7 +259,9 @@ impl Journey {
                 Language::En => "en".into(),
             },
             applicant: PayloadApplicant {
+                role: self.data.applicant_role,
                 name: applicant.name.clone(),
+                former_name: Some(form.former_name.trim().to_string()).filter(|n| !n.is_empty()),
                 sex: applicant.sex,
                 ethnicity: applicant.ethnicity.clone(),
                 birth_date: applicant.birth_date,
@@ -260,6 +277,7 @@ impl Journey {
                 nationality: (applicant.card_kind == CardKind::ResidentIdCard)
                     .then(|| "CHN".into()),
             },
+            parties: self.payload_parties(),
             matter: PayloadMatter {
                 id: matter.id.clone(),
                 name_zh: matter.name.zh.clone(),

@@ -6,6 +6,7 @@ use super::super::appointment::{Slot, SlotsUnavailable};
 use super::super::consent::ConsentItem;
 use super::super::form::FormEdit;
 use super::super::jurisdiction::JurisdictionAnswer;
+use super::super::parties::{ApplicantRole, PartyField};
 use super::super::payload::{Submission, SubmissionReceipt};
 use super::super::receipt::NotaryReceiptLine;
 use super::super::signature::Point;
@@ -36,6 +37,22 @@ pub enum Command {
     VerifyFingerprint,
     SkipFingerprint,
     Edit(FormEdit),
+    /// Apply for oneself, as a guardian or as an agent (only as the matter allows).
+    ChooseApplicantRole(ApplicantRole),
+    /// A value of the `index`-th party (0-based) of a party role, as typed.
+    SetPartyField {
+        role: String,
+        index: usize,
+        field: PartyField,
+        value: String,
+    },
+    /// One more party of this role (e.g. another heir).
+    AddParty(String),
+    /// Drop the `index`-th party of a role (down to the least the matter needs).
+    RemoveParty {
+        role: String,
+        index: usize,
+    },
     /// Capture a material with the document camera.
     Capture(String),
     /// Keep the capture being previewed.
@@ -77,6 +94,12 @@ impl fmt::Debug for Command {
             Command::AnswerJurisdiction(a) => write!(f, "AnswerJurisdiction({a:?})"),
             Command::SetConsent(item, on) => write!(f, "SetConsent({item:?}, {on})"),
             Command::Edit(edit) => write!(f, "Edit({edit:?})"),
+            Command::ChooseApplicantRole(r) => write!(f, "ChooseApplicantRole({r:?})"),
+            Command::SetPartyField {
+                role, index, field, ..
+            } => write!(f, "SetPartyField({role}, {index}, {field:?}, ..)"),
+            Command::AddParty(role) => write!(f, "AddParty({role})"),
+            Command::RemoveParty { role, index } => write!(f, "RemoveParty({role}, {index})"),
             Command::Capture(m) => write!(f, "Capture({m:?})"),
             Command::DiscardCapture(m) => write!(f, "DiscardCapture({m:?})"),
             Command::ToggleReduction(r) => write!(f, "ToggleReduction({r:?})"),

@@ -1,13 +1,16 @@
 //! The notary journey as a pure state machine: commands and events in, effects out, and a
 //! view to render. No I/O, no clocks: the caller passes `now` with every input.
 //!
-//! ChooseMatter → MatterInfo → Jurisdiction → Consent → Identify → Form → Materials → Fee →
-//! Review → Declaration → Signature → Submitting → Receipt → Rating → End (Jurisdiction only where the
-//! office's area is configured). In-person matters take the same path but end with
+//! ChooseMatter → MatterInfo → Jurisdiction → Consent → Identify → Parties → Form → Materials
+//! → Fee → Review → Declaration → Signature → Submitting → Receipt → Rating → End
+//! (Jurisdiction only where the office's area is configured; Parties where the matter allows
+//! applying for someone else or involves other parties). In-person matters take the same
+//! path but end with
 //! an appointment request, and capture nothing (the documents are examined at the office).
 
 mod build;
 mod io;
+mod parties;
 mod view;
 
 pub use io::{
@@ -16,7 +19,8 @@ pub use io::{
 };
 pub use view::{
     AppointmentView, Choice, FormView, IdentifyView, JourneyView, MatterDetails, MatterSummary,
-    PreviewView, ReductionChoice, ReviewLine, ScreenView,
+    PartiesView, PartyFieldView, PartyGroupView, PartyView, PreviewView, ReductionChoice,
+    ReviewLine, ScreenView,
 };
 
 use super::applicant::{Applicant, CardRefusal, IdDigestKey};
@@ -27,6 +31,7 @@ use super::fees::FeeSchedule;
 use super::form::{FieldError, FormData};
 use super::jurisdiction::{Jurisdiction, JurisdictionAnswer, JurisdictionAnswers, Outcome};
 use super::materials::{checklist, CaptureState, CapturedImage, Captures};
+use super::parties::{ApplicantRole, PartyEntry, PartyError};
 use super::payload::{FingerprintCheck, SubmissionReceipt};
 use super::receipt::NotaryReceiptLine;
 use super::signature::SignaturePad;
@@ -62,6 +67,8 @@ pub enum Step {
     Consent,
     ConsentDeclined,
     Identify,
+    /// Who it is for (为谁办理): how the card holder applies and the other parties.
+    Parties,
     Form,
     /// In-person matters: a free time at the office, or the office calls.
     Appointment,
@@ -130,9 +137,13 @@ impl IdentifyProblem {
                     expired_on.format("%Y-%m-%d")
                 ),
             ),
+            IdentifyProblem::MinorNeedsGuardian { age } if !matter.is_some_and(|m| m.guardian_allowed) => Bilingual::new(
+                format!("您未满14周岁（{age}岁），这个事项不能在本机办理。请和父母一起到人工窗口咨询。"),
+                format!("You are under 14 ({age}): this matter cannot be applied for at this kiosk. Please ask at the staffed counter with a parent."),
+            ),
             IdentifyProblem::MinorNeedsGuardian { age } => Bilingual::new(
-                format!("申请人未满14周岁（{age}岁），须由父母或其他监护人办理。请监护人放置本人身份证。"),
-                format!("The applicant is under 14 ({age}). A parent or guardian must apply: please place the guardian's ID card."),
+                format!("未满14周岁（{age}岁）的孩子由父母或其他监护人办理。请监护人把自己的身份证放在读卡器上，在“为谁办理”一步选“我是监护人”，再填写孩子的信息。"),
+                format!("A child under 14 ({age}) is applied for by a parent or guardian. The guardian places their own ID card on the reader, chooses “I am the guardian” at “Who is it for”, then enters the child's details."),
             ),
             IdentifyProblem::TooYoungForMatter { age } => {
                 let reason = matter
@@ -177,6 +188,10 @@ struct JourneyData {
     applicant: Option<Applicant>,
     card_read_at: Option<DateTime<FixedOffset>>,
     fingerprint: Option<FingerprintCheck>,
+    /// How the card holder applies, and the other parties as entered.
+    applicant_role: ApplicantRole,
+    parties: Vec<PartyEntry>,
+    party_errors: Vec<PartyError>,
     form: FormData,
     form_errors: Vec<FieldError>,
     appointment: Appointment,
@@ -240,6 +255,7 @@ impl Journey {
             || d.card_read_at.is_some()
             || d.consent_record.is_some()
             || d.form != FormData::default()
+            || !d.parties.is_empty()
             || !d.captures.is_empty()
             || !d.signature.is_empty()
             || d.preview.is_some()
@@ -300,6 +316,27 @@ impl Journey {
             Command::RetryCard if self.step == Step::Identify => self.retry_card(),
             Command::VerifyFingerprint if self.step == Step::Identify => self.verify_fingerprint(),
             Command::SkipFingerprint if self.step == Step::Identify => self.skip_fingerprint(),
+            Command::ChooseApplicantRole(role) if self.step == Step::Parties => {
+                self.choose_applicant_role(role);
+                vec![]
+            }
+            Command::SetPartyField {
+                role,
+                index,
+                field,
+                value,
+            } if self.step == Step::Parties => {
+                self.set_party_field(&role, index, field, value);
+                vec![]
+            }
+            Command::AddParty(role) if self.step == Step::Parties => {
+                self.add_party(&role);
+                vec![]
+            }
+            Command::RemoveParty { role, index } if self.step == Step::Parties => {
+                self.remove_party(&role, index);
+                vec![]
+            }
             Command::Edit(edit) if self.step == Step::Form => {
                 let catalogue = Arc::clone(&self.setup.catalogue);
                 self.data.form.apply(edit, &catalogue);
@@ -451,6 +488,14 @@ impl Journey {
                 self.forget_identity();
                 (Step::Consent, vec![Effect::StopAwaitingCard])
             }
+            Step::Parties => {
+                self.forget_identity();
+                (Step::Identify, vec![Effect::AwaitCard])
+            }
+            Step::Form if self.has_parties_step() => {
+                self.data.form_errors.clear();
+                (Step::Parties, vec![])
+            }
             Step::Form => {
                 self.forget_identity();
                 (Step::Identify, vec![Effect::AwaitCard])
@@ -538,6 +583,10 @@ impl Journey {
                 IdentifyPhase::Problem(_) => self.retry_card(),
                 IdentifyPhase::AwaitingCard | IdentifyPhase::VerifyingFingerprint => vec![],
             },
+            Step::Parties => {
+                self.parties_next(now);
+                vec![]
+            }
             Step::Form => {
                 let Some(matter) = self.matter() else {
                     return vec![];
@@ -680,6 +729,9 @@ impl Journey {
         self.data.form_errors.clear();
         self.data.appointment = Appointment::NotAsked;
         self.data.applicant = None;
+        self.data.applicant_role = ApplicantRole::Myself;
+        self.data.parties.clear();
+        self.data.party_errors.clear();
         self.data.card_read_at = None;
         self.data.fingerprint = None;
         self.data.identify = IdentifyPhase::AwaitingCard;
@@ -755,7 +807,7 @@ impl Journey {
     fn identified(&mut self, fingerprint: FingerprintCheck) {
         self.data.fingerprint = Some(fingerprint);
         self.data.form_errors.clear();
-        self.step = Step::Form;
+        self.enter_parties();
     }
 
     fn verify_fingerprint(&mut self) -> Vec<Effect> {
@@ -825,11 +877,20 @@ impl Journey {
         let Some(matter) = self.matter() else {
             return Collection::default();
         };
-        let images: Vec<_> = self
-            .checklist()
-            .into_iter()
-            .filter(|item| item.capture != super::materials::CaptureState::BringOnly)
-            .collect();
+        // Before the applicant says who it is for: whatever any allowed role may capture.
+        let mut images: Vec<_> = Vec::new();
+        for role in matter.applicant_roles() {
+            for item in self.checklist_in(role) {
+                let capturable = item.capture != super::materials::CaptureState::BringOnly;
+                if capturable
+                    && !images.iter().any(|i: &super::materials::ChecklistItem| {
+                        i.material_id == item.material_id
+                    })
+                {
+                    images.push(item);
+                }
+            }
+        }
         Collection {
             ethnicity: self.setup.collect_ethnicity,
             fingerprint: matter.fingerprint_mark && self.setup.fingerprint_fitted,
@@ -840,6 +901,8 @@ impl Journey {
             }),
             images: images.into_iter().map(|i| i.name).collect(),
             appointment: matter.in_person,
+            parties: self.collected_parties(),
+            minor: matter.guardian_allowed,
         }
     }
 

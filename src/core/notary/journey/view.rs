@@ -12,6 +12,7 @@ use super::super::fees::FeeEstimate;
 use super::super::form::{FieldError, FormData, Purpose};
 use super::super::jurisdiction::JurisdictionQuestion;
 use super::super::materials::{BringItem, ChecklistItem};
+use super::super::parties::{ApplicantRole, PartyField};
 use super::super::receipt::{qr_payload, NotaryReceiptLine};
 use super::super::signature::{self, SignaturePad};
 use super::{IdentifyPhase, Journey, PrintState, Rating, Step};
@@ -87,6 +88,58 @@ pub struct FormView {
     pub shows_preferred_date: bool,
 }
 
+/// The "who is it for" step.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PartiesView {
+    /// (role, its name, chosen); empty when the matter allows only "self".
+    pub roles: Vec<(ApplicantRole, Bilingual, bool)>,
+    /// What the chosen role needs (a guardian's proof, an agent's power of attorney).
+    pub role_explanation: Option<Bilingual>,
+    pub groups: Vec<PartyGroupView>,
+}
+
+/// The parties of one role: a heading, the parties, and whether one more may be added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartyGroupView {
+    pub role: String,
+    pub name: Bilingual,
+    pub min: u32,
+    pub max: u32,
+    pub can_add: bool,
+    /// Too few or too many.
+    pub problem: Option<Bilingual>,
+    pub parties: Vec<PartyView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartyView {
+    /// 0-based within the role.
+    pub index: usize,
+    pub can_remove: bool,
+    pub fields: Vec<PartyFieldView>,
+}
+
+/// One field of one party. `Debug` hides the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PartyFieldView {
+    pub field: PartyField,
+    pub label: Bilingual,
+    pub required: bool,
+    pub value: String,
+    pub hint: Bilingual,
+    /// The on-screen keyboard it opens.
+    pub keyboard: &'static str,
+    pub error: Option<Bilingual>,
+    /// Relationship fields: the relationships to pick from.
+    pub choices: Vec<Choice>,
+}
+
+impl fmt::Debug for PartyFieldView {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PartyFieldView({:?}, ..)", self.field)
+    }
+}
+
 #[derive(Clone, PartialEq, Eq)]
 pub struct PreviewView {
     pub material_id: String,
@@ -150,6 +203,8 @@ pub enum ScreenView {
         alternatives: Vec<Bilingual>,
     },
     Identify(IdentifyView),
+    /// How the card holder applies and the other parties.
+    Parties(Box<PartiesView>),
     Form(Box<FormView>),
     /// In-person matters: the office's free times by day, or why the office will call.
     Appointment(AppointmentView),
@@ -337,6 +392,7 @@ impl Journey {
                 alternatives: alternatives_when_declined(&self.setup.office),
             },
             Step::Identify => ScreenView::Identify(self.identify_view()),
+            Step::Parties => ScreenView::Parties(Box::new(self.parties_view())),
             Step::Form => ScreenView::Form(Box::new(self.form_view())),
             Step::Appointment => ScreenView::Appointment(self.appointment_view()),
             Step::Materials => ScreenView::Materials {
