@@ -342,7 +342,8 @@ impl Journey {
                         }
                         _ => normalise(field, value),
                     };
-                    let label = field.label();
+                    // A school's or a company's name is its 名称, as on the form.
+                    let label = field_label(spec, field, role);
                     let short_zh = label.zh.split('（').next().unwrap_or_default();
                     let short_en = label.en.split(" (").next().unwrap_or_default();
                     zh.push(format!("{short_zh}：{shown}"));
