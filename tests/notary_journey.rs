@@ -1645,7 +1645,7 @@ fn parties_of(payload: &serde_json::Value) -> Vec<serde_json::Value> {
 fn a_parent_applies_for_a_child_s_birth_certificate() {
     let office = Office::open();
     let mut j = journey_with(false);
-    to_identify(&mut j, "birth");
+    let notice = to_identify_reading_notice(&mut j, "birth");
     // The child's own card is placed first: the kiosk explains the guardian path.
     let mut child = applicant();
     child.name = "张小宝".into();
@@ -1808,6 +1808,7 @@ fn a_parent_applies_for_a_child_s_birth_certificate() {
     let mut wrong_id = payload.clone();
     wrong_id["parties"][0]["id_number"] = "110105201905010022".into();
     refused_with(office.post(wrong_id), "party_invalid");
+    notice_covers_parties(&notice, &payload);
 }
 
 #[test]
@@ -1835,11 +1836,69 @@ fn a_guardian_must_be_an_adult() {
     assert_eq!(j.step(), Step::Form);
 }
 
+/// As [`to_identify`], returning what the privacy notice says is collected (its "收集的信息"
+/// section and the sensitive-information consent), as the citizen read it.
+fn to_identify_reading_notice(j: &mut Journey, matter: &str) -> String {
+    cmd(j, Command::ChooseMatter(matter.into()));
+    cmd(j, Command::Next);
+    let notice = match j.view(now()).screen {
+        ScreenView::Consent { notice, .. } => format!(
+            "{} {}",
+            notice.sections[2].body.zh, notice.consents[1].1.body.zh
+        ),
+        other => panic!("{other:?}"),
+    };
+    cmd(j, Command::Back);
+    cmd(j, Command::Back);
+    to_identify(j, matter);
+    notice
+}
+
+/// PIPL art. 17: every party that arrived at the case server, and every field of it, is
+/// named in the notice the citizen agreed to, under that party's role.
+fn notice_covers_parties(notice: &str, payload: &serde_json::Value) {
+    let catalogue = Catalogue::shipped().unwrap();
+    let parties = parties_of(payload);
+    assert!(!parties.is_empty(), "the journey sent parties");
+    for party in &parties {
+        let role = party["role"].as_str().unwrap();
+        let name = &catalogue.party_role(role).unwrap().name.zh;
+        let name = name.split('（').next().unwrap();
+        let start = notice
+            .find(&format!("{name}的"))
+            .unwrap_or_else(|| panic!("the notice does not name the {name}: {notice}"));
+        let segment: String = notice[start..]
+            .chars()
+            .take_while(|c| *c != '；' && *c != '。')
+            .collect();
+        for (key, _) in party.as_object().unwrap() {
+            let label = match key.as_str() {
+                "role" => continue,
+                "name" => "姓名",
+                "former_name" => "曾用名",
+                "id_number" => "身份证号码",
+                "birth_date" => "出生日期",
+                "death_date" => "去世日期",
+                "relationship" => "关系",
+                "credit_code" => "统一社会信用代码",
+                "period_from" => "从",
+                "period_to" => "到",
+                "powers" => "委托办理的事情和权限",
+                other => panic!("the payload sends `{other}` of a party: give it a notice label"),
+            };
+            assert!(
+                segment.contains(label),
+                "the notice omits the {name}'s {label}: {segment}"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_kinship_certificate_names_the_relatives() {
     let office = Office::open();
     let mut j = journey_with(false);
-    to_identify(&mut j, "kinship");
+    let notice = to_identify_reading_notice(&mut j, "kinship");
     read_card_only(&mut j, applicant());
     assert_eq!(j.step(), Step::Parties);
     let group = parties_view(&j).groups.remove(0);
@@ -1884,13 +1943,14 @@ fn a_kinship_certificate_names_the_relatives() {
     assert_eq!(relatives[0]["relationship"], "father");
     assert_eq!(relatives[1]["id_number"], "110105196202020027");
     assert_eq!(relatives[1]["relationship"], "mother");
+    notice_covers_parties(&notice, &payload);
 }
 
 #[test]
 fn a_power_of_attorney_names_the_agent_the_powers_and_the_period() {
     let office = Office::open();
     let mut j = journey_with(false);
-    to_identify(&mut j, "poa_affairs");
+    let notice = to_identify_reading_notice(&mut j, "poa_affairs");
     read_card_only(&mut j, applicant());
     assert_eq!(j.step(), Step::Parties);
     let view = parties_view(&j);
@@ -1941,6 +2001,7 @@ fn a_power_of_attorney_names_the_agent_the_powers_and_the_period() {
             "relationship": "child",
         })]
     );
+    notice_covers_parties(&notice, &payload);
 }
 
 #[test]
@@ -1966,7 +2027,7 @@ fn an_inheritance_names_the_deceased_and_the_heirs() {
     cmd(&mut j, Command::Back);
     cmd(&mut j, Command::Back);
 
-    to_identify(&mut j, "inheritance");
+    let reading = to_identify_reading_notice(&mut j, "inheritance");
     read_card_only(&mut j, applicant());
     let view = parties_view(&j);
     let groups: Vec<&str> = view.groups.iter().map(|g| g.role.as_str()).collect();
@@ -2005,6 +2066,7 @@ fn an_inheritance_names_the_deceased_and_the_heirs() {
     assert_eq!(parties[2]["relationship"], "spouse");
     let mut no_deceased = payload.clone();
     no_deceased["parties"] = serde_json::json!([parties[1], parties[2]]);
+    notice_covers_parties(&reading, &payload);
     refused_with(office.post(no_deceased), "party_missing");
 }
 
