@@ -5,6 +5,9 @@
 
 use legal_kiosk::ime::{Composer, Dictionary};
 use std::time::{Duration, Instant};
+mod common;
+
+use common::{ms, percentile};
 
 const DICTIONARY: &str = include_str!("../data/ime/dictionary.txt");
 
@@ -37,15 +40,6 @@ fn resident_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 fn main() {

@@ -6,6 +6,9 @@
 
 use legal_kiosk::core::notary::signature::{Point, SignaturePad, IMAGE_HEIGHT, IMAGE_WIDTH};
 use std::time::{Duration, Instant};
+mod common;
+
+use common::{ms, percentile};
 
 /// A hurried two-character name: eight strokes of 40 points, as a finger gives them.
 fn name_strokes() -> Vec<Vec<Point>> {
@@ -21,15 +24,6 @@ fn name_strokes() -> Vec<Vec<Point>> {
                 .collect()
         })
         .collect()
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 fn main() {

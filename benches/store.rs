@@ -12,6 +12,9 @@ use legal_kiosk::forward::{Backoff, HttpCaseSystem, Relay, RelayConfig};
 use legal_kiosk::store::{Store, StoreOptions};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+mod common;
+
+use common::{ms, percentile};
 
 const COMMIT_SAMPLES: usize = 200;
 const BACKLOG: usize = 1000;
@@ -21,11 +24,6 @@ const SCAN_BYTES: usize = 300 * 1024;
 /// fingerprint mark.
 fn notary_application(scan: &[u8], mark: &[u8]) -> NewSubmission {
     synthetic_submission(0, scan, mark)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -48,11 +46,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     samples.sort();
     println!(
         "commit_latency_p50: {:.2} ms",
-        percentile(&samples, 0.50).as_secs_f64() * 1e3
+        ms(percentile(&samples, 0.50))
     );
     println!(
         "commit_latency_p99: {:.2} ms",
-        percentile(&samples, 0.99).as_secs_f64() * 1e3
+        ms(percentile(&samples, 0.99))
     );
 
     let store = Arc::new(Store::open_with(&dir.path().join("backlog"), options)?);

@@ -55,7 +55,8 @@ pub enum CaseServerError {
 pub(crate) struct ServerState {
     db: ServerDb,
     faults: FaultSwitch,
-    /// The notary catalogue the parties of an application are checked against.
+    /// The notary catalogue, parsed once: an application's parties are checked against it,
+    /// and times are offered only for its matters.
     catalogue: Option<crate::core::notary::Catalogue>,
 }
 

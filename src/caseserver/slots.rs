@@ -6,7 +6,6 @@
 
 use super::ServerState;
 use crate::core::notary::appointment::Slot;
-use crate::core::notary::Catalogue;
 use crate::forward::{SlotsAnswer, SLOTS_SCHEMA};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -85,9 +84,10 @@ pub(super) async fn slots(
     let Some(matter) = query.matter.filter(|m| !m.is_empty()) else {
         return refuse("missing_matter", "the matter query parameter is required");
     };
-    let known = Catalogue::shipped()
-        .map(|c| c.matter(&matter).is_some())
-        .unwrap_or(false);
+    let known = state
+        .catalogue
+        .as_ref()
+        .is_some_and(|c| c.matter(&matter).is_some());
     if !known {
         return refuse("unknown_matter", format!("no matter {matter:?}"));
     }
